@@ -1,0 +1,41 @@
+// Node entry point: `npm start`.
+import { readFile } from 'node:fs/promises';
+import { serve } from '@hono/node-server';
+import { errorMessage, SluiceError } from '../core/errors.ts';
+import { createNodeHost, defaultNodeId } from './node-host.ts';
+import { createPiscinaRunner } from './piscina-runner.ts';
+import { createService } from './wiring.ts';
+
+const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+
+async function main(): Promise<void> {
+  const service = await createService({
+    env: process.env,
+    defaultNodeId: defaultNodeId(),
+    createHost: createNodeHost,
+    createRunner: () => createPiscinaRunner(),
+    readTextFile: (path) => readFile(path, 'utf8'),
+    log,
+  });
+  const server = serve({ fetch: service.app.fetch, port: service.config.port, hostname: service.config.host }, (info) => {
+    for (const line of service.banner) log(line);
+    log(`Listening on http://${info.address}:${info.port}`);
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log(`${signal} received: cancelling any running export and stopping`);
+    await service.close().catch((error) => log(`Shutdown: ${errorMessage(error)}`));
+    server.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error) => {
+  // One line naming what is wrong: a setting, the journal or the database.
+  console.error(error instanceof SluiceError ? `sluice: ${error.message}` : `sluice: cannot start: ${errorMessage(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+// One Piscina pool per entity type, each a single thread: entities run side by side, and a slow or
+// crashed entity never takes the HTTP thread with it.
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { EntityRunner } from '../core/ports.ts';
+import type { ControlMessage, EntityOutcome, ProgressReport } from '../core/task.ts';
+import { errorMessage } from '../core/errors.ts';
+
+const WORKER = new URL('../workers/export-task.ts', import.meta.url).href;
+// Threads are dropped after a minute idle: exports are rare and each thread holds a V8 heap.
+const IDLE_TIMEOUT_MS = 60_000;
+
+export function createPiscinaRunner(): EntityRunner {
+  const pools = new Map<string, Piscina>();
+  const poolFor = (entity: string) => {
+    let pool = pools.get(entity);
+    if (!pool) {
+      pool = new Piscina({ filename: WORKER, minThreads: 0, maxThreads: 1, idleTimeout: IDLE_TIMEOUT_MS });
+      pools.set(entity, pool);
+    }
+    return pool;
+  };
+  return {
+    start(task, onProgress) {
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', (report: ProgressReport) => onProgress(report));
+      const outcome = poolFor(task.entity)
+        .run({ task, port: port2 }, { transferList: [port2] })
+        .then((result: EntityOutcome) => result)
+        .catch((error: unknown): EntityOutcome => ({ ok: false, code: 'internal', message: `The ${task.entity} worker failed: ${errorMessage(error)}` }))
+        .finally(() => port1.close());
+      return { outcome, send: (message: ControlMessage) => port1.postMessage(message) };
+    },
+    async close() {
+      await Promise.all([...pools.values()].map((pool) => pool.destroy()));
+      pools.clear();
+    },
+  };
+}

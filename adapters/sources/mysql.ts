@@ -1,0 +1,43 @@
+// MySQL/MariaDB through mysql2: each open() is one connection; values come back as text so ids above
+// 2^53 and zone-less datetimes reach the entities exactly as stored.
+import mysql from 'mysql2/promise';
+import type { Db, DbRow } from '../../core/source.ts';
+import { resolveTables } from './catalog.ts';
+
+// Connection attempts give up after this, so an unreachable database is an error, never a hang.
+const CONNECT_TIMEOUT_MS = 10_000;
+// A single chunk query may not run longer than this (MariaDB's max_statement_time, in seconds).
+const STATEMENT_TIMEOUT_S = 120;
+
+export async function openMysql(url: string): Promise<Db & { close(): Promise<void> }> {
+  const conn = await mysql.createConnection({
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+    decimalNumbers: false,
+    charset: 'utf8mb4',
+    connectTimeout: CONNECT_TIMEOUT_MS,
+  });
+  conn.on('error', () => undefined);
+  try {
+    await conn.query(`SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED`);
+    await conn.query(`SET SESSION max_statement_time = ${STATEMENT_TIMEOUT_S}`).catch(() =>
+      conn.query(`SET SESSION max_execution_time = ${STATEMENT_TIMEOUT_S * 1000}`).catch(() => undefined));
+    const [names] = await conn.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
+    const tables = resolveTables((names as DbRow[]).map((r) => String(r.name)), (t) => `\`${t}\``);
+    return {
+      dialect: 'mysql',
+      table: tables,
+      id: (name) => `\`${name.replace(/`/g, '``')}\``,
+      async query(sql, params = []) {
+        const [rows] = await conn.query({ sql, values: params as unknown[] });
+        return rows as DbRow[];
+      },
+      close: () => conn.end().catch(() => conn.destroy()),
+    };
+  } catch (error) {
+    conn.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+// Date conversions that depend on nothing but the ECMAScript Intl API, so core stays runtime-neutral.
+
+const LOCAL_PATTERN = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    formatterFor(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The zone's offset from UTC, in ms, at the given instant. */
+export function zoneOffsetMs(zone: string, utcMs: number): number {
+  if (zone === 'UTC') return 0;
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(zone).formatToParts(new Date(utcMs))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return asUtc - (utcMs - (((utcMs % 1000) + 1000) % 1000));
+}
+
+/** Epoch ms of a zone-less `YYYY-MM-DD HH:MM:SS[.fff]` read as wall-clock time in `zone`; NaN when malformed. */
+export function localToUtcMs(local: string, zone: string): number {
+  const m = LOCAL_PATTERN.exec(local);
+  if (!m) return Number.NaN;
+  const millis = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], millis);
+  if (zone === 'UTC') return wall;
+  // Two passes settle the offset across DST changes; in a gap the later offset wins, as Java's does.
+  const first = wall - zoneOffsetMs(zone, wall);
+  return wall - zoneOffsetMs(zone, first);
+}
+
+/** Wall-clock `YYYY-MM-DD HH:MM:SS.fff` of an instant in `zone`, for comparing with zone-less columns. */
+export function utcMsToLocal(utcMs: number, zone: string): string {
+  const shifted = new Date(utcMs + zoneOffsetMs(zone, utcMs));
+  return shifted.toISOString().slice(0, 23).replace('T', ' ');
+}
+
+function pad(n: number, width = 2): string {
+  return String(Math.abs(n)).padStart(width, '0');
+}
+
+/** ISO 8601 in this process's zone with an offset, e.g. `2021-01-13T09:01:01.917+11:00`. */
+export function formatOffsetIso(date: Date, withMillis = true): string {
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const base =
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  const millis = withMillis ? `.${pad(date.getMilliseconds(), 3)}` : '';
+  return `${base}${millis}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+}
+
+/** `2024-03-05T14:07:09.000Z`, the CSV form of Confluence dates. */
+export function formatUtcMillis(utcMs: number): string {
+  return new Date(utcMs).toISOString();
+}
+
+/** `2021-05-12T23:01:42Z`, the CSV form of Jira dates. */
+export function formatUtcSeconds(utcMs: number): string {
+  return new Date(utcMs).toISOString().slice(0, 19) + 'Z';
+}

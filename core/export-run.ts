@@ -1,0 +1,179 @@
+// Running one job: estimates, one task per entity, a heartbeat that saves progress and watches for
+// cancellation and disk space, and the final record, which is also the release of the lock.
+import type { Config } from './config.ts';
+import { utcMsToLocal } from './dates.ts';
+import type { EntityDef, ProductDef, ReadContext } from './entities/entity.ts';
+import { errorMessage, type ErrorItem } from './errors.ts';
+import { fileNameOf, finish, type EntityStatistics, type JobRecord } from './jobs.ts';
+import type { EntityRunner, Host, JobStore, OpenDb, TaskHandle } from './ports.ts';
+import type { EntityOutcome } from './task.ts';
+
+// Progress is saved and cancel requests and disk space are checked this often.
+const HEARTBEAT_MS = 1000;
+// A shutting-down node waits this long for its tasks to stop before recording the cancellation anyway.
+const SHUTDOWN_WAIT_MS = 10_000;
+export const EXPORT_FAILED_KEY = 'export.failed';
+const DISK_KEY = 'export.disk.space.insufficient';
+
+export interface RunDeps {
+  config: Config;
+  store: JobStore;
+  runner: EntityRunner;
+  openDb: OpenDb;
+  host: Host;
+  product: ProductDef;
+}
+
+export interface ActiveExport {
+  jobId: number;
+  cancel(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+type StopReason = { status: 'CANCELLED' } | { status: 'FAILED'; errors: ErrorItem[] };
+
+export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void): ActiveExport {
+  const { store, host, config } = deps;
+  let record = initial;
+  let stop: StopReason | null = null;
+  const handles: TaskHandle[] = [];
+  let saving: Promise<void> = Promise.resolve();
+  let sealed = false;
+  // Once the final record is written nothing may overwrite it: that write released the lock.
+  const save = () => (saving = saving.then(() => (sealed ? undefined : store.save(record))).catch(() => undefined));
+
+  const halt = (reason: StopReason) => {
+    if (stop || sealed) return;
+    stop = reason;
+    if (reason.status === 'CANCELLED' && record.status === 'STARTED') {
+      record = { ...record, status: 'CANCELLATION_REQUESTED' };
+      void save();
+    }
+    for (const handle of handles) handle.send({ type: 'cancel' });
+  };
+
+  const heartbeat = async () => {
+    record = { ...record, owner: { ...record.owner, heartbeatMs: host.now().getTime() } };
+    await save();
+    if (await store.isCancelRequested(record.jobId).catch(() => false)) halt({ status: 'CANCELLED' });
+    if (config.minFreeDiskBytes > 0) {
+      const free = await host.freeBytes(record.exportDir).catch(() => null);
+      if (free !== null && free < config.minFreeDiskBytes) {
+        halt({ status: 'FAILED', errors: [{ key: DISK_KEY, message: `Stopped the export: ${free} bytes free at ${record.exportDir}, below the minimum of ${config.minFreeDiskBytes}` }] });
+      }
+    }
+  };
+
+  const runEntity = (entity: EntityDef, share: number): Promise<EntityOutcome> => {
+    if (stop) return Promise.resolve({ ok: false, code: 'cancelled', message: 'Stopped before it started' });
+    setProgress(entity.name, { state: 'running' });
+    const handle = deps.runner.start({
+      product: deps.product.product, entity: entity.name, ctx: contextOf(record, deps, optedOut),
+      lineBreak: config.lineBreak, dir: record.exportDir, fileName: fileNameOf(entity.name, record.jobId, record.fileStamp),
+      share, databaseUrl: config.databaseUrl ?? '',
+    }, (report) => setProgress(entity.name, { rows: report.rows, governor: report.governor }));
+    handles.push(handle);
+    return handle.outcome.then((outcome) => {
+      setProgress(entity.name, { state: 'done', ...(outcome.ok ? { rows: outcome.rows } : {}) });
+      if (!outcome.ok && outcome.code === 'disk') halt({ status: 'FAILED', errors: [{ key: DISK_KEY, message: outcome.message }] });
+      else if (!outcome.ok && outcome.code !== 'cancelled') halt({ status: 'FAILED', errors: [{ key: EXPORT_FAILED_KEY, message: outcome.message }] });
+      return outcome;
+    });
+  };
+
+  let optedOut: readonly string[] = [];
+  const setProgress = (name: string, patch: Partial<JobRecord['progress'][string]>) => {
+    const current = record.progress[name] ?? { rows: 0, estimatedRows: null, state: 'pending' };
+    record = { ...record, progress: { ...record.progress, [name]: { ...current, ...patch } } };
+  };
+
+  const finalRecord = async (outcomes: EntityOutcome[], entities: EntityDef[]): Promise<JobRecord> => {
+    const reason = stop as StopReason | null;
+    if (reason?.status === 'FAILED') return finish(record, 'FAILED', host.now(), { errors: reason.errors });
+    if (reason?.status === 'CANCELLED') return finish(record, 'CANCELLED', host.now());
+    const stats: Record<string, EntityStatistics> = {};
+    let exported = 0, written = 0;
+    outcomes.forEach((outcome, i) => {
+      if (!outcome.ok) return;
+      stats[entities[i].name] = { rows: outcome.rows, bytes: outcome.bytes, durationMs: outcome.durationMs, file: outcome.file };
+      exported += outcome.scanned;
+      written += outcome.rows;
+    });
+    return finish(record, 'COMPLETED', host.now(), { statistics: { exportedEntities: exported, writtenRows: written, entities: stats } });
+  };
+
+  const done = (async () => {
+    const timer = setInterval(() => void heartbeat(), HEARTBEAT_MS);
+    try {
+      await host.makePrivateDir(record.exportDir);
+      optedOut = (await store.readSetting<{ keys: string[] }>('optout'))?.keys ?? [];
+      const plan = await planEntities(record, deps);
+      record = { ...record, progress: plan.progress, warnings: merge(record.warnings, plan.warnings) };
+      await save();
+      const share = config.impactBudget >= 1 ? 1 : config.impactBudget / Math.max(1, plan.entities.length);
+      const outcomes = await Promise.all(plan.entities.map((entity) => runEntity(entity, share)));
+      record = await finalRecord(outcomes, plan.entities);
+    } catch (error) {
+      record = finish(record, 'FAILED', host.now(), { errors: [{ key: EXPORT_FAILED_KEY, message: errorMessage(error) }] });
+    } finally {
+      clearInterval(timer);
+    }
+    if (record.status !== 'COMPLETED') await host.cleanExportDir(record.exportDir, 'all').catch(() => undefined);
+    sealed = true;
+    await saving;
+    // Saving the final state is what releases the lock, so it is the last thing a job does.
+    await store.save(record).catch(() => undefined);
+    onDone();
+  })();
+
+  return {
+    jobId: initial.jobId,
+    async cancel() {
+      halt({ status: 'CANCELLED' });
+    },
+    async shutdown() {
+      halt({ status: 'CANCELLED' });
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), SHUTDOWN_WAIT_MS));
+      if ((await Promise.race([done.then(() => 'done' as const), timeout])) === 'timeout') {
+        await store.save(finish(record, 'CANCELLED', host.now())).catch(() => undefined);
+      }
+    },
+  };
+}
+
+function merge(a: ErrorItem[] | null, b: ErrorItem[]): ErrorItem[] | null {
+  const all = [...(a ?? []), ...b];
+  return all.length === 0 ? null : all;
+}
+
+function contextOf(record: JobRecord, deps: RunDeps, optedOut: readonly string[]): ReadContext {
+  const zone = deps.config.sourceTimezone;
+  return {
+    baseUrl: deps.config.baseUrl, fromMs: record.fromMs, fromLocal: utcMsToLocal(record.fromMs, zone), timezone: zone,
+    optedOut, schemaVersion: record.config.schemaVersion,
+  };
+}
+
+/** Which entities this job writes, with their estimates; missing optional tables become warnings. */
+async function planEntities(record: JobRecord, deps: RunDeps) {
+  const db = await deps.openDb();
+  try {
+    const warnings: ErrorItem[] = [];
+    const entities: EntityDef[] = [];
+    const progress: JobRecord['progress'] = {};
+    const ctx = contextOf(record, deps, []);
+    for (const entity of deps.product.entities) {
+      if (entity.versions && !entity.versions.includes(record.config.schemaVersion)) continue;
+      if (entity.optional && entity.optional.tables.some((t) => db.table(t) === null)) {
+        warnings.push(entity.optional.warning);
+        continue;
+      }
+      entities.push(entity);
+      const estimatedRows = await entity.estimate(db, ctx).catch(() => null);
+      progress[entity.name] = { rows: 0, estimatedRows, state: 'pending' };
+    }
+    return { entities, warnings, progress };
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,159 @@
+// The kernel: starts, reports and cancels exports. It knows jobs, the journal port and the runner port,
+// never HTTP, threads or drivers.
+import type { Config } from './config.ts';
+import { formatOffsetIso } from './dates.ts';
+import type { ProductDef } from './entities/entity.ts';
+import { ExportRejectedError, ExportRunningError, NothingToCancelError, UnavailableError, ValidationError, type ErrorItem } from './errors.ts';
+import { runExport, type ActiveExport } from './export-run.ts';
+import { fileStampOf, finish, isRunning, isTerminal, requestCancel, toStatus, type JobRecord, type JobStatus } from './jobs.ts';
+import type { EntityRunner, Host, JobStore, OpenDb } from './ports.ts';
+import { checkIndexJournal } from './prevalidate.ts';
+import type { ExportParams } from './schemas.ts';
+
+// A running job's owner saves it every second; after this long without a save its node is presumed dead.
+export const HEARTBEAT_STALE_MS = 30_000;
+const DEFAULT_LOOKBACK_MS = 365 * 24 * 3600_000;
+export const DISK_KEY = 'export.disk.space.insufficient';
+
+export interface KernelDeps {
+  config: Config;
+  store: JobStore;
+  runner: EntityRunner;
+  openDb: OpenDb;
+  host: Host;
+  product: ProductDef;
+}
+
+export interface Kernel {
+  startExport(params: ExportParams, trigger?: 'api' | 'schedule'): Promise<JobStatus>;
+  getStatus(): Promise<JobStatus | null>;
+  cancelExport(jobId: number | null): Promise<{ jobId: number; status: 'OK'; message: string }>;
+  history(offset: number, limit: number): Promise<{ values: JobStatus[]; size: number }>;
+  rootExportPath(): Promise<string>;
+  schemaVersions(): ProductDef['schemaVersions'];
+  readonly product: ProductDef;
+  /** Graceful shutdown: a running export is marked CANCELLED before this resolves. */
+  close(): Promise<void>;
+}
+
+export function createKernel(deps: KernelDeps): Kernel {
+  const { config, store, host, product } = deps;
+  let active: ActiveExport | null = null;
+  let closing = false;
+
+  const isOwnerDead = (record: JobRecord): boolean => {
+    if (active?.jobId === record.jobId) return false;
+    if (record.owner.nodeId === host.nodeId && !host.isLocalProcessAlive(record.owner.pid)) return true;
+    return host.now().getTime() - record.owner.heartbeatMs > HEARTBEAT_STALE_MS;
+  };
+
+  const view = async (record: JobRecord): Promise<JobStatus> => {
+    if (isTerminal(record.status)) return toStatus(record);
+    const shown = (await store.isCancelRequested(record.jobId)) ? requestCancel(record) : record;
+    return toStatus(shown, { time: formatOffsetIso(new Date(record.owner.heartbeatMs)), stale: isOwnerDead(record) });
+  };
+
+  const rootExportPath = async (): Promise<string> =>
+    (await store.readSetting<{ path: string }>('export-path'))?.path ?? host.joinPath(config.pipelineHome, 'data-pipeline', 'export');
+
+  const preValidate = async (root: string): Promise<{ disk: ErrorItem[]; index: ErrorItem[] }> => {
+    const disk: ErrorItem[] = [];
+    if (config.minFreeDiskBytes > 0) {
+      await host.makePrivateDir(root);
+      const free = await host.freeBytes(root);
+      if (free !== null && free < config.minFreeDiskBytes) {
+        disk.push({ key: DISK_KEY, message: `Cannot export: ${free} bytes free at ${root}, below the minimum of ${config.minFreeDiskBytes}` });
+      }
+    }
+    if (!config.indexJournalFile) return { disk, index: [] };
+    const db = await deps.openDb();
+    try {
+      const text = await host.readText(config.indexJournalFile);
+      return { disk, index: await checkIndexJournal(db, text, config.indexJournalFile, host.now().getTime(), config.sourceTimezone) };
+    } finally {
+      await db.close();
+    }
+  };
+
+  const newRecord = (jobId: number, params: ExportParams, root: string, start: Date, trigger: 'api' | 'schedule'): JobRecord => {
+    const fromMs = params.fromDateMs ?? Math.floor((start.getTime() - DEFAULT_LOOKBACK_MS) / 60_000) * 60_000;
+    return {
+      startTime: formatOffsetIso(start), completedTime: null, cancelledTime: null, nodeId: host.nodeId, jobId,
+      status: 'STARTED',
+      config: { exportFrom: formatOffsetIso(new Date(fromMs), false), forcedExport: params.forceExport, schemaVersion: params.schemaVersion ?? activeVersion() },
+      statistics: null, warnings: null, errors: null, rootExportPath: root, progress: {},
+      fromMs, owner: { nodeId: host.nodeId, pid: host.pid, heartbeatMs: start.getTime() },
+      exportDir: host.joinPath(root, String(jobId)), fileStamp: fileStampOf(start), trigger,
+    };
+  };
+
+  const activeVersion = () => product.schemaVersions.find((s) => s.status === 'ACTIVE')!.version;
+
+  const checkVersion = (version: number | null) => {
+    if (version !== null && !product.schemaVersions.some((s) => s.version === version)) {
+      const known = product.schemaVersions.map((s) => s.version).join(', ');
+      throw new ValidationError([{ key: 'invalid.schemaVersion', message: `Cannot export schema version ${version}: this ${product.product} site offers ${known}` }]);
+    }
+  };
+
+  const startExport = async (params: ExportParams, trigger: 'api' | 'schedule' = 'api'): Promise<JobStatus> => {
+    checkVersion(params.schemaVersion);
+    if (closing) throw new UnavailableError('Cannot start an export: this node is shutting down');
+    const latest = await store.latest();
+    if (isRunning(latest)) throw new ExportRunningError(await view(latest!));
+    const root = await rootExportPath();
+    const start = host.now();
+    let record = newRecord((latest?.jobId ?? 0) + 1, params, root, start, trigger);
+    const problems = await preValidate(root);
+    if (problems.disk.length > 0 || (problems.index.length > 0 && !params.forceExport)) {
+      record = finish(record, 'FAILED', host.now(), { errors: [...problems.disk, ...(params.forceExport ? [] : problems.index)] });
+    } else if (problems.index.length > 0) {
+      record = { ...record, warnings: problems.index };
+    }
+    if (!(await store.create(record))) {
+      const winner = await store.latest();
+      throw new ExportRunningError(await view(winner!));
+    }
+    if (record.status === 'FAILED') throw new ExportRejectedError(toStatus(record));
+    active = runExport(record, deps, () => { active = null; });
+    return toStatus(record);
+  };
+
+  const cancelExport = async (jobId: number | null) => {
+    const target = jobId === null ? await store.latest() : await store.get(jobId);
+    if (!target || isTerminal(target.status)) {
+      throw new NothingToCancelError(jobId === null ? 'No export is running' : `Job ${jobId} is not running`);
+    }
+    if (active?.jobId === target.jobId) {
+      await active.cancel();
+    } else if (isOwnerDead(target)) {
+      // Its owner is gone: nothing will finish it, so release the lock here and now.
+      await store.save(finish(target, 'CANCELLED', host.now()));
+      await host.cleanExportDir(target.exportDir, 'all');
+    } else {
+      await store.requestCancel(target.jobId);
+    }
+    return { jobId: target.jobId, status: 'OK' as const, message: `Cancellation of job ${target.jobId} requested` };
+  };
+
+  return {
+    startExport,
+    cancelExport,
+    product,
+    rootExportPath,
+    schemaVersions: () => product.schemaVersions,
+    async getStatus() {
+      const latest = await store.latest();
+      return latest ? view(latest) : null;
+    },
+    async history(offset, limit) {
+      const page = await store.list(offset, limit);
+      return { values: await Promise.all(page.values.map(view)), size: page.size };
+    },
+    async close() {
+      closing = true;
+      await active?.shutdown();
+      await deps.runner.close();
+    },
+  };
+}

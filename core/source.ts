@@ -1,0 +1,39 @@
+// The narrow view of a site's database that entity definitions read through. Only adapters/sources
+// know a driver; entities see tables, quoting and parameterised queries with `?` placeholders.
+
+export type Dialect = 'mysql' | 'postgres';
+export type Cell = string | null;
+export type DbRow = Record<string, unknown>;
+
+export interface Db {
+  readonly dialect: Dialect;
+  /** The table's quoted name as the catalog spells it, or null when the site has no such table. */
+  table(name: string): string | null;
+  /** A quoted identifier (for AO tables, whose columns are upper case and quoted on PostgreSQL). */
+  id(name: string): string;
+  query(sql: string, params?: readonly unknown[]): Promise<DbRow[]>;
+}
+
+/** Opens a Db for a worker or the kernel; each call is its own connection. */
+export interface SourceFactory {
+  open(): Promise<Db & { close(): Promise<void> }>;
+}
+
+export function placeholders(count: number): string {
+  return new Array(count).fill('?').join(',');
+}
+
+/** Driver values to cell text: ids may arrive as strings (bigints), text as strings or buffers. */
+export function text(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  return String(value);
+}
+
+export function requireTable(db: Db, name: string): string {
+  const table = db.table(name);
+  if (table === null) throw new Error(`Cannot find table ${name} in the site's database`);
+  return table;
+}

@@ -1,0 +1,32 @@
+// What crosses the thread boundary: plain data only (errors lose their class, so failures are values).
+import type { Product } from './config.ts';
+import type { LineBreakRule } from './csv.ts';
+import type { ReadContext } from './entities/entity.ts';
+import type { GovernorView } from './jobs.ts';
+
+export interface EntityTask {
+  product: Product;
+  entity: string;
+  ctx: ReadContext;
+  lineBreak: LineBreakRule;
+  dir: string;
+  fileName: string;
+  /** This entity's share of the impact budget. */
+  share: number;
+  databaseUrl: string;
+}
+
+export type EntityOutcome =
+  | { ok: true; rows: number; scanned: number; bytes: number; durationMs: number; file: string }
+  | { ok: false; code: 'cancelled' | 'disk' | 'source' | 'file' | 'internal'; message: string };
+
+export interface ProgressReport {
+  rows: number;
+  bytes: number;
+  governor: GovernorView;
+}
+
+/** Messages the kernel sends a running task. */
+export type ControlMessage = { type: 'cancel' } | { type: 'pause'; reason: string } | { type: 'resume' };
+
+export const PARTIAL_SUFFIX = '.partial';

@@ -1,0 +1,26 @@
+// Piscina's entry for one entity export: opens its own connection and obeys the kernel's port messages.
+import type { MessagePort } from 'node:worker_threads';
+import { openSource } from '../adapters/sources/open-source.ts';
+import type { ControlMessage, EntityOutcome, EntityTask } from '../core/task.ts';
+import { errorMessage } from '../core/errors.ts';
+import { runEntityExport } from './run-export.ts';
+
+export default async function exportTask({ task, port }: { task: EntityTask; port: MessagePort }): Promise<EntityOutcome> {
+  let cancelled = false;
+  let pauseReason: string | null = null;
+  port.on('message', (message: ControlMessage) => {
+    if (message.type === 'cancel') cancelled = true;
+    else if (message.type === 'pause') pauseReason = message.reason;
+    else pauseReason = null;
+  });
+  try {
+    return await runEntityExport(task, () => openSource(task.databaseUrl), {
+      isCancelled: () => cancelled,
+      pauseReason: () => pauseReason,
+    }, (report) => port.postMessage(report));
+  } catch (error) {
+    return { ok: false, code: 'internal', message: `Cannot export ${task.entity}: ${errorMessage(error)}` };
+  } finally {
+    port.close();
+  }
+}

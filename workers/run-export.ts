@@ -1,0 +1,87 @@
+// One entity's export: keyset chunks from the source, CSV to a temporary file, renamed when complete.
+// Runs inside a Piscina worker (export-task.ts) or in-process for sources threads cannot reach.
+import { link, open, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createGovernor, DEFAULT_GOVERNOR } from '../core/budget.ts';
+import { createCsvFormatter } from '../core/csv.ts';
+import { productDef } from '../core/entities/index.ts';
+import { errorMessage } from '../core/errors.ts';
+import type { Db } from '../core/source.ts';
+import { PARTIAL_SUFFIX, type EntityOutcome, type EntityTask, type ProgressReport } from '../core/task.ts';
+import { withRetries } from './retry.ts';
+
+export interface TaskControl {
+  isCancelled(): boolean;
+  /** Why the kernel wants this task paused (database under load), or null. */
+  pauseReason(): string | null;
+}
+
+class Cancelled extends Error {}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sleeps in short slices so a cancel is obeyed within a tenth of a second. */
+async function pause(ms: number, control: TaskControl): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until || control.pauseReason() !== null) {
+    if (control.isCancelled()) throw new Cancelled();
+    await sleep(Math.min(100, Math.max(1, until - Date.now())));
+  }
+}
+
+export async function runEntityExport(
+  task: EntityTask,
+  openDb: () => Promise<Db & { close(): Promise<void> }>,
+  control: TaskControl,
+  report: (progress: ProgressReport) => void,
+): Promise<EntityOutcome> {
+  const entity = productDef(task.product).entities.find((e) => e.name === task.entity);
+  if (!entity) return { ok: false, code: 'internal', message: `Cannot export unknown entity "${task.entity}"` };
+  const started = Date.now();
+  const finalPath = join(task.dir, task.fileName);
+  const partialPath = finalPath + PARTIAL_SUFFIX;
+  const csv = createCsvFormatter(task.lineBreak);
+  const governor = createGovernor({ ...DEFAULT_GOVERNOR, share: task.share });
+  const file = await open(partialPath, 'wx', 0o600);
+  const source = withRetries(openDb, control.isCancelled);
+  let rows = 0, scanned = 0, bytes = 0, after: string | null = null;
+  try {
+    bytes += (await file.write(csv.header(entity.columns(task.ctx.schemaVersion)))).bytesWritten;
+    for (;;) {
+      if (control.isCancelled()) throw new Cancelled();
+      const chunkStart = performance.now();
+      const limit = governor.chunkRows;
+      const chunk = await source.run((db) => entity.read(db, task.ctx, after, limit), task.entity);
+      const written = chunk.rows.length === 0 ? 0 : (await file.write(csv.rows(chunk.rows))).bytesWritten;
+      rows += chunk.rows.length;
+      scanned += chunk.scanned;
+      bytes += written;
+      after = chunk.lastKey ?? after;
+      const workMs = performance.now() - chunkStart;
+      const pauseMs = governor.record({ rows: chunk.scanned, bytes: written, workMs });
+      report({ rows, bytes, governor: { chunkRows: governor.chunkRows, rowsPerSecond: Math.round(rows / ((Date.now() - started) / 1000 || 1)), paused: control.pauseReason() !== null, reason: control.pauseReason() } });
+      if (chunk.scanned < limit) break;
+      await pause(pauseMs, control);
+    }
+    await file.sync();
+    await file.close();
+    // link() refuses to replace an existing file, so a finished file is never overwritten.
+    await link(partialPath, finalPath);
+    await unlink(partialPath);
+    return { ok: true, rows, scanned, bytes, durationMs: Date.now() - started, file: task.fileName };
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await unlink(partialPath).catch(() => undefined);
+    return failure(error, task.entity);
+  } finally {
+    await source.close();
+  }
+}
+
+function failure(error: unknown, entity: string): EntityOutcome {
+  if (error instanceof Cancelled) return { ok: false, code: 'cancelled', message: `Cancelled while exporting ${entity}` };
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return { ok: false, code: 'disk', message: `Cannot write ${entity}: the disk is full` };
+  if (code === 'EEXIST' || code === 'EACCES' || code === 'EROFS') return { ok: false, code: 'file', message: `Cannot write the ${entity} file: ${errorMessage(error)}` };
+  return { ok: false, code: 'source', message: `Cannot export ${entity}: ${errorMessage(error)}` };
+}
