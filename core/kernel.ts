@@ -3,7 +3,7 @@
 import type { Config } from './config.ts';
 import { formatOffsetIso } from './dates.ts';
 import type { ProductDef } from './entities/entity.ts';
-import { ExportRejectedError, ExportRunningError, NothingToCancelError, UnavailableError, ValidationError, type ErrorItem } from './errors.ts';
+import { errorMessage, ExportRejectedError, ExportRunningError, NothingToCancelError, UnavailableError, ValidationError, type ErrorItem } from './errors.ts';
 import { runExport, type ActiveExport } from './export-run.ts';
 import { fileStampOf, finish, isRunning, isTerminal, requestCancel, toStatus, type JobRecord, type JobStatus } from './jobs.ts';
 import type { EntityRunner, Host, JobStore, OpenDb } from './ports.ts';
@@ -14,6 +14,7 @@ import type { ExportParams } from './schemas.ts';
 export const HEARTBEAT_STALE_MS = 30_000;
 const DEFAULT_LOOKBACK_MS = 365 * 24 * 3600_000;
 export const DISK_KEY = 'export.disk.space.insufficient';
+export const SOURCE_KEY = 'export.source.unavailable';
 
 export interface KernelDeps {
   config: Config;
@@ -56,20 +57,26 @@ export function createKernel(deps: KernelDeps): Kernel {
   const rootExportPath = async (): Promise<string> =>
     (await store.readSetting<{ path: string }>('export-path'))?.path ?? host.joinPath(config.pipelineHome, 'data-pipeline', 'export');
 
-  const preValidate = async (root: string): Promise<{ disk: ErrorItem[]; index: ErrorItem[] }> => {
-    const disk: ErrorItem[] = [];
+  /** Problems that stop the export (`fatal`) and those forceExport turns into warnings (`index`). */
+  const preValidate = async (root: string): Promise<{ fatal: ErrorItem[]; index: ErrorItem[] }> => {
+    const fatal: ErrorItem[] = [];
     if (config.minFreeDiskBytes > 0) {
       await host.makePrivateDir(root);
       const free = await host.freeBytes(root);
       if (free !== null && free < config.minFreeDiskBytes) {
-        disk.push({ key: DISK_KEY, message: `Cannot export: ${free} bytes free at ${root}, below the minimum of ${config.minFreeDiskBytes}` });
+        fatal.push({ key: DISK_KEY, message: `Cannot export: ${free} bytes free at ${root}, below the minimum of ${config.minFreeDiskBytes}` });
       }
     }
-    if (!config.indexJournalFile) return { disk, index: [] };
-    const db = await deps.openDb();
+    let db: Awaited<ReturnType<OpenDb>>;
     try {
+      db = await deps.openDb();
+    } catch (error) {
+      return { fatal: [...fatal, { key: SOURCE_KEY, message: errorMessage(error) }], index: [] };
+    }
+    try {
+      if (!config.indexJournalFile) return { fatal, index: [] };
       const text = await host.readText(config.indexJournalFile);
-      return { disk, index: await checkIndexJournal(db, text, config.indexJournalFile, host.now().getTime(), config.sourceTimezone) };
+      return { fatal, index: await checkIndexJournal(db, text, config.indexJournalFile, host.now().getTime(), config.sourceTimezone) };
     } finally {
       await db.close();
     }
@@ -105,8 +112,8 @@ export function createKernel(deps: KernelDeps): Kernel {
     const start = host.now();
     let record = newRecord((latest?.jobId ?? 0) + 1, params, root, start, trigger);
     const problems = await preValidate(root);
-    if (problems.disk.length > 0 || (problems.index.length > 0 && !params.forceExport)) {
-      record = finish(record, 'FAILED', host.now(), { errors: [...problems.disk, ...(params.forceExport ? [] : problems.index)] });
+    if (problems.fatal.length > 0 || (problems.index.length > 0 && !params.forceExport)) {
+      record = finish(record, 'FAILED', host.now(), { errors: [...problems.fatal, ...(params.forceExport ? [] : problems.index)] });
     } else if (problems.index.length > 0) {
       record = { ...record, warnings: problems.index };
     }
