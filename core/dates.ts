@@ -44,9 +44,20 @@ export function localToUtcMs(local: string, zone: string): number {
   const millis = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
   const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], millis);
   if (zone === 'UTC') return wall;
-  // Two passes settle the offset across DST changes; in a gap the later offset wins, as Java's does.
-  const first = wall - zoneOffsetMs(zone, wall);
-  return wall - zoneOffsetMs(zone, first);
+  return wallToInstant(wall, zone);
+}
+
+// No zone changes its offset twice within this window, so its two ends give the offsets on either side.
+const TRANSITION_WINDOW_MS = 14 * 3600_000;
+
+/** As java.time resolves it: in an overlap the earlier instant, in a gap the time moved on by the gap's length. */
+function wallToInstant(wall: number, zone: string): number {
+  const before = zoneOffsetMs(zone, wall - TRANSITION_WINDOW_MS);
+  const after = zoneOffsetMs(zone, wall + TRANSITION_WINDOW_MS);
+  const fits = (offset: number) => zoneOffsetMs(zone, wall - offset) === offset;
+  const candidates = [before, after].filter(fits).map((offset) => wall - offset);
+  if (candidates.length > 0) return Math.min(...candidates);
+  return wall - before;
 }
 
 /** Wall-clock `YYYY-MM-DD HH:MM:SS.fff` of an instant in `zone`, for comparing with zone-less columns. */
