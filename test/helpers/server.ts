@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApi, type Api } from './http.ts';
@@ -108,7 +108,7 @@ function spawnSluice(env: Record<string, string>): SpawnedSluice {
 }
 
 function signalNumber(signal: NodeJS.Signals | null): number {
-  return { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }[signal ?? 'SIGTERM'] ?? 0;
+  return signal === null ? 0 : constants.signals[signal];
 }
 
 /** Starts a server and resolves once it prints "Listening on"; rejects with its output if it exits or hangs. */
