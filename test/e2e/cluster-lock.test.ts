@@ -6,6 +6,8 @@ import { waitFor, waitForJobEnd, type ApiResponse } from '../helpers/http.ts';
 import { createTempHome, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
 const POSTS_PER_NODE = 25;
+
+type Answer = ApiResponse & { node: RunningServer };
 // The smallest budget the configuration accepts: the governor pauses thousands of times a chunk's work
 // after each chunk, so the export is still running while the test races and cancels it.
 const SLOW_BUDGET = '0.001';
@@ -15,7 +17,7 @@ describe('two servers on one shared home', () => {
   let nodes: Record<'a' | 'b', RunningServer>;
   let winner: RunningServer;
   let other: RunningServer;
-  let winning: ApiResponse;
+  let winning: Answer;
 
   before(async () => {
     site = await createE2eSite();
@@ -30,7 +32,7 @@ describe('two servers on one shared home', () => {
   });
 
   test(`of ${2 * POSTS_PER_NODE} concurrent POSTs to both nodes exactly one gets 202 and every other one 409 with the winner's status`, async () => {
-    const requests: Promise<ApiResponse & { node: RunningServer }>[] = [];
+    const requests: Promise<Answer>[] = [];
     for (let i = 0; i < POSTS_PER_NODE; i++) {
       for (const node of [nodes.a, nodes.b]) {
         requests.push(node.api(`/export?fromDate=${encodeURIComponent(site!.fromDate)}`, { method: 'POST' }).then((r) => ({ ...r, node })));
