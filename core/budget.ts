@@ -11,11 +11,14 @@ export interface GovernorSettings {
   minRows: number;
   maxRows: number;
   initialRows: number;
+  /** The database runs on this machine, so this process's own work takes capacity from the site too. */
+  sharesHost: boolean;
 }
 
-export const DEFAULT_GOVERNOR: Omit<GovernorSettings, 'share'> = {
-  // 200 ms is long enough to amortise a round trip and short enough that a foreground query never waits long.
-  targetChunkMs: 200,
+export const DEFAULT_GOVERNOR: Omit<GovernorSettings, 'share' | 'sharesHost'> = {
+  // 100 ms amortises a round trip over hundreds of rows and keeps each burst of work short, so a
+  // foreground query that lands behind one waits briefly.
+  targetChunkMs: 100,
   // 16 MB keeps a worker's resident memory flat even when a chunk is all multi-megabyte bodies.
   maxChunkBytes: 16 * 1024 * 1024,
   minRows: 1,
@@ -25,36 +28,80 @@ export const DEFAULT_GOVERNOR: Omit<GovernorSettings, 'share'> = {
 };
 
 export interface ChunkMeasure {
+  /** Rows the chunk query scanned (the LIMIT applies to these). */
   rows: number;
+  /** Bytes the chunk wrote. */
   bytes: number;
-  /** Time the chunk kept the database and this process busy (query plus formatting and writing). */
-  workMs: number;
+  /** Time spent waiting for the database: what the site pays for. */
+  queryMs: number;
+  /** Time spent decoding, formatting and writing in this process. */
+  processMs: number;
 }
 
 export interface Governor {
   readonly chunkRows: number;
+  readonly share: number;
+  /** The kernel re-splits the job's budget when an entity finishes. */
+  setShare(share: number): void;
   /** Records a finished chunk; returns the pause to take before the next one. */
   record(measure: ChunkMeasure): number;
 }
 
 export function createGovernor(settings: GovernorSettings): Governor {
   let chunkRows = settings.initialRows;
+  let share = settings.share;
   const clamp = (n: number) => Math.max(settings.minRows, Math.min(settings.maxRows, Math.floor(n)));
   return {
     get chunkRows() {
       return chunkRows;
     },
-    record({ rows, bytes, workMs }) {
-      if (rows > 0) {
-        const perRowMs = Math.max(workMs, 0.1) / rows;
-        const byTime = settings.targetChunkMs / perRowMs;
-        const byBytes = bytes > 0 ? settings.maxChunkBytes / (bytes / rows) : Number.POSITIVE_INFINITY;
-        const wanted = Math.min(byTime, byBytes);
-        // Grow gently (at most doubling) and shrink at once: a slow chunk is felt by the site right away.
-        chunkRows = clamp(wanted >= chunkRows ? Math.min(wanted, chunkRows * 2) : wanted);
-      }
-      if (settings.share >= 1) return 0;
-      return (workMs * (1 - settings.share)) / settings.share;
+    get share() {
+      return share;
+    },
+    setShare(next) {
+      share = Math.min(1, Math.max(next, 1e-6));
+    },
+    record({ rows, bytes, queryMs, processMs }) {
+      if (rows > 0) chunkRows = clamp(nextChunkRows(chunkRows, rows, bytes, queryMs, settings));
+      if (share >= 1) return 0;
+      // The duty cycle: busy / (busy + pause) = share.
+      const busyMs = queryMs + (settings.sharesHost ? processMs : 0);
+      return (busyMs * (1 - share)) / share;
+    },
+  };
+}
+
+function nextChunkRows(current: number, rows: number, bytes: number, queryMs: number, settings: GovernorSettings): number {
+  const perRowMs = Math.max(queryMs, 0.1) / rows;
+  const byTime = settings.targetChunkMs / perRowMs;
+  const byBytes = bytes > 0 ? settings.maxChunkBytes / (bytes / rows) : Number.POSITIVE_INFINITY;
+  const wanted = Math.min(byTime, byBytes);
+  // Grow gently (at most doubling) and shrink at once: a slow chunk is felt by the site right away.
+  return wanted < current ? wanted : Math.min(wanted, current * 2);
+}
+
+/** True when a database URL points at this machine, whose CPUs the export then shares with the site. */
+export function isLocalDatabase(url: string): boolean {
+  const host = /^[a-z]+:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?]*)/i.exec(url)?.[1]?.toLowerCase() ?? '';
+  return host === '' || host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
+/** Rows per second over a sliding window: the rate an administrator sees is the current one, not the average. */
+export function createRateMeter(windowMs: number, startMs: number) {
+  const marks: { atMs: number; rows: number }[] = [];
+  const trim = (atMs: number) => {
+    while (marks.length > 0 && marks[0].atMs <= atMs - windowMs) marks.shift();
+  };
+  return {
+    add(rows: number, atMs: number) {
+      marks.push({ atMs, rows });
+      trim(atMs);
+    },
+    perSecond(atMs: number): number {
+      trim(atMs);
+      const spanMs = Math.min(windowMs, atMs - startMs);
+      const rows = marks.reduce((sum, m) => sum + m.rows, 0);
+      return spanMs <= 0 ? 0 : Math.round((rows * 1000) / spanMs);
     },
   };
 }

@@ -15,8 +15,13 @@ export interface EntityProgress {
 
 /** What the impact governor shows per entity while it runs (section 8). */
 export interface GovernorView {
+  /** Rows the next chunk query asks for. */
   chunkRows: number;
+  /** Rows written per second over the last few seconds. */
   rowsPerSecond: number;
+  /** This entity's share of the job's impact budget. */
+  share: number;
+  /** Waiting for the database's load to fall back to its baseline, and why. */
   paused: boolean;
   reason: string | null;
 }

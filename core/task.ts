@@ -27,6 +27,10 @@ export interface ProgressReport {
 }
 
 /** Messages the kernel sends a running task. */
-export type ControlMessage = { type: 'cancel' } | { type: 'pause'; reason: string } | { type: 'resume' };
+export type ControlMessage =
+  | { type: 'cancel' }
+  | { type: 'pause'; reason: string }
+  | { type: 'resume' }
+  | { type: 'share'; share: number };
 
 export const PARTIAL_SUFFIX = '.partial';

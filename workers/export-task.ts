@@ -8,15 +8,18 @@ import { runEntityExport } from './run-export.ts';
 export default async function exportTask({ task, port }: { task: EntityTask; port: MessagePort }): Promise<EntityOutcome> {
   let cancelled = false;
   let pauseReason: string | null = null;
+  let share = task.share;
   port.on('message', (message: ControlMessage) => {
     if (message.type === 'cancel') cancelled = true;
     else if (message.type === 'pause') pauseReason = message.reason;
+    else if (message.type === 'share') share = message.share;
     else pauseReason = null;
   });
   try {
     return await runEntityExport(task, () => openSource(task.databaseUrl), {
       isCancelled: () => cancelled,
       pauseReason: () => pauseReason,
+      share: () => share,
     }, (report) => port.postMessage(report));
   } catch (error) {
     return { ok: false, code: 'internal', message: `Cannot export ${task.entity}: ${errorMessage(error)}` };

@@ -2,7 +2,7 @@
 // Runs inside a Piscina worker (export-task.ts) or in-process for sources threads cannot reach.
 import { link, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGovernor, DEFAULT_GOVERNOR } from '../core/budget.ts';
+import { createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase } from '../core/budget.ts';
 import { createCsvFormatter } from '../core/csv.ts';
 import { productDef } from '../core/entities/index.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -14,7 +14,12 @@ export interface TaskControl {
   isCancelled(): boolean;
   /** Why the kernel wants this task paused (database under load), or null. */
   pauseReason(): string | null;
+  /** This entity's current share of the job's budget (it grows as other entities finish). */
+  share?(): number;
 }
+
+// The rate shown in the job status covers this much recent time.
+const RATE_WINDOW_MS = 10_000;
 
 class Cancelled extends Error {}
 
@@ -41,7 +46,8 @@ export async function runEntityExport(
   const finalPath = join(task.dir, task.fileName);
   const partialPath = finalPath + PARTIAL_SUFFIX;
   const csv = createCsvFormatter(task.lineBreak);
-  const governor = createGovernor({ ...DEFAULT_GOVERNOR, share: task.share });
+  const governor = createGovernor({ ...DEFAULT_GOVERNOR, share: task.share, sharesHost: isLocalDatabase(task.databaseUrl) });
+  const rate = createRateMeter(RATE_WINDOW_MS, started);
   const file = await open(partialPath, 'wx', 0o600);
   const source = withRetries(openDb, control.isCancelled);
   let rows = 0, scanned = 0, bytes = 0, after: string | null = null;
@@ -49,17 +55,22 @@ export async function runEntityExport(
     bytes += (await file.write(csv.header(entity.columns(task.ctx.schemaVersion)))).bytesWritten;
     for (;;) {
       if (control.isCancelled()) throw new Cancelled();
-      const chunkStart = performance.now();
+      const queryStart = performance.now();
       const limit = governor.chunkRows;
       const chunk = await source.run((db) => entity.read(db, task.ctx, after, limit), task.entity);
+      const processStart = performance.now();
       const written = chunk.rows.length === 0 ? 0 : (await file.write(csv.rows(chunk.rows))).bytesWritten;
       rows += chunk.rows.length;
       scanned += chunk.scanned;
       bytes += written;
       after = chunk.lastKey ?? after;
-      const workMs = performance.now() - chunkStart;
-      const pauseMs = governor.record({ rows: chunk.scanned, bytes: written, workMs });
-      report({ rows, bytes, governor: { chunkRows: governor.chunkRows, rowsPerSecond: Math.round(rows / ((Date.now() - started) / 1000 || 1)), paused: control.pauseReason() !== null, reason: control.pauseReason() } });
+      governor.setShare(control.share?.() ?? governor.share);
+      const pauseMs = governor.record({
+        rows: chunk.scanned, bytes: written, queryMs: processStart - queryStart, processMs: performance.now() - processStart,
+      });
+      rate.add(chunk.rows.length, Date.now());
+      const reason = control.pauseReason();
+      report({ rows, bytes, governor: { chunkRows: governor.chunkRows, rowsPerSecond: rate.perSecond(Date.now()), share: governor.share, paused: reason !== null, reason } });
       if (chunk.scanned < limit) break;
       await pause(pauseMs, control);
     }
