@@ -1,0 +1,126 @@
+// A server killed during an export: kill -9 leaves the job STARTED until DELETE releases it; SIGTERM and
+// SIGINT cancel it before the process exits.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createE2eSite, ENTITIES, exportRoot, listDir, listExports, type E2eSite } from '../helpers/e2e-site.ts';
+import { waitFor, waitForJobEnd } from '../helpers/http.ts';
+import { createTempHome, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
+
+const NODE_ID = 'crash-node';
+// The smallest budget the configuration accepts keeps the export running while the test kills it.
+const SLOW_BUDGET = '0.001';
+
+let site: E2eSite | undefined;
+before(async () => {
+  site = await createE2eSite();
+});
+after(async () => {
+  await stopAllServers();
+  await site?.db.drop();
+});
+
+const serverEnv = (budget: string) => ({ DATABASE_URL: site!.db.url, NODE_ID: NODE_ID, SLUICE_IMPACT_BUDGET: budget });
+
+/** Starts job 1 on a paced server and waits until it is writing a temporary file. */
+async function startSlowExport(home: string): Promise<RunningServer> {
+  const server = await startServer({ home, env: serverEnv(SLOW_BUDGET) });
+  const started = await server.api(`/export?fromDate=${encodeURIComponent(site!.fromDate)}`, { method: 'POST' });
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  assert.equal(started.body.jobId, 1);
+  await waitFor(async () => ((await listExports(home)).some((name) => name.endsWith('.partial')) ? true : undefined), {
+    what: 'a .partial file in the export directory',
+  });
+  return server;
+}
+
+async function partialFiles(home: string): Promise<string[]> {
+  return (await listExports(home)).filter((name) => name.includes('.partial'));
+}
+
+describe('kill -9 during an export', () => {
+  let home: string;
+  let restarted: RunningServer;
+
+  before(async () => {
+    home = await createTempHome();
+    const first = await startSlowExport(home);
+    assert.equal(await first.kill9(), 137);
+    restarted = await startServer({ home, env: serverEnv('1') });
+  });
+
+  test('a restarted server on the same node still reports the job STARTED, its heartbeat stale', async () => {
+    const { status, body } = await restarted.api('/export');
+    assert.equal(status, 200);
+    assert.equal(body.jobId, 1);
+    assert.equal(body.status, 'STARTED', JSON.stringify(body));
+    assert.equal(body.completedTime, null);
+    if (body.heartbeat !== undefined) assert.equal(body.heartbeat.stale, true);
+  });
+
+  test('a new POST gets 409 with the crashed job', async () => {
+    const { status, body } = await restarted.api('/export', { method: 'POST' });
+    assert.equal(status, 409, JSON.stringify(body));
+    assert.equal(body.jobId, 1);
+    assert.equal(body.status, 'STARTED');
+  });
+
+  test('DELETE releases the crashed job at once: 200, then GET shows CANCELLED', async () => {
+    const cancel = await restarted.api('/export', { method: 'DELETE' });
+    assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
+    assert.equal(cancel.body.jobId, 1);
+    const { body } = await restarted.api('/export');
+    assert.equal(body.status, 'CANCELLED', JSON.stringify(body));
+    assert.notEqual(body.cancelledTime, null);
+  });
+
+  test('nothing of the crashed job is left looking complete: no .partial file, not all five files', async () => {
+    assert.deepEqual(await partialFiles(home), []);
+    const left = (await listDir(join(exportRoot(home), '1'))).filter((name) => name.endsWith('.csv'));
+    assert.ok(left.length < ENTITIES.length, `job 1 left ${left.join(', ')}`);
+  });
+
+  test('a new POST then starts job 2, which completes', async () => {
+    const next = await restarted.api(`/export?fromDate=${encodeURIComponent(site!.fromDate)}`, { method: 'POST' });
+    assert.equal(next.status, 202, JSON.stringify(next.body));
+    assert.equal(next.body.jobId, 2);
+    const job = await waitForJobEnd(restarted.api, 2);
+    assert.equal(job.status, 'COMPLETED', JSON.stringify(job));
+    assert.equal((await listDir(join(exportRoot(home), '2'))).length, ENTITIES.length);
+    assert.deepEqual(await partialFiles(home), []);
+  });
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  describe(`${signal} during an export`, () => {
+    let home: string;
+    let exitCode: number;
+
+    before(async () => {
+      home = await createTempHome();
+      const server = await startSlowExport(home);
+      exitCode = await server.stop(signal);
+    });
+
+    test('the process exits 0', () => {
+      assert.equal(exitCode, 0);
+    });
+
+    test('the job was marked CANCELLED before exit, as a restarted server reports', async () => {
+      const restarted = await startServer({ home, env: serverEnv('1') });
+      const { body } = await restarted.api('/export');
+      assert.equal(body.jobId, 1);
+      assert.equal(body.status, 'CANCELLED', JSON.stringify(body));
+      assert.notEqual(body.cancelledTime, null);
+      const next = await restarted.api('/export', { method: 'POST' });
+      assert.equal(next.status, 202, JSON.stringify(next.body));
+      assert.equal(next.body.jobId, 2);
+      await waitForJobEnd(restarted.api, 2);
+      await restarted.stop();
+    });
+
+    test('no temporary file is left', async () => {
+      assert.deepEqual(await partialFiles(home), []);
+    });
+  });
+}
