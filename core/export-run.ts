@@ -4,8 +4,9 @@ import type { Config } from './config.ts';
 import { utcMsToLocal } from './dates.ts';
 import type { EntityDef, ProductDef, ReadContext } from './entities/entity.ts';
 import { errorMessage, type ErrorItem } from './errors.ts';
+import { createImpactControl } from './impact-control.ts';
 import { fileNameOf, finish, type EntityStatistics, type JobRecord } from './jobs.ts';
-import type { EntityRunner, Host, JobStore, OpenDb, TaskHandle } from './ports.ts';
+import type { EntityRunner, Host, JobStore, OpenDb, OpenLoadMonitor, TaskHandle } from './ports.ts';
 import type { EntityOutcome } from './task.ts';
 
 // Progress is saved and cancel requests and disk space are checked this often.
@@ -22,6 +23,8 @@ export interface RunDeps {
   openDb: OpenDb;
   host: Host;
   product: ProductDef;
+  /** Reads the database's load signals; without it the duty cycle alone bounds the export. */
+  openLoadMonitor?: OpenLoadMonitor;
 }
 
 export interface ActiveExport {
@@ -64,6 +67,16 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
     }
   };
 
+  // A load pause is shown on every running entity at once: a paused worker sends no reports.
+  const impact = createImpactControl({
+    budget: config.impactBudget, openMonitor: deps.openLoadMonitor,
+    onLoad: (reason) => {
+      for (const [name, progress] of Object.entries(record.progress)) {
+        if (progress.state === 'running' && progress.governor) setProgress(name, { governor: { ...progress.governor, paused: reason !== null, reason } });
+      }
+    },
+  });
+
   const runEntity = (entity: EntityDef, share: number): Promise<EntityOutcome> => {
     if (stop) return Promise.resolve({ ok: false, code: 'cancelled', message: 'Stopped before it started' });
     setProgress(entity.name, { state: 'running' });
@@ -73,7 +86,9 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
       share, databaseUrl: config.databaseUrl ?? '',
     }, (report) => setProgress(entity.name, { rows: report.rows, governor: report.governor }));
     handles.push(handle);
+    impact.add(handle);
     return handle.outcome.then((outcome) => {
+      impact.remove(handle);
       setProgress(entity.name, { state: 'done', ...(outcome.ok ? { rows: outcome.rows } : {}) });
       if (!outcome.ok && outcome.code === 'disk') halt({ status: 'FAILED', errors: [{ key: DISK_KEY, message: outcome.message }] });
       else if (!outcome.ok && outcome.code !== 'cancelled') halt({ status: 'FAILED', errors: [{ key: EXPORT_FAILED_KEY, message: outcome.message }] });
@@ -110,13 +125,15 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
       const plan = await planEntities(record, deps);
       record = { ...record, progress: plan.progress, warnings: merge(record.warnings, plan.warnings) };
       await save();
-      const share = config.impactBudget >= 1 ? 1 : config.impactBudget / Math.max(1, plan.entities.length);
+      const share = impact.initialShare(plan.entities.length);
+      impact.start();
       const outcomes = await Promise.all(plan.entities.map((entity) => runEntity(entity, share)));
       record = await finalRecord(outcomes, plan.entities);
     } catch (error) {
       record = finish(record, 'FAILED', host.now(), { errors: [{ key: EXPORT_FAILED_KEY, message: errorMessage(error) }] });
     } finally {
       clearInterval(timer);
+      await impact.stop();
     }
     if (record.status !== 'COMPLETED') await host.cleanExportDir(record.exportDir, 'all').catch(() => undefined);
     sealed = true;

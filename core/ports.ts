@@ -1,5 +1,6 @@
 // What the kernel needs from the outside world; adapters/ implements each for a runtime.
 import type { JobRecord } from './jobs.ts';
+import type { LoadSample } from './load-governor.ts';
 import type { Db } from './source.ts';
 import type { ControlMessage, EntityOutcome, EntityTask, ProgressReport } from './task.ts';
 
@@ -48,3 +49,11 @@ export interface Host {
 }
 
 export type OpenDb = () => Promise<Db & { close(): Promise<void> }>;
+
+/** Reads the database's load signals on a connection of its own, never a worker's (section 8). */
+export interface LoadMonitor {
+  sample(): Promise<LoadSample>;
+  close(): Promise<void>;
+}
+
+export type OpenLoadMonitor = () => Promise<LoadMonitor>;

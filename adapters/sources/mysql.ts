@@ -8,8 +8,15 @@ import { resolveTables } from './catalog.ts';
 const CONNECT_TIMEOUT_MS = 10_000;
 // A single chunk query may not run longer than this (MariaDB's max_statement_time, in seconds).
 const STATEMENT_TIMEOUT_S = 120;
+// MySQL 8's resource group for export connections: user threads at the lowest OS priority.
+const RESOURCE_GROUP = 'sluice_export';
 
-export async function openMysql(url: string): Promise<Db & { close(): Promise<void> }> {
+export interface MysqlOptions {
+  /** Run this connection's queries at low priority where the server offers it (the load monitor's probe must not). */
+  lowPriority: boolean;
+}
+
+export async function openMysql(url: string, options: MysqlOptions = { lowPriority: true }): Promise<Db & { close(): Promise<void> }> {
   const conn = await mysql.createConnection({
     uri: url.replace(/^mariadb:/, 'mysql:'),
     supportBigNumbers: true,
@@ -24,6 +31,7 @@ export async function openMysql(url: string): Promise<Db & { close(): Promise<vo
     await conn.query(`SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED`);
     await conn.query(`SET SESSION max_statement_time = ${STATEMENT_TIMEOUT_S}`).catch(() =>
       conn.query(`SET SESSION max_execution_time = ${STATEMENT_TIMEOUT_S * 1000}`).catch(() => undefined));
+    if (options.lowPriority) await lowerPriority(conn);
     const [names] = await conn.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
     const tables = resolveTables((names as DbRow[]).map((r) => String(r.name)), (t) => `\`${t}\``);
     return {
@@ -39,5 +47,27 @@ export async function openMysql(url: string): Promise<Db & { close(): Promise<vo
   } catch (error) {
     conn.destroy();
     throw error;
+  }
+}
+
+/**
+ * Lets the site's own queries go first where the server can tell them apart: MariaDB's thread pool
+ * (`thread_pool_priority`) and MySQL 8's resource groups. Servers without either, or users without the
+ * privilege, simply run the export at normal priority: the duty cycle still bounds it.
+ */
+async function lowerPriority(conn: mysql.Connection): Promise<void> {
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS version, @@thread_handling AS handling');
+    const { version, handling } = (rows as DbRow[])[0];
+    if (/mariadb/i.test(String(version))) {
+      if (handling === 'pool-of-threads') await conn.query(`SET SESSION thread_pool_priority = 'low'`);
+    } else if (Number(String(version).split('.')[0]) >= 8) {
+      await conn.query(`SET RESOURCE GROUP ${RESOURCE_GROUP}`).catch(async () => {
+        await conn.query(`CREATE RESOURCE GROUP ${RESOURCE_GROUP} TYPE = USER THREAD_PRIORITY = 19`).catch(() => undefined);
+        await conn.query(`SET RESOURCE GROUP ${RESOURCE_GROUP}`);
+      });
+    }
+  } catch {
+    // Not offered here: normal priority.
   }
 }
