@@ -19,6 +19,11 @@ const HEADERS: Record<(typeof ENTITIES)[number], string> = {
   analytics_events: 'instance_url,event_id,event_name,created_date,event_author_id,event_space_key,event_container_id,event_content_id',
 };
 
+// SPEC section 2's status object; `progress` is Sluice's addition, `heartbeat` appears only while running.
+const STATUS_FIELDS = ['startTime', 'completedTime', 'cancelledTime', 'nodeId', 'jobId', 'status', 'config', 'statistics',
+  'warnings', 'errors', 'rootExportPath', 'progress'];
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})$/;
+
 /** `yyyy_MM_ddTHH_mm_ssZ` of an ISO time with an offset, in UTC, cut to the second. */
 function stampOf(startTime: string): string {
   const d = new Date(startTime);
@@ -66,6 +71,24 @@ describe('a full export cycle on the real server', () => {
     assert.equal(job.cancelledTime, null);
     assert.equal(job.rootExportPath, exportRoot(server.home));
     assert.deepEqual(Object.keys(job.statistics.entities).sort(), [...ENTITIES].sort());
+  });
+
+  test('the final status carries exactly the documented fields, times with milliseconds and an offset', async () => {
+    assert.deepEqual(Object.keys(job).sort(), [...STATUS_FIELDS].sort());
+    for (const field of ['startTime', 'completedTime'] as const) assert.match(job[field], ISO_WITH_OFFSET, field);
+    assert.equal(job.config.forcedExport, false);
+    assert.match(job.config.exportFrom, /^2024-03-01T09:00(:00(\.000)?)?(Z|\+00:00)$/);
+    for (const entity of ENTITIES) assert.equal(job.progress[entity].state, 'done', entity);
+  });
+
+  test('both base paths serve the same status, and the socket enforces the token and the XSRF header', async () => {
+    const other = await server.api('/rest/datapipeline/1.0/export');
+    assert.equal(other.status, 200);
+    assert.deepEqual(other.body, job);
+    assert.equal((await server.api('/export', { headers: { authorization: '' } })).status, 401);
+    assert.equal((await server.api('/export', { headers: { authorization: 'Bearer wrong-token' } })).status, 401);
+    assert.equal((await server.api('/export', { method: 'POST', headers: { 'x-atlassian-token': '' } })).status, 403);
+    assert.equal((await server.api('/export')).body.jobId, 1, 'a refused POST starts nothing');
   });
 
   test('the job directory holds exactly the five files, named after the job and its start in UTC, and nothing temporary', async () => {
