@@ -43,3 +43,35 @@ export function epochCell(value: unknown): Cell {
 export function viewPageUrl(baseUrl: string, pageId: unknown): string {
   return `${baseUrl}/pages/viewpage.action?pageId=${String(pageId)}`;
 }
+
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
+
+/**
+ * A decimal as text without trailing zeros and with every digit (`3.000000` → `3`, `0.500000` → `0.5`).
+ * Drivers hand DECIMAL/NUMERIC columns over as strings; going through a JS number would lose digits.
+ */
+export function decimalCell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  const raw = typeof value === 'string' ? value.trim() : String(value);
+  const m = DECIMAL.exec(raw);
+  if (!m || (m[2] === '' && !m[3])) return raw === '' ? null : raw;
+  const whole = m[2].replace(/^0+(?=\d)/, '') || '0';
+  const fraction = (m[3] ?? '').replace(/0+$/, '');
+  const digits = fraction === '' ? whole : `${whole}.${fraction}`;
+  return m[1] === '-' && /[1-9]/.test(digits) ? `-${digits}` : digits;
+}
+
+/** The first `max` code points of a text; a surrogate pair is never split. */
+export function cutCodePoints(value: Cell, max: number): Cell {
+  // UTF-16 length bounds the code point count from above, so short texts need no walk.
+  if (value === null || value.length <= max) return value;
+  let end = 0;
+  for (let count = 0; count < max && end < value.length; count++) {
+    const pair = isHighSurrogate(value.charCodeAt(end)) && isLowSurrogate(value.charCodeAt(end + 1));
+    end += pair ? 2 : 1;
+  }
+  return value.slice(0, end);
+}
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;

@@ -1,0 +1,44 @@
+// Which Jira issues an export includes (SPEC section 10): updated at or after fromDate, outside opted-out
+// projects. Issues, their fields and their links all ask the same question, so it is written once.
+import { requireTable, text, type Db } from '../source.ts';
+import type { ReadContext } from './entity.ts';
+import { lookupIn } from './jira-lookups.ts';
+
+/** fromDate for Jira's date columns: wall-clock text for MySQL `datetime`, an instant for PostgreSQL `timestamptz`. */
+export function fromParam(db: Db, ctx: ReadContext): string {
+  return db.dialect === 'postgres' ? new Date(ctx.fromMs).toISOString() : ctx.fromLocal;
+}
+
+/** ` AND …` keeping rows whose project column is not an opted-out project (an unknown project is kept). */
+export function notOptedOut(db: Db, ctx: ReadContext, projectColumn: string, params: unknown[]): string {
+  if (ctx.optedOut.length === 0) return '';
+  params.push(...ctx.optedOut);
+  const marks = ctx.optedOut.map(() => '?').join(',');
+  return ` AND (${projectColumn} IS NULL OR ${projectColumn} NOT IN`
+    + ` (SELECT op.ID FROM ${requireTable(db, 'project')} op WHERE op.pkey IN (${marks})))`;
+}
+
+/** The condition on a `jiraissue` alias that makes an issue part of the export. */
+export function exportedIssueCondition(db: Db, ctx: ReadContext, alias: string, params: unknown[]): string {
+  params.push(fromParam(db, ctx));
+  return `${alias}.UPDATED >= ?${notOptedOut(db, ctx, `${alias}.PROJECT`, params)}`;
+}
+
+/** Of these issue ids, the ones the export includes. */
+export async function exportedIssueIds(db: Db, ctx: ReadContext, ids: Iterable<string | null>): Promise<Set<string>> {
+  const params: unknown[] = [];
+  const condition = exportedIssueCondition(db, ctx, 'i', params);
+  const found = await lookupIn(db, ids, (marks) =>
+    `SELECT i.ID AS id FROM ${requireTable(db, 'jiraissue')} i WHERE ${condition} AND i.ID IN (${marks})`, params);
+  return new Set(found.map((row) => String(row.id)));
+}
+
+/** Of these issue ids, the ones in an opted-out project (no query when nothing is opted out). */
+export async function optedOutIssueIds(db: Db, ctx: ReadContext, ids: Iterable<string | null>): Promise<Set<string>> {
+  if (ctx.optedOut.length === 0) return new Set();
+  const marks = ctx.optedOut.map(() => '?').join(',');
+  const found = await lookupIn(db, ids, (idMarks) => `SELECT i.ID AS id FROM ${requireTable(db, 'jiraissue')} i
+    JOIN ${requireTable(db, 'project')} p ON p.ID = i.PROJECT WHERE p.pkey IN (${marks}) AND i.ID IN (${idMarks})`,
+  ctx.optedOut);
+  return new Set(found.map((row) => text(row.id)!));
+}
