@@ -48,6 +48,16 @@ export function createKernel(deps: KernelDeps): Kernel {
     return host.now().getTime() - record.owner.heartbeatMs > HEARTBEAT_STALE_MS;
   };
 
+  /** The latest job; finished here when a cancel was asked of it and its owner died before obeying, since nothing else will. */
+  const latestSettled = async (): Promise<JobRecord | null> => {
+    const latest = await store.latest();
+    if (!latest || isTerminal(latest.status) || !isOwnerDead(latest) || !(await store.isCancelRequested(latest.jobId))) return latest;
+    const cancelled = finish(latest, 'CANCELLED', host.now());
+    await store.save(cancelled);
+    await host.cleanExportDir(latest.exportDir, 'all');
+    return cancelled;
+  };
+
   const view = async (record: JobRecord): Promise<JobStatus> => {
     if (isTerminal(record.status)) return toStatus(record);
     const shown = (await store.isCancelRequested(record.jobId)) ? requestCancel(record) : record;
@@ -106,7 +116,7 @@ export function createKernel(deps: KernelDeps): Kernel {
   const startExport = async (params: ExportParams, trigger: 'api' | 'schedule' = 'api'): Promise<JobStatus> => {
     checkVersion(params.schemaVersion);
     if (closing) throw new UnavailableError('Cannot start an export: this node is shutting down');
-    const latest = await store.latest();
+    const latest = await latestSettled();
     if (isRunning(latest)) throw new ExportRunningError(await view(latest!));
     const root = await rootExportPath();
     const start = host.now();
@@ -150,7 +160,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     rootExportPath,
     schemaVersions: () => product.schemaVersions,
     async getStatus() {
-      const latest = await store.latest();
+      const latest = await latestSettled();
       return latest ? view(latest) : null;
     },
     async history(offset, limit) {
