@@ -91,6 +91,39 @@ describe('kill -9 during an export', () => {
   });
 });
 
+describe('kill -9 of one node while another serves the same home', () => {
+  let home: string;
+  let survivor: RunningServer;
+
+  before(async () => {
+    home = await createTempHome();
+    const crashed = await startSlowExport(home);
+    survivor = await startServer({ home, env: { ...serverEnv('1'), NODE_ID: 'survivor-node' } });
+    assert.equal(await crashed.kill9(), 137);
+  });
+
+  test('a DELETE on the survivor ends the crashed job once its heartbeat is stale, with no second DELETE', async () => {
+    const cancel = await survivor.api('/export', { method: 'DELETE' });
+    assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
+    assert.equal(cancel.body.jobId, 1);
+    // The survivor cannot tell a crash from a busy node until the heartbeat has been silent for a while.
+    const final = await waitFor(async () => {
+      const { body } = await survivor.api('/export');
+      assert.ok(['CANCELLATION_REQUESTED', 'CANCELLED'].includes(body.status), JSON.stringify(body));
+      return body.status === 'CANCELLED' ? body : undefined;
+    }, { what: 'job 1 to be CANCELLED', timeoutMs: 120_000, intervalMs: 500 });
+    assert.notEqual(final.cancelledTime, null);
+    assert.deepEqual(await partialFiles(home), []);
+  });
+
+  test('the survivor then starts job 2', async () => {
+    const next = await survivor.api(`/export?fromDate=${encodeURIComponent(site!.fromDate)}`, { method: 'POST' });
+    assert.equal(next.status, 202, JSON.stringify(next.body));
+    assert.equal(next.body.jobId, 2);
+    assert.equal((await waitForJobEnd(survivor.api, 2)).status, 'COMPLETED');
+  });
+});
+
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   describe(`${signal} during an export`, () => {
     let home: string;
