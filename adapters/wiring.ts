@@ -8,7 +8,11 @@ import { ConfigError, errorMessage } from '../core/errors.ts';
 import { createKernel, type Kernel } from '../core/kernel.ts';
 import type { EntityRunner, Host, OpenDb } from '../core/ports.ts';
 import type { Db } from '../core/source.ts';
+import { adminExtension } from '../core/routes/api-routes.ts';
+import { serverZone } from '../core/schedule.ts';
+import { createExportFiles } from './export-files.ts';
 import { createFileJournal } from './file-journal.ts';
+import { startScheduler } from './scheduler.ts';
 import { openSource, redact } from './sources/open-source.ts';
 
 export interface Service {
@@ -63,11 +67,21 @@ export async function createService(runtime: Runtime): Promise<Service> {
   await store.verify();
   const host = runtime.createHost(config.nodeId);
   const kernel = createKernel({ config, store, runner: runtime.createRunner(config), openDb, host, product: productDef(product) });
-  const app = createApp({ kernel, checkToken: await createTokenCheck(tokens), log: runtime.log });
+  const checkToken = await createTokenCheck(tokens);
+  const zone = serverZone();
+  const now = () => host.now().getTime();
+  const extend = adminExtension({ kernel, store, files: createExportFiles(), zone, now, checkToken, siteUrl: config.baseUrl, nodeId: config.nodeId });
+  const app = createApp({ kernel, checkToken, log: runtime.log, extend });
+  const scheduler = startScheduler({ kernel, store, zone, nodeId: config.nodeId, now, log: runtime.log });
   const banner = [
     `Sluice exporting the ${product} site at ${redact(databaseUrl)}`,
     `REST API: http://${config.host}:${config.port}/rest/datapipeline/latest/export`,
+    `Admin console: http://${config.host}:${config.port}/admin/data-pipeline`,
     `Journal: ${store.dir}`,
   ];
-  return { config, app, kernel, banner, close: () => kernel.close() };
+  const close = async () => {
+    await scheduler.stop();
+    await kernel.close();
+  };
+  return { config, app, kernel, banner, close };
 }

@@ -27,6 +27,11 @@ export interface KernelDeps {
 
 export interface Kernel {
   startExport(params: ExportParams, trigger?: 'api' | 'schedule'): Promise<JobStatus>;
+  /**
+   * Records a run that could not start as a FAILED job with the next id, only when no job is running
+   * (creating an id while one runs would release the lock); null when one is.
+   */
+  recordFailedRun(params: ExportParams, at: Date, errors: ErrorItem[]): Promise<JobStatus | null>;
   getStatus(): Promise<JobStatus | null>;
   cancelExport(jobId: number | null): Promise<{ jobId: number; status: 'OK'; message: string }>;
   history(offset: number, limit: number): Promise<{ values: JobStatus[]; size: number }>;
@@ -129,11 +134,22 @@ export function createKernel(deps: KernelDeps): Kernel {
     }
     if (!(await store.create(record))) {
       const winner = await store.latest();
+      // A FAILED record (a scheduled run that could not start) took the id without taking the lock.
+      if (winner && isTerminal(winner.status)) return startExport(params, trigger);
       throw new ExportRunningError(await view(winner!));
     }
     if (record.status === 'FAILED') throw new ExportRejectedError(toStatus(record));
     active = runExport(record, deps, () => { active = null; });
     return toStatus(record);
+  };
+
+  const recordFailedRun = async (params: ExportParams, at: Date, errors: ErrorItem[]): Promise<JobStatus | null> => {
+    for (;;) {
+      const latest = await store.latest();
+      if (isRunning(latest)) return null;
+      const record = finish(newRecord((latest?.jobId ?? 0) + 1, params, await rootExportPath(), at, 'schedule'), 'FAILED', at, { errors });
+      if (await store.create(record)) return toStatus(record);
+    }
   };
 
   const cancelExport = async (jobId: number | null) => {
@@ -155,6 +171,7 @@ export function createKernel(deps: KernelDeps): Kernel {
 
   return {
     startExport,
+    recordFailedRun,
     cancelExport,
     product,
     rootExportPath,

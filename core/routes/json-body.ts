@@ -1,0 +1,26 @@
+// Request bodies of the configuration routes: capped in size, parsed as JSON, any failure a 400.
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { parseJsonText } from '../config-schemas.ts';
+import { ValidationError } from '../errors.ts';
+
+// Far above any real configuration (5000 opt-out keys fit), far below anything that could hurt a node.
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export const limitBody: MiddlewareHandler = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ValidationError([{ key: 'invalid.body', message: `Cannot read the request body: it is larger than ${MAX_BODY_BYTES} bytes` }]);
+  },
+});
+
+export async function readJsonBody(c: Context): Promise<unknown> {
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    throw new ValidationError([{ key: 'invalid.body', message: 'Cannot read the request body: the connection ended before it was complete' }]);
+  }
+  return parseJsonText(text);
+}
