@@ -46,6 +46,7 @@ export interface ExitedProcess {
 }
 
 const children = new Set<ChildProcess>();
+const homes = new Set<string>();
 
 /** A port nothing listens on right now: the kernel picks it, we release it for the child. */
 export async function findFreePort(): Promise<number> {
@@ -60,7 +61,9 @@ export async function findFreePort(): Promise<number> {
 }
 
 export async function createTempHome(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'sluice-e2e-'));
+  const home = await mkdtemp(join(tmpdir(), 'sluice-e2e-'));
+  homes.add(home);
+  return home;
 }
 
 function childEnv(overrides: Record<string, string | undefined>): Record<string, string> {
@@ -183,11 +186,13 @@ export async function runServerToExit(env: Record<string, string | undefined>, t
   }
 }
 
-/** Kills every child still running; for `after`, so a failed test never leaves a server behind. */
+/** Kills every child still running, then removes the temp homes; for `after`, so a failed test leaves nothing behind. */
 export async function stopAllServers(): Promise<void> {
   await Promise.all([...children].map((child) => new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
   })));
+  await Promise.all([...homes].map((home) => rm(home, { recursive: true, force: true })));
+  homes.clear();
 }
