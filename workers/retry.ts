@@ -49,8 +49,12 @@ const RETRYABLE = new Set([
   'PROTOCOL_SEQUENCE_TIMEOUT', '57P01', '57P02', '57P03', '08006', '08003', '08001', '40001', '40P01',
 ]);
 
+/** Looks through wrappers too: a failed reconnect arrives as the source's error with the driver's as its cause. */
 function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && RETRYABLE.has(code)) return true;
-  return /connection|closed state|terminat|ECONNRESET|socket/i.test(errorMessage(error));
+  for (let e = error, depth = 0; e instanceof Object && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE.has(code)) return true;
+    if (/connection|closed state|terminat|ECONNRESET|socket/i.test(errorMessage(e))) return true;
+  }
+  return false;
 }
