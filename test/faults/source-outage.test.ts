@@ -1,0 +1,137 @@
+// The database out of reach, staged with a TCP proxy in front of MariaDB (so the real server keeps
+// running): refused or silent at start-up and at POST, and lost for a while or for good mid-export.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ENTITIES, exportRoot, listDir } from '../helpers/e2e-site.ts';
+import { assertExportMatches, createCheckedSite, exportQuery, siteEnv, temporaryFiles, type CheckedSite } from '../helpers/export-check.ts';
+import { createTcpProxy, type TcpProxy } from '../helpers/faults.ts';
+import { waitFor, waitForJobEnd } from '../helpers/http.ts';
+import { runServerToExit, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
+
+const SCALE = 20;
+const BUDGET = '0.2';
+// Bounds for "never a hang": a connection attempt gives up after 10 s; these leave room for a busy machine.
+const ANSWER_BOUND_MS = 60_000;
+// The retry budget (eight tries, waits doubling from 250 ms to 15 s) plus connection attempts and polling.
+const GIVE_UP_BOUND_MS = 180_000;
+// How long the short outage lasts: several back-off steps, well inside the retry budget.
+const SHORT_OUTAGE_MS = 3_000;
+
+let site: CheckedSite | undefined;
+let proxy: TcpProxy;
+let server: RunningServer;
+
+before(async () => {
+  site = await createCheckedSite(SCALE);
+  proxy = await createTcpProxy();
+  server = await startServer({ env: { ...siteEnv(site, site.db.url.replace(':3306/', `:${proxy.port}/`)), SLUICE_IMPACT_BUDGET: BUDGET } });
+});
+after(async () => {
+  await stopAllServers();
+  await proxy?.close();
+  await site?.db.drop();
+});
+
+/** A request that must be answered within `bound`: a hang fails the test instead of stalling it. */
+async function answered(path: string, init: RequestInit, bound = ANSWER_BOUND_MS) {
+  return server.api(path, { ...init, signal: AbortSignal.timeout(bound) });
+}
+
+/** Starts an export and waits until every entity has written rows, so an outage hits them all mid-way. */
+async function startAndWaitForRows(): Promise<number> {
+  const started = await answered(exportQuery(site!), { method: 'POST' });
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  const running = await waitFor(async () => {
+    const { body } = await server.api('/export');
+    const progress = Object.values(body.progress ?? {}) as { rows: number; state: string }[];
+    return progress.length === ENTITIES.length && progress.every((p) => p.rows > 0 || p.state === 'done') ? body : undefined;
+  }, { what: 'every entity to have written rows' });
+  assert.equal(running.status, 'STARTED', 'the export was still running when the outage began');
+  return started.body.jobId;
+}
+
+describe('the database unreachable at POST', () => {
+  for (const mode of ['refuse', 'blackhole'] as const) {
+    test(`a ${mode === 'refuse' ? 'refused' : 'silent'} database fails the POST promptly with 422 and export.source.unavailable`, async () => {
+      await proxy.setMode(mode);
+      try {
+        const { status, body } = await answered(exportQuery(site!), { method: 'POST' });
+        assert.equal(status, 422, JSON.stringify(body));
+        assert.equal(body.status, 'FAILED');
+        assert.equal(body.errors[0].key, 'export.source.unavailable');
+        assert.match(body.errors[0].message, new RegExp(`127\\.0\\.0\\.1:${proxy.port}`));
+        assert.deepEqual(await listDir(exportRoot(server.home)).then((jobs) => jobs.filter((j) => j === String(body.jobId))), []);
+      } finally {
+        await proxy.setMode('pass');
+      }
+    });
+  }
+});
+
+describe('a short outage mid-export: connections cut and reconnects refused for a few seconds', { timeout: 400_000 }, () => {
+  let job: any;
+
+  test('the export carries on once the database is back and COMPLETES', async () => {
+    const jobId = await startAndWaitForRows();
+    await proxy.setMode('refuse');
+    await new Promise((resolve) => setTimeout(resolve, SHORT_OUTAGE_MS));
+    await proxy.setMode('pass');
+    job = await waitForJobEnd(server.api, jobId, 300_000);
+    assert.equal(job.status, 'COMPLETED', JSON.stringify(job));
+  });
+
+  test('the files hold exactly the database\'s rows: none lost, none repeated', async () => {
+    await assertExportMatches(server.home, job, site!);
+  });
+});
+
+describe('a lasting outage mid-export', { timeout: 400_000 }, () => {
+  let jobId: number;
+  let job: any;
+
+  test('after the bounded retry budget the job is FAILED with an error naming the entity and the cause', async () => {
+    jobId = await startAndWaitForRows();
+    await proxy.setMode('refuse');
+    try {
+      job = await waitForJobEnd(server.api, jobId, GIVE_UP_BOUND_MS);
+    } finally {
+      await proxy.setMode('pass');
+    }
+    assert.equal(job.status, 'FAILED', JSON.stringify(job));
+    assert.equal(job.errors.length, 1, JSON.stringify(job.errors));
+    assert.equal(job.errors[0].key, 'export.failed');
+    assert.match(job.errors[0].message, new RegExp(`\\b(${ENTITIES.join('|')})\\b`), 'the message names the entity');
+    assert.match(job.errors[0].message, /ECONNREFUSED/, 'the message gives the cause');
+    assert.equal(job.statistics, null);
+  });
+
+  test('nothing of the failed job is left that looks complete', async () => {
+    assert.deepEqual(await listDir(`${exportRoot(server.home)}/${jobId}`), []);
+    assert.deepEqual(await temporaryFiles(server.home), []);
+  });
+
+  test('the lock is released: the next export starts and COMPLETES once the database is back', async () => {
+    const started = await answered(exportQuery(site!), { method: 'POST' });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    assert.equal(started.body.jobId, jobId + 1);
+    await assertExportMatches(server.home, await waitForJobEnd(server.api, jobId + 1, 300_000), site!);
+  });
+});
+
+describe('the database unreachable at start-up', () => {
+  test('a silent database stops the server within a bounded time, with one line naming it', async () => {
+    const silent = await createTcpProxy();
+    await silent.setMode('blackhole');
+    try {
+      const result = await runServerToExit({ ...siteEnv(site!, `mysql://root@127.0.0.1:${silent.port}/confluence`) }, ANSWER_BOUND_MS);
+      assert.equal(result.timedOut, false, `still running after ${ANSWER_BOUND_MS} ms: ${result.stdout}${result.stderr}`);
+      assert.notEqual(result.code, 0);
+      const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
+      assert.equal(lines.length, 1, `stderr: ${result.stderr}`);
+      assert.match(lines[0], new RegExp(`127\\.0\\.0\\.1:${silent.port}`));
+      assert.match(lines[0], /ETIMEDOUT|timed? ?out/i);
+    } finally {
+      await silent.close();
+    }
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * What a finished export must look like after any fault: a COMPLETED job whose directory holds exactly
+ * its five files, private, each matching the fixture cell by cell (nothing lost, nothing repeated).
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { createE2eSite, ENTITIES, exportRoot, listDir, listExports, modeOf, readJobFile, type E2eSite } from './e2e-site.ts';
+import { expectedConfluenceRows } from './expected-confluence.ts';
+
+export const CHECK_BASE_URL = 'https://wiki.example.com/confluence';
+
+/** A site whose expected rows are computed once: several tests compare against them. */
+export interface CheckedSite extends E2eSite {
+  expected: ReturnType<typeof expectedConfluenceRows>;
+}
+
+export async function createCheckedSite(scale: number): Promise<CheckedSite> {
+  const site = await createE2eSite(scale);
+  const expected = expectedConfluenceRows(site.fixture, {
+    baseUrl: CHECK_BASE_URL, fromDate: new Date(site.fromDate), timezone: 'UTC', lineBreak: { preserve: false, escape: '\\n' },
+  });
+  return { ...site, expected };
+}
+
+/** Settings every server of these tests shares, so the expected rows apply. */
+export function siteEnv(site: E2eSite, databaseUrl = site.db.url): Record<string, string> {
+  return { DATABASE_URL: databaseUrl, BASE_URL: CHECK_BASE_URL, SOURCE_TIMEZONE: 'UTC' };
+}
+
+export function exportQuery(site: E2eSite): string {
+  return `/export?fromDate=${encodeURIComponent(site.fromDate)}`;
+}
+
+/** Asserts `job` COMPLETED and its files hold exactly the site's rows, in order, cell by cell. */
+export async function assertExportMatches(home: string, job: any, site: CheckedSite): Promise<void> {
+  assert.equal(job.status, 'COMPLETED', JSON.stringify(job));
+  const dir = join(exportRoot(home), String(job.jobId));
+  const files = ENTITIES.map((entity) => job.statistics.entities[entity].file as string);
+  assert.deepEqual((await listDir(dir)).sort(), [...files].sort(), 'the job directory holds exactly its five files');
+  assert.equal((await modeOf(dir)).toString(8), '700');
+  for (const entity of ENTITIES) {
+    const file = job.statistics.entities[entity].file as string;
+    assert.equal((await modeOf(join(dir, file))).toString(8), '600', file);
+    const records: string[][] = parse(await readJobFile(home, job.jobId, file), { relax_column_count: false });
+    const expected = site.expected[entity];
+    assert.equal(records.length, expected.length, `${entity}: ${records.length - 1} data rows, expected ${expected.length - 1}`);
+    records.forEach((record, i) => assert.deepEqual(record, expected[i], `${entity} record ${i}`));
+    assert.equal(job.statistics.entities[entity].rows, expected.length - 1, `${entity} rows in the statistics`);
+  }
+}
+
+/** Every file name under the export root that is temporary (`.partial`) or otherwise not a CSV file. */
+export async function temporaryFiles(home: string): Promise<string[]> {
+  return (await listExports(home)).filter((name) => !name.endsWith('.csv'));
+}
