@@ -44,6 +44,12 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
   let sealed = false;
   // Once the final record is written nothing may overwrite it: that write released the lock.
   const save = () => (saving = saving.then(() => (sealed ? undefined : store.save(record))).catch(() => undefined));
+  const seal = async (final: JobRecord) => {
+    if (sealed) return;
+    sealed = true;
+    await saving;
+    await store.save(final).catch(() => undefined);
+  };
 
   const halt = (reason: StopReason) => {
     if (stop || sealed) return;
@@ -136,10 +142,8 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
       await impact.stop();
     }
     if (record.status !== 'COMPLETED') await host.cleanExportDir(record.exportDir, 'all').catch(() => undefined);
-    sealed = true;
-    await saving;
     // Saving the final state is what releases the lock, so it is the last thing a job does.
-    await store.save(record).catch(() => undefined);
+    await seal(record);
     onDone();
   })();
 
@@ -152,7 +156,7 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
       halt({ status: 'CANCELLED' });
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), SHUTDOWN_WAIT_MS));
       if ((await Promise.race([done.then(() => 'done' as const), timeout])) === 'timeout') {
-        await store.save(finish(record, 'CANCELLED', host.now())).catch(() => undefined);
+        await seal(finish(record, 'CANCELLED', host.now()));
       }
     },
   };
