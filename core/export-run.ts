@@ -154,8 +154,12 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
     },
     async shutdown() {
       halt({ status: 'CANCELLED' });
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), SHUTDOWN_WAIT_MS));
-      if ((await Promise.race([done.then(() => 'done' as const), timeout])) === 'timeout') {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), SHUTDOWN_WAIT_MS)));
+      const first = await Promise.race([done.then(() => 'done' as const), timeout]);
+      // A pending wait would hold the process open for the rest of it.
+      clearTimeout(timer);
+      if (first === 'timeout') {
         await seal(finish(record, 'CANCELLED', host.now()));
       }
     },
