@@ -139,7 +139,9 @@ export function createKernel(deps: KernelDeps): Kernel {
       throw new ExportRunningError(await view(winner!));
     }
     if (record.status === 'FAILED') throw new ExportRejectedError(toStatus(record));
-    active = runExport(record, deps, () => { active = null; });
+    // The next job may already be active when this one's final save returns: only this job lets go of `active`.
+    const jobId = record.jobId;
+    active = runExport(record, deps, () => { if (active?.jobId === jobId) active = null; });
     return toStatus(record);
   };
 
