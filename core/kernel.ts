@@ -46,10 +46,14 @@ export function createKernel(deps: KernelDeps): Kernel {
   const { config, store, host, product } = deps;
   let active: ActiveExport | null = null;
   let closing = false;
+  // Jobs this kernel created: a running job of this node with this process's pid that is not one of them was
+  // left by an earlier process that had the same pid (a restarted container's process is often pid 1).
+  const created = new Set<number>();
 
   const isOwnerDead = (record: JobRecord): boolean => {
     if (active?.jobId === record.jobId) return false;
     if (record.owner.nodeId === host.nodeId && !host.isLocalProcessAlive(record.owner.pid)) return true;
+    if (record.owner.nodeId === host.nodeId && record.owner.pid === host.pid && !created.has(record.jobId)) return true;
     return host.now().getTime() - record.owner.heartbeatMs > HEARTBEAT_STALE_MS;
   };
 
@@ -132,6 +136,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     } else if (problems.index.length > 0) {
       record = { ...record, warnings: problems.index };
     }
+    created.add(record.jobId);
     if (!(await store.create(record))) {
       const winner = await store.latest();
       // A FAILED record (a scheduled run that could not start) took the id without taking the lock.
