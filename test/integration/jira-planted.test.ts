@@ -145,6 +145,7 @@ describe('Jira planted cases', () => {
       'customfield_10010': '["team-only"]', 'customfield_10011': 'https://example.com/a,b?x="y"', 'customfield_10013': 'ACME, Inc.',
     });
     assert.equal(of(I.archived)['customfield_10006'], '-2.25');
+    assert.equal(of(I.archived)['customfield_10000'], 'Minor (retired)', 'a disabled option still resolves');
     assert.equal(of(I.renamedProject)['customfield_10006'], '0');
     assert.equal(of(I.nullSummary)['customfield_10006'], '0.000001');
     assert.equal(of(I.collidesWithBeta)['customfield_10000'], undefined, 'an issue updated before fromDate has no fields');
