@@ -26,7 +26,10 @@ export function parseJsonText(text: string): unknown {
   }
 }
 
-function parseWith<T>(schema: v.GenericSchema<unknown, T>, body: unknown): T {
+function parseWith<T>(schema: v.GenericSchema<unknown, T>, body: unknown, what: string): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError([{ key: 'invalid.body', message: `Cannot read ${what}: expected a JSON object, got ${quote(body)}` }]);
+  }
   const result = v.safeParse(schema, body, { abortPipeEarly: true });
   if (result.success) return result.output;
   const errors: ErrorItem[] = result.issues.map((issue) => {
@@ -39,7 +42,7 @@ function parseWith<T>(schema: v.GenericSchema<unknown, T>, body: unknown): T {
 const object = <T extends v.ObjectEntries>(entries: T, what: string) =>
   v.strictObject(entries, (issue) => issue.expected === 'never'
     ? `Cannot accept the field ${quote(issue.path?.[0]?.key)} in ${what}`
-    : `Cannot read ${what}: expected a JSON object, got ${quote(issue.input)}`);
+    : `Cannot read ${what}: the field ${quote(issue.path?.[0]?.key)} is missing`);
 
 const exportPathBody = object({
   path: v.pipe(
@@ -53,7 +56,7 @@ const exportPathBody = object({
 
 /** `{ "path": "/abs/dir" }` → the path with trailing slashes removed (the root `/` stays). */
 export function parseExportPathBody(body: unknown): string {
-  const { path } = parseWith(exportPathBody, body);
+  const { path } = parseWith(exportPathBody, body, 'the export path body');
   return path.replace(/\/+$/, '') || '/';
 }
 
@@ -94,7 +97,7 @@ function scheduleBody(now: number, versions: readonly number[]) {
 }
 
 export function parseScheduleBody(body: unknown, now: number, versions: readonly number[]): ScheduleInput {
-  const out = parseWith(scheduleBody(now, versions), body);
+  const out = parseWith(scheduleBody(now, versions), body, 'the schedule');
   return { ...out, fromDate: out.fromDate ?? null, schemaVersion: out.schemaVersion ?? null };
 }
 
@@ -119,7 +122,7 @@ function optOutBody(type: OptOutType) {
 }
 
 export function parseOptOutBody(body: unknown, type: OptOutType): { type: OptOutType; keys: string[] } {
-  const { keys } = parseWith(optOutBody(type), body);
+  const { keys } = parseWith(optOutBody(type), body, 'the opt-out body');
   return { type, keys };
 }
 

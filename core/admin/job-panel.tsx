@@ -14,7 +14,8 @@ const Governor: FC<{ row: EntityRow }> = ({ row }) => {
   if (row.state === 'pending') return <span class="gov">waiting</span>;
   if (!g) return <span class="gov">starting</span>;
   if (g.paused) return <span class="gov paused" title={g.reason ?? ''}>paused{g.reason ? `: ${g.reason}` : ''}</span>;
-  return <span class="gov" title="Rows per chunk the impact governor asks for">chunk {formatCount(g.chunkRows)}</span>;
+  const share = typeof g.share === 'number' ? ` · ${(g.share * 100).toFixed(g.share < 0.1 ? 1 : 0)}% of capacity` : '';
+  return <span class="gov" title="Rows per chunk the impact governor asks for, and this entity's share of the site's capacity">chunk {formatCount(g.chunkRows)}{share}</span>;
 };
 
 const EntityLine: FC<{ row: EntityRow }> = ({ row }) => {
