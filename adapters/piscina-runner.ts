@@ -5,17 +5,21 @@ import { Piscina } from 'piscina';
 import type { EntityRunner } from '../core/ports.ts';
 import type { ControlMessage, EntityOutcome, ProgressReport } from '../core/task.ts';
 import { errorMessage } from '../core/errors.ts';
+import { bundleWorker } from './worker-bundle.ts';
 
-const WORKER = new URL('../workers/export-task.ts', import.meta.url).href;
+const WORKER = new URL('../workers/export-task.ts', import.meta.url);
 // Threads are dropped after a minute idle: exports are rare and each thread holds a V8 heap.
 const IDLE_TIMEOUT_MS = 60_000;
 
 export function createPiscinaRunner(): EntityRunner {
   const pools = new Map<string, Piscina>();
-  const poolFor = (entity: string) => {
+  // Built while the server starts, so no export pays for it (see worker-bundle.ts).
+  const script = bundleWorker(WORKER);
+  const poolFor = async (entity: string) => {
+    const { filename, execArgv } = await script;
     let pool = pools.get(entity);
     if (!pool) {
-      pool = new Piscina({ filename: WORKER, minThreads: 0, maxThreads: 1, idleTimeout: IDLE_TIMEOUT_MS });
+      pool = new Piscina({ filename, execArgv, minThreads: 0, maxThreads: 1, idleTimeout: IDLE_TIMEOUT_MS });
       pools.set(entity, pool);
     }
     return pool;
@@ -25,7 +29,7 @@ export function createPiscinaRunner(): EntityRunner {
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (report: ProgressReport) => onProgress(report));
       const outcome = poolFor(task.entity)
-        .run({ task, port: port2 }, { transferList: [port2] })
+        .then((pool) => pool.run({ task, port: port2 }, { transferList: [port2] }))
         .then((result: EntityOutcome) => result)
         .catch((error: unknown): EntityOutcome => ({ ok: false, code: 'internal', message: `The ${task.entity} worker failed: ${errorMessage(error)}` }))
         .finally(() => port1.close());
@@ -34,6 +38,7 @@ export function createPiscinaRunner(): EntityRunner {
     async close() {
       await Promise.all([...pools.values()].map((pool) => pool.destroy()));
       pools.clear();
+      await (await script).dispose();
     },
   };
 }
