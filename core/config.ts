@@ -63,7 +63,9 @@ function read<T>(env: Record<string, string | undefined>, name: string, schema: 
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const result = v.safeParse(schema, raw);
-  if (!result.success) throw new ConfigError(name, `"${raw.slice(0, 200)}" ${result.issues[0].message}`);
+  // A mistyped DATABASE_URL still carries its password: the line goes to logs, the password must not.
+  const shown = raw.slice(0, 200).replace(/:[^@]*@/, ':***@');
+  if (!result.success) throw new ConfigError(name, `"${shown}" ${result.issues[0].message}`);
   return result.output;
 }
 
