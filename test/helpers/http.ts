@@ -6,7 +6,7 @@ export const API_BASE = '/rest/datapipeline/latest';
 
 export interface ApiResponse {
   status: number;
-  /** The parsed JSON body, or the raw text when it is not JSON. */
+  /** The parsed JSON body, or the raw text when it is not JSON; `any` because tests read it field by field. */
   body: any;
 }
 

@@ -149,7 +149,7 @@ async function waitForListening(output: () => string, exited: Promise<number>): 
   })();
   const result = await Promise.race([listening, exited.then(() => 'exited' as const)]);
   done = true;
-  return result === 'exited' && /Listening on /.test(output()) ? 'listening' : result;
+  return result;
 }
 
 function running(proc: SpawnedSluice, port: number, home: string): RunningServer {
