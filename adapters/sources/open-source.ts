@@ -2,12 +2,15 @@
 import type { Db } from '../../core/source.ts';
 import { SourceUnavailableError, errorMessage } from '../../core/errors.ts';
 import { openMysql } from './mysql.ts';
+import { openPostgres } from './postgres.ts';
 
 export type OpenedDb = Db & { close(): Promise<void> };
 
 const openers: Record<string, (url: string) => Promise<OpenedDb>> = {
   mysql: openMysql,
   mariadb: openMysql,
+  postgres: openPostgres,
+  postgresql: openPostgres,
 };
 
 export function registerSource(scheme: string, opener: (url: string) => Promise<OpenedDb>): void {

@@ -1,0 +1,99 @@
+// PostgreSQL through pg, and the PostgreSQL side every PostgreSQL source shares (the embedded PGlite too):
+// `?` placeholders numbered, table names from the catalog, identifiers double-quoted, and ids, numerics and
+// timestamps handed over as the text the server holds, so ids above 2^53 stay exact and core/cells.ts reads
+// zone-less timestamps in SOURCE_TIMEZONE and `timestamptz` values at their own offset.
+import pg from 'pg';
+import type { Db, DbRow } from '../../core/source.ts';
+import { resolveTables } from './catalog.ts';
+
+// Connection attempts give up after this, so an unreachable database is an error, never a hang.
+const CONNECT_TIMEOUT_MS = 10_000;
+// A single chunk query may not run longer than this, as on MySQL.
+const STATEMENT_TIMEOUT_MS = 120_000;
+
+/** int8, numeric, date, timestamp, timestamptz, time, timetz: kept as text, never through a JS number or Date. */
+export const RAW_TEXT_TYPES: readonly number[] = [20, 1700, 1082, 1114, 1184, 1083, 1266];
+
+/**
+ * ISO dates whatever the server's default; UTC so `timestamptz` text carries a plain `+00` offset (it is
+ * parsed at its offset either way); read-only, since an export never writes to the site.
+ */
+export const SESSION_SETTINGS = `SET DateStyle = 'ISO, MDY'; SET TimeZone = 'UTC'; SET default_transaction_read_only = on`;
+
+// Tables the unqualified name finds on the search path (a site may live in a schema other than public).
+const TABLES_SQL = `SELECT c.relname AS name FROM pg_catalog.pg_class c
+  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND pg_catalog.pg_table_is_visible(c.oid)`;
+
+export type OpenedPostgresDb = Db & { close(): Promise<void> };
+export type QueryRunner = (sql: string, params: readonly unknown[]) => Promise<DbRow[]>;
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Core writes `?`; PostgreSQL numbers its parameters. Quoted literals and identifiers are left as they are. */
+export function toNumberedPlaceholders(sql: string): string {
+  let out = '';
+  let n = 0;
+  let quote: string | null = null;
+  for (const ch of sql) {
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else {
+      out += ch === '?' ? `$${++n}` : ch;
+    }
+  }
+  return out;
+}
+
+/** A Db over any PostgreSQL query function: the catalog is read once, when it opens. */
+export async function createPostgresDb(run: QueryRunner, close: () => Promise<void>): Promise<OpenedPostgresDb> {
+  const names = await run(TABLES_SQL, []);
+  return {
+    dialect: 'postgres',
+    table: resolveTables(names.map((row) => String(row.name)), quoteIdent),
+    id: quoteIdent,
+    query: (sql, params = []) => run(toNumberedPlaceholders(sql), params),
+    close,
+  };
+}
+
+const rawText = (value: string) => value;
+
+function typeParser(oid: number, format?: string): (value: string) => unknown {
+  if (RAW_TEXT_TYPES.includes(oid)) return rawText;
+  return (pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown)(oid, format);
+}
+
+export async function openPostgres(url: string): Promise<OpenedPostgresDb> {
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: 'sluice',
+    types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
+  });
+  // A dropped connection surfaces on the next query, which the retry layer handles; unhandled, it would crash.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query(`${SESSION_SETTINGS}; SET statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+    return await createPostgresDb(oneAtATime(client), () => client.end().catch(() => undefined));
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Entities may ask for two lookups at once; one connection answers them in turn (pg 9 stops queueing them itself). */
+function oneAtATime(client: pg.Client): QueryRunner {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (sql, params) => {
+    const result = tail.then(async () => (await client.query({ text: sql, values: params as unknown[] })).rows);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
