@@ -5,39 +5,82 @@ import type { Db } from '../core/source.ts';
 
 type Conn = Db & { close(): Promise<void> };
 
-// Eight tries with doubling waits cover about a minute: enough for a database restart, short enough to fail clearly.
+// Eight tries with doubling waits (about 30 s of waiting, plus the connection attempts): enough for a
+// database restart, short enough to fail clearly.
 const MAX_TRIES = 8;
 const FIRST_WAIT_MS = 250;
 const MAX_WAIT_MS = 15_000;
+// A read unanswered this long is abandoned and retried: above the 120 s statement limit the sources set,
+// so only a read the database can no longer answer (a silent network) reaches it.
+const READ_TIMEOUT_MS = 150_000;
+// Waits and unanswered reads look for a cancel this often: a cancelled job must end within seconds,
+// even while a lock or a dead network holds its read.
+const CANCEL_POLL_MS = 100;
+
+/** The job was cancelled during a read or a wait; the read may still be running on the abandoned connection. */
+export class ReadCancelled extends Error {}
 
 export interface RetryingSource {
   run<T>(read: (db: Db) => Promise<T>, entity: string): Promise<T>;
   close(): Promise<void>;
 }
 
-export function withRetries(openDb: () => Promise<Conn>, isCancelled: () => boolean): RetryingSource {
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function withRetries(openDb: () => Promise<Conn>, isCancelled: () => boolean, readTimeoutMs = READ_TIMEOUT_MS): RetryingSource {
   let conn: Conn | null = null;
   const drop = async () => {
     const old = conn;
     conn = null;
-    await old?.close().catch(() => undefined);
+    // Closing waits for a read still running on the connection: give it a moment, then leave the
+    // connection to the database's statement limit rather than wait with it.
+    if (old) await Promise.race([old.close().catch(() => undefined), sleep(1000)]);
   };
+
+  /** Settles as `work` does, or rejects as soon as the job is cancelled or `timeoutMs` has passed. */
+  const guarded = <T>(work: Promise<T>, timeoutMs: number): Promise<T> => new Promise<T>((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const timer = setInterval(() => {
+      if (isCancelled()) reject(new ReadCancelled('Cancelled while reading'));
+      else if (Date.now() > deadline) reject(Object.assign(new Error(`no answer from the database in ${Math.round(timeoutMs / 1000)} s`), { code: 'READ_TIMEOUT' }));
+      else return;
+      clearInterval(timer);
+    }, CANCEL_POLL_MS);
+    work.then(resolve, reject).finally(() => clearInterval(timer));
+  });
+
+  const connect = async (): Promise<Conn> => {
+    const opening = openDb();
+    try {
+      return await guarded(opening, readTimeoutMs);
+    } catch (error) {
+      // Abandoned while connecting: a connection that opens later is closed, not leaked.
+      void opening.then((late) => late.close(), () => undefined);
+      throw error;
+    }
+  };
+
   return {
     async run(read, entity) {
+      const started = Date.now();
       let lastError: unknown;
-      for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** (attempt - 1))));
-        if (isCancelled()) break;
+      let tries = 0;
+      while (tries < MAX_TRIES) {
+        if (isCancelled()) throw new ReadCancelled(`Cancelled while reading ${entity}`);
+        if (tries > 0) await guarded(sleep(Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** (tries - 1))), Infinity);
+        tries++;
         try {
-          conn ??= await openDb();
-          return await read(conn);
+          conn ??= await connect();
+          return await guarded(read(conn), readTimeoutMs);
         } catch (error) {
-          lastError = error;
           await drop();
+          if (error instanceof ReadCancelled) throw error;
+          lastError = error;
           if (!isRetryable(error)) break;
         }
       }
-      throw new Error(`reading ${entity} failed after retries: ${errorMessage(lastError)}`, { cause: lastError });
+      const cause = errorMessage(lastError);
+      throw new Error(tries > 1 ? `gave up after ${tries} tries in ${Math.round((Date.now() - started) / 1000)} s: ${cause}` : cause, { cause: lastError });
     },
     close: drop,
   };
@@ -46,7 +89,7 @@ export function withRetries(openDb: () => Promise<Conn>, isCancelled: () => bool
 const RETRYABLE = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'ER_QUERY_INTERRUPTED', 'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK',
-  'PROTOCOL_SEQUENCE_TIMEOUT', '57P01', '57P02', '57P03', '08006', '08003', '08001', '40001', '40P01',
+  'PROTOCOL_SEQUENCE_TIMEOUT', 'READ_TIMEOUT', '57P01', '57P02', '57P03', '08006', '08003', '08001', '40001', '40P01',
 ]);
 
 /** Looks through wrappers too: a failed reconnect arrives as the source's error with the driver's as its cause. */

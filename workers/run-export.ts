@@ -8,7 +8,7 @@ import { productDef } from '../core/entities/index.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Db } from '../core/source.ts';
 import { PARTIAL_SUFFIX, type EntityOutcome, type EntityTask, type ProgressReport } from '../core/task.ts';
-import { withRetries } from './retry.ts';
+import { ReadCancelled, withRetries } from './retry.ts';
 
 export interface TaskControl {
   isCancelled(): boolean;
@@ -90,7 +90,7 @@ export async function runEntityExport(
 }
 
 function failure(error: unknown, entity: string): EntityOutcome {
-  if (error instanceof Cancelled) return { ok: false, code: 'cancelled', message: `Cancelled while exporting ${entity}` };
+  if (error instanceof Cancelled || error instanceof ReadCancelled) return { ok: false, code: 'cancelled', message: `Cancelled while exporting ${entity}` };
   const code = (error as { code?: string }).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return { ok: false, code: 'disk', message: `Cannot write ${entity}: the disk is full` };
   if (code === 'EEXIST' || code === 'EACCES' || code === 'EROFS') return { ok: false, code: 'file', message: `Cannot write the ${entity} file: ${errorMessage(error)}` };
