@@ -14,6 +14,8 @@ const BUDGET = '0.2';
 const ANSWER_BOUND_MS = 60_000;
 // The retry budget (eight tries, waits doubling from 250 ms to 15 s) plus connection attempts and polling.
 const GIVE_UP_BOUND_MS = 180_000;
+// SPEC: a cancelled job reads CANCELLED "within a few seconds"; generous for a loaded machine.
+const CANCEL_BOUND_MS = 30_000;
 // How long the short outage lasts: several back-off steps, well inside the retry budget.
 const SHORT_OUTAGE_MS = 3_000;
 
@@ -102,6 +104,7 @@ describe('a lasting outage mid-export', { timeout: 400_000 }, () => {
     assert.equal(job.errors[0].key, 'export.failed');
     assert.match(job.errors[0].message, new RegExp(`\\b(${ENTITIES.join('|')})\\b`), 'the message names the entity');
     assert.match(job.errors[0].message, /ECONNREFUSED/, 'the message gives the cause');
+    assert.match(job.errors[0].message, /gave up after \d+ tries/, 'the message says the retries were spent');
     assert.equal(job.statistics, null);
   });
 
@@ -115,6 +118,30 @@ describe('a lasting outage mid-export', { timeout: 400_000 }, () => {
     assert.equal(started.status, 202, JSON.stringify(started.body));
     assert.equal(started.body.jobId, jobId + 1);
     await assertExportMatches(server.home, await waitForJobEnd(server.api, jobId + 1, 300_000), site!);
+  });
+});
+
+describe('a silent network mid-export: open connections stop answering', { timeout: 400_000 }, () => {
+  let jobId: number;
+
+  test('DELETE cancels the job within seconds while the network is silent', async () => {
+    jobId = await startAndWaitForRows();
+    await proxy.setMode('blackhole');
+    try {
+      const cancel = await answered('/export', { method: 'DELETE' });
+      assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
+      const job = await waitForJobEnd(server.api, jobId, CANCEL_BOUND_MS);
+      assert.equal(job.status, 'CANCELLED', JSON.stringify(job));
+    } finally {
+      await proxy.setMode('pass');
+    }
+    assert.deepEqual(await listDir(`${exportRoot(server.home)}/${jobId}`), []);
+  });
+
+  test('the lock is released: the next export starts and COMPLETES', async () => {
+    const started = await answered(exportQuery(site!), { method: 'POST' });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    await assertExportMatches(server.home, await waitForJobEnd(server.api, started.body.jobId, 300_000), site!);
   });
 });
 
