@@ -38,13 +38,13 @@ export function afterDecimalKey(column: string, after: string | null, params: un
   return ` AND ${column} > CAST(? AS DECIMAL(18,0))`;
 }
 
-export interface AppUser {
+interface AppUser {
   id: string;
   lowerName: string | null;
 }
 
 /** `app_user` rows by exact user key (compared here, so a case-insensitive collation cannot blur keys). */
-export async function appUsersByKey(db: Db, keyList: Iterable<string | null>): Promise<Map<string, AppUser>> {
+async function appUsersByKey(db: Db, keyList: Iterable<string | null>): Promise<Map<string, AppUser>> {
   const keys = [...keyList];
   const found = await lookupIn(db, keys, (marks) => `SELECT u.ID AS id, u.user_key AS user_key,
     u.lower_user_name AS lower_user_name FROM ${requireTable(db, 'app_user')} u WHERE u.user_key IN (${marks})`);
