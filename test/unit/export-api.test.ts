@@ -197,6 +197,16 @@ test('forceExport=true starts the export with the pre-validation problem as a wa
   assert.equal(got.body.warnings[0].key, 'export.pre.validation.failed');
 });
 
+test('an unreachable site database fails the POST with 422 and key export.source.unavailable', async () => {
+  const { call, openDb, runner } = await setUp();
+  openDb.failWith = new Error('Cannot connect to the site\'s database at mysql://root@127.0.0.1:3306/site: ECONNREFUSED');
+  const got = await call('POST', '/export');
+  assert.equal(got.status, 422);
+  assert.equal(got.body.status, 'FAILED');
+  assert.equal(got.body.errors[0].key, 'export.source.unavailable');
+  assert.equal(runner.tasks.length, 0);
+});
+
 test('DELETE /export answers 200, the job shows CANCELLATION_REQUESTED, then CANCELLED', async () => {
   // Tasks that only stop when the test says so, to see the state between the request and the stop.
   const { call, runner } = await setUp({}, { ignoreCancel: true });

@@ -30,6 +30,8 @@ const valid: [string, string, string][] = [
   ['Z with minutes', '2020-12-30T23:01Z', '2020-12-30T23:01:00+00:00'],
   ['an offset written %2B', '2020-12-30T22:01%2B01:00', '2020-12-30T21:01:00+00:00'],
   ['a raw + that arrives as a space', '2020-12-30T22:01+01:00', '2020-12-30T21:01:00+00:00'],
+  ['the space a decoded raw + leaves', '2020-12-30T22:01%2001:00', '2020-12-30T21:01:00+00:00'],
+  ['a raw + after seconds and milliseconds', '2020-12-30T22:01:02.003+01:00', '2020-12-30T21:01:02+00:00'],
   ['a negative offset', '2020-12-30T18:01-05:00', '2020-12-30T23:01:00+00:00'],
   ['seconds', '2020-12-30T23:01:59Z', '2020-12-30T23:01:59+00:00'],
   ['milliseconds', '2020-12-30T23:01:59.250Z', '2020-12-30T23:01:59+00:00'],
@@ -68,6 +70,8 @@ const invalid: [string, string][] = [
   ['an empty value', ''],
   ['garbage', 'yesterday'],
   ['an epoch number', '1609369260000'],
+  ['a space that stands for a minus', '2020-12-30T22:01%2001:00x'],
+  ['a space before Z', '2020-12-30T22:01%20Z'],
 ];
 
 for (const [what, raw] of invalid) {
