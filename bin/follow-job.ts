@@ -49,7 +49,8 @@ export async function followJob(request: Request, jobId: number, options: Follow
       const now = Date.now();
       if (options.tty) {
         // A line wider than the terminal wraps, and the redraw would then climb too few lines.
-        const columns = Math.max(20, (options.columns ?? 120) - 1);
+        // A pseudo-terminal without a size reports 0 columns: fall back to COLUMNS, then 120.
+        const columns = Math.max(20, (options.columns || Number(process.env.COLUMNS) || 120) - 1);
         const lines = renderBars(job, now).map((line) => line.slice(0, columns));
         // Move up over the previous frame and clear each line before writing the new one.
         options.stream.write(`${drawn > 0 ? `\x1b[${drawn}F` : ''}${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n`);
