@@ -48,6 +48,8 @@ describe('kill -9 during an export', () => {
     assert.equal(await first.kill9(), 137);
     restarted = await startServer({ home, env: serverEnv('1') });
   });
+  // Each scenario stops its servers when done, so a busy machine runs only one scenario's processes at a time.
+  after(() => restarted?.stop());
 
   test('a restarted server on the same node still reports the job STARTED, its heartbeat stale', async () => {
     const { status, body } = await restarted.api('/export');
@@ -101,6 +103,7 @@ describe('kill -9 of one node while another serves the same home', () => {
     survivor = await startServer({ home, env: { ...serverEnv('1'), NODE_ID: 'survivor-node' } });
     assert.equal(await crashed.kill9(), 137);
   });
+  after(() => survivor?.stop());
 
   test('a DELETE on the survivor ends the crashed job once its heartbeat is stale, with no second DELETE', async () => {
     const cancel = await survivor.api('/export', { method: 'DELETE' });
