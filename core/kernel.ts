@@ -49,6 +49,8 @@ export function createKernel(deps: KernelDeps): Kernel {
   // Jobs this kernel created: a running job of this node with this process's pid that is not one of them was
   // left by an earlier process that had the same pid (a restarted container's process is often pid 1).
   const created = new Set<number>();
+  // Starts in flight: close() waits for them, since one may create its job after the shutdown began.
+  const starting = new Set<Promise<unknown>>();
 
   const isOwnerDead = (record: JobRecord): boolean => {
     if (active?.jobId === record.jobId) return false;
@@ -177,7 +179,12 @@ export function createKernel(deps: KernelDeps): Kernel {
   };
 
   return {
-    startExport,
+    startExport(params, trigger) {
+      const start = startExport(params, trigger);
+      const settled = start.catch(() => undefined).finally(() => starting.delete(settled));
+      starting.add(settled);
+      return start;
+    },
     recordFailedRun,
     cancelExport,
     product,
@@ -193,6 +200,7 @@ export function createKernel(deps: KernelDeps): Kernel {
     },
     async close() {
       closing = true;
+      await Promise.all(starting);
       await active?.shutdown();
       await deps.runner.close();
     },
