@@ -224,6 +224,8 @@ export interface FakeOpenDb extends OpenDb {
   readonly open: number;
   /** When set, open() rejects with it (an unreachable database). */
   failWith: Error | null;
+  /** When set, open() waits for it first (a slow connection). */
+  hold: Promise<void> | null;
 }
 
 /** `tables` are the site's tables as the catalog spells them; `script` answers every query. */
@@ -244,6 +246,7 @@ export function createFakeOpenDb(tables: readonly string[], script: QueryScript 
     },
   };
   const openDb = async () => {
+    await openDb.hold;
     if (openDb.failWith) throw openDb.failWith;
     open++;
     return { ...db, close: async () => void open-- };
@@ -251,6 +254,7 @@ export function createFakeOpenDb(tables: readonly string[], script: QueryScript 
   Object.defineProperty(openDb, 'queries', { value: queries });
   Object.defineProperty(openDb, 'open', { get: () => open });
   openDb.failWith = null as Error | null;
+  openDb.hold = null as Promise<void> | null;
   return openDb as FakeOpenDb;
 }
 

@@ -210,3 +210,18 @@ test('close() leaves no timer behind once the job has stopped', async () => {
   await fakes.kernel.close();
   assert.equal(timers(), before);
 });
+
+test('close() while a start is still checking the database waits for it and cancels the job it started', async () => {
+  const fakes = setUp();
+  let connect!: () => void;
+  fakes.openDb.hold = new Promise((resolve) => (connect = resolve));
+  const starting = fakes.kernel.startExport(PARAMS).then((status) => status.status, (error: { code: string }) => error.code);
+  await eventually(() => assert.ok(fakes.host.dirsMade.length > 0, 'the start is checking the disk and the database'));
+  const closing = fakes.kernel.close();
+  connect();
+  await closing;
+  const outcome = await starting;
+  const jobs = [...fakes.store.jobs.values()];
+  // Either the start was refused, or the job it created was recorded CANCELLED before close() resolved.
+  assert.ok(jobs.every((job) => isTerminal(job.status)), `jobs after close(): ${jobs.map((j) => j.status)}, start: ${outcome}`);
+});
