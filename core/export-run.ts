@@ -5,7 +5,7 @@ import { utcMsToLocal } from './dates.ts';
 import type { EntityDef, ProductDef, ReadContext } from './entities/entity.ts';
 import { errorMessage, type ErrorItem } from './errors.ts';
 import { createImpactControl } from './impact-control.ts';
-import { fileNameOf, finish, type EntityStatistics, type JobRecord } from './jobs.ts';
+import { fileNameOf, finish, isTerminal, type EntityStatistics, type JobRecord } from './jobs.ts';
 import type { EntityRunner, Host, JobStore, OpenDb, OpenLoadMonitor, TaskHandle } from './ports.ts';
 import type { EntityOutcome } from './task.ts';
 
@@ -42,13 +42,23 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
   const handles: TaskHandle[] = [];
   let saving: Promise<void> = Promise.resolve();
   let sealed = false;
+  // Another node ended this job while this one looked dead (frozen, cut off): its record stands.
+  let takenOver = false;
   // Once the final record is written nothing may overwrite it: that write released the lock.
   const save = () => (saving = saving.then(() => (sealed ? undefined : store.save(record))).catch(() => undefined));
   const seal = async (final: JobRecord) => {
-    if (sealed) return;
+    if (sealed || (await checkTakenOver())) return;
     sealed = true;
     await saving;
     await store.save(final).catch(() => undefined);
+  };
+  /** Seals the job without a write when the journal already holds another node's final record of it. */
+  const checkTakenOver = async (): Promise<boolean> => {
+    const stored = await store.get(record.jobId).catch(() => null);
+    if (sealed || !stored || !isTerminal(stored.status)) return takenOver;
+    halt({ status: 'CANCELLED' });
+    sealed = takenOver = true;
+    return true;
   };
 
   const halt = (reason: StopReason) => {
@@ -62,6 +72,7 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
   };
 
   const heartbeat = async () => {
+    if (await checkTakenOver()) return;
     record = { ...record, owner: { ...record.owner, heartbeatMs: host.now().getTime() } };
     await save();
     if (await store.isCancelRequested(record.jobId).catch(() => false)) halt({ status: 'CANCELLED' });
@@ -141,7 +152,8 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
       clearInterval(timer);
       await impact.stop();
     }
-    if (record.status !== 'COMPLETED') await host.cleanExportDir(record.exportDir, 'all').catch(() => undefined);
+    await checkTakenOver();
+    if (record.status !== 'COMPLETED' || takenOver) await host.cleanExportDir(record.exportDir, 'all').catch(() => undefined);
     // Saving the final state is what releases the lock, so it is the last thing a job does.
     await seal(record);
     onDone();
