@@ -163,6 +163,8 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
     jobId: initial.jobId,
     async cancel() {
       halt({ status: 'CANCELLED' });
+      // The caller answers "cancellation requested": the journal says so before it does.
+      await saving;
     },
     async shutdown() {
       halt({ status: 'CANCELLED' });
