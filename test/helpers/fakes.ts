@@ -271,7 +271,10 @@ export interface KernelOnFakes {
   config: Config;
 }
 
-/** A Confluence kernel on fakes; `env` is read as the service reads the environment. */
+/**
+ * A Confluence kernel on fakes; `env` is read as the service reads the environment. The impact budget
+ * defaults to 1 so every entity task starts at once: tests of the budget's admission set it themselves.
+ */
 export function createKernelOnFakes(options: {
   env?: Record<string, string>;
   store?: MemoryStore;
@@ -280,7 +283,8 @@ export function createKernelOnFakes(options: {
   openDb?: FakeOpenDb;
 } = {}): KernelOnFakes {
   const host = options.host ?? createFakeHost();
-  const config = parseConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/site', PIPELINE_HOME: '/home/sluice', ...options.env }, { nodeId: host.nodeId });
+  const env = { DATABASE_URL: 'mysql://root@127.0.0.1:3306/site', PIPELINE_HOME: '/home/sluice', SLUICE_IMPACT_BUDGET: '1', ...options.env };
+  const config = parseConfig(env, { nodeId: host.nodeId });
   const store = options.store ?? createMemoryStore();
   const runner = options.runner ?? createFakeRunner();
   const openDb = options.openDb ?? createFakeOpenDb(CONFLUENCE_TABLES);

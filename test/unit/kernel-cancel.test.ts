@@ -51,6 +51,21 @@ test('cancelling this node\'s job answers OK, shows CANCELLATION_REQUESTED, then
   assert.equal(store.writes.filter((r) => isTerminal(r.status)).length, 1);
 });
 
+test('this node\'s cancelled job reads CANCELLATION_REQUESTED as soon as the cancel returns, however slow the journal', async () => {
+  const store = createMemoryStore();
+  const save = store.save;
+  // A journal write that takes a while (temp file, fsync, rename).
+  store.save = async (record) => {
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    await save(record);
+  };
+  const { kernel, runner } = node({ store, runner: createFakeRunner({ ignoreCancel: true }) });
+  await kernel.startExport(PARAMS);
+  await runner.started(5);
+  await kernel.cancelExport(null);
+  assert.equal((await kernel.getStatus())?.status, 'CANCELLATION_REQUESTED');
+});
+
 test('a job whose process died on this node is cancelled at once and the lock released', async () => {
   const { kernel, store, host, runner } = node({ host: createFakeHost({ nowMs: NOW, pid: 200 }) });
   orphan(store, { nodeId: 'node1', pid: 100, heartbeatMs: NOW });
