@@ -120,7 +120,9 @@ export const CONSOLE_SCRIPT = `
       '<line x1="0" y1="' + (H - 2) + '" x2="600" y2="' + (H - 2) + '" stroke="#dfe1e6" vector-effect="non-scaling-stroke"/>' +
       '<polygon fill="rgba(12,102,228,.12)" points="' + first + ',' + (H - 2) + ' ' + pts.join(' ') + ' ' + last + ',' + (H - 2) + '"/>' +
       '<polyline fill="none" stroke="#0c66e4" stroke-width="2" stroke-linejoin="round" vector-effect="non-scaling-stroke" points="' + pts.join(' ') + '"/>';
-    caption.textContent = 'now ' + Math.round(smooth[smooth.length - 1].r).toLocaleString('en-US') + ' rows/s · peak ' + Math.round(peak).toLocaleString('en-US') + ' (dashed line) · ' + Math.round(span / 1000) + 's shown';
+    var running = $('#job').dataset.running === 'true';
+    caption.textContent = (running ? 'now ' + Math.round(smooth[smooth.length - 1].r).toLocaleString('en-US') + ' rows/s · ' : 'job ' + chartJob + ' · ') +
+      'peak ' + Math.round(peak).toLocaleString('en-US') + ' rows/s (dashed line) over ' + Math.round(span / 1000) + 's';
   }
   function sample(job) {
     var id = job.dataset.jobId, running = job.dataset.running === 'true';

@@ -11,6 +11,7 @@ export const StatusBadge: FC<{ status: JobStatus['status'] | 'NOT_STARTED' }> = 
 const Governor: FC<{ row: EntityRow }> = ({ row }) => {
   const g = row.governor;
   if (row.state === 'done') return <span class="gov">done</span>;
+  if (row.state === 'stopped') return <span class="gov">stopped</span>;
   if (row.state === 'pending') return <span class="gov">waiting</span>;
   if (!g) return <span class="gov">starting</span>;
   if (g.paused) return <span class="gov paused" title={g.reason ?? ''}>paused{g.reason ? `: ${g.reason}` : ''}</span>;
@@ -19,7 +20,8 @@ const Governor: FC<{ row: EntityRow }> = ({ row }) => {
 };
 
 const EntityLine: FC<{ row: EntityRow }> = ({ row }) => {
-  const cls = row.state === 'done' ? 'bar done' : row.state === 'pending' ? 'bar pending' : row.percent === null ? 'bar unknown' : 'bar';
+  const cls = row.state === 'done' ? 'bar done' : row.state === 'stopped' ? 'bar stopped'
+    : row.state === 'pending' ? 'bar pending' : row.percent === null ? 'bar unknown' : 'bar';
   return (
     <tr data-entity={row.name}>
       <td>{row.label}</td>
@@ -58,7 +60,7 @@ export const JobPanel: FC<{ job: JobStatus | null; nowMs: number }> = ({ job, no
         {job.config.forcedExport ? <span class="tag">forced</span> : null}
       </div>
       <div class="stats">
-        <div class="stat"><div class="k">Rows</div><div class="v">{formatCount(s.totalRows)} <small>{s.totalEstimated === null ? '' : `of ~${formatCount(s.totalEstimated)}`}</small></div></div>
+        <div class="stat"><div class="k">Rows</div><div class="v">{formatCount(s.totalRows)} <small>{s.totalEstimated === null || !s.running ? '' : `of ~${formatCount(s.totalEstimated)}`}</small></div></div>
         <div class="stat"><div class="k">Rate</div><div class="v">{s.rowsPerSecond === null ? '–' : formatCount(s.rowsPerSecond)} <small>rows/s</small></div></div>
         <div class="stat"><div class="k">{s.running ? 'ETA' : 'Finished'}</div><div class="v">{s.running ? formatDuration(s.etaSeconds === null ? null : s.etaSeconds * 1000) : formatWallTime(job.completedTime).slice(11)}</div></div>
         <div class="stat"><div class="k">Elapsed</div><div class="v">{formatDuration(s.elapsedMs)}</div></div>

@@ -28,11 +28,11 @@ a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 .stat .v{font-size:18px;font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}.stat .v small{font-size:12px;color:var(--muted);font-weight:400}
 table{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums}
 th{font-size:11.5px;text-transform:uppercase;letter-spacing:.4px;color:var(--muted);font-weight:600;text-align:left;padding:4px 8px;border-bottom:1px solid var(--line)}
-td{padding:6px 8px;border-bottom:1px solid #f0f1f3;vertical-align:middle}tr:last-child td{border-bottom:0}
+td{padding:6px 8px;border-bottom:1px solid #f0f1f3;vertical-align:middle}td.mono{white-space:nowrap}tr:last-child td{border-bottom:0}
 .num{text-align:right;white-space:nowrap}
 .bar{position:relative;height:8px;background:var(--bar);border-radius:4px;overflow:hidden;min-width:120px}
 .bar>i{position:absolute;inset:0 auto 0 0;background:var(--accent);border-radius:4px;transition:width .6s ease}
-.bar.done>i{background:var(--ok)}.bar.pending>i{background:transparent}
+.bar.done>i{background:var(--ok)}.bar.stopped>i{background:#8590a2}.bar.pending>i{background:transparent}
 .bar.unknown>i{width:30%!important;animation:slide 1.4s ease-in-out infinite;opacity:.6}
 @keyframes slide{0%{left:-30%}100%{left:100%}}
 .pct{font-size:12px;color:var(--muted);width:40px;text-align:right}
@@ -40,7 +40,7 @@ td{padding:6px 8px;border-bottom:1px solid #f0f1f3;vertical-align:middle}tr:last
 .note{margin:10px 0 0;padding:8px 10px;border-radius:6px;font-size:13px}.note.warn{background:var(--warn-bg);color:#7f3b00}.note.bad{background:var(--bad-bg);color:#ae2e24}
 .note ul{margin:0;padding-left:18px}
 .chart{margin-top:12px;border-top:1px solid var(--line);padding-top:10px}.chart-head{display:flex;justify-content:space-between;font-size:12px;color:var(--muted);margin-bottom:4px}
-.chart svg{display:block;width:100%;height:110px}
+.chart svg{display:block;width:100%;height:90px}
 .actions{display:flex;flex-wrap:wrap;align-items:end;gap:10px;padding:10px 12px;margin:-2px 0 12px;background:#f7f8f9;border-radius:6px}
 label{display:block;font-size:12px;color:var(--muted);font-weight:600;margin-bottom:3px}
 input[type=text],input[type=number],input[type=time],input[type=datetime-local],input[type=password],textarea{font:inherit;color:var(--ink);border:1px solid #c1c7d0;border-radius:5px;padding:5px 8px;background:#fff;width:100%}
@@ -56,7 +56,7 @@ button.link{border:0;background:none;color:var(--accent);padding:0 2px;font-weig
 .field{margin-bottom:10px}
 .days{display:flex;gap:4px;flex-wrap:wrap}.days label{margin:0}
 .days input{position:absolute;opacity:0;pointer-events:none}
-.days span{display:inline-block;min-width:38px;text-align:center;padding:4px 6px;border:1px solid #c1c7d0;border-radius:5px;font-size:12.5px;color:var(--ink);font-weight:600;cursor:pointer;user-select:none}
+.days span{display:inline-block;min-width:36px;text-align:center;padding:4px 3px;border:1px solid #c1c7d0;border-radius:5px;font-size:12px;color:var(--ink);font-weight:600;cursor:pointer;user-select:none}
 .days input:checked+span{background:var(--accent);border-color:var(--accent);color:#fff}.days input:focus-visible+span{outline:2px solid var(--accent)}
 .muted{color:var(--muted)}.small{font-size:12.5px}
 .errors{color:var(--bad);font-size:12.5px;margin:6px 0 0}.errors:empty{display:none}
@@ -68,7 +68,7 @@ button.link{border:0;background:none;color:var(--accent);padding:0 2px;font-weig
 .runs .when{color:var(--muted);white-space:nowrap}
 .path{word-break:break-all;background:#f7f8f9;border-radius:5px;padding:6px 8px;margin-bottom:8px}
 .empty{color:var(--muted);font-size:13px;padding:8px 0}
-.toast{position:fixed;right:20px;bottom:20px;background:#1d2125;color:#fff;padding:8px 14px;border-radius:6px;font-size:13px;opacity:0;transform:translateY(8px);transition:all .2s;pointer-events:none;max-width:420px}
+.toast{position:fixed;right:20px;top:60px;background:#1d2125;color:#fff;padding:8px 14px;border-radius:6px;font-size:13px;opacity:0;transform:translateY(-8px);transition:all .2s;pointer-events:none;max-width:420px}
 .toast.show{opacity:1;transform:none}.toast.bad{background:var(--bad)}
 .signin{max-width:380px;margin:12vh auto;padding:28px}.signin h1{font-size:20px;margin:0 0 4px}.signin p{color:var(--muted);margin:0 0 18px}
 .signin button{width:100%;margin-top:12px;padding:8px}

@@ -23,7 +23,8 @@ export interface EntityRow {
   estimatedRows: number | null;
   /** 0–100, or null when the total is unknown. */
   percent: number | null;
-  state: EntityProgress['state'];
+  /** `stopped`: the job was cancelled or failed, so whatever the entity had written was removed. */
+  state: EntityProgress['state'] | 'stopped';
   rowsPerSecond: number | null;
   etaSeconds: number | null;
   governor: GovernorView | null;
@@ -51,28 +52,37 @@ function percentOf(rows: number, total: number | null, done: boolean): number | 
   return Math.min(99, Math.floor((rows / total) * 100));
 }
 
-function entityRow(name: string, p: EntityProgress, running: boolean): EntityRow {
+/** How far a stopped entity had come, as far as its estimate tells. */
+function stoppedPercent(p: EntityProgress): number | null {
+  if (p.estimatedRows === null) return null;
+  return p.estimatedRows <= 0 ? (p.rows > 0 ? 100 : 0) : Math.min(100, Math.floor((p.rows / p.estimatedRows) * 100));
+}
+
+function entityRow(name: string, p: EntityProgress, job: JobStatus): EntityRow {
+  const running = isActive(job.status);
+  const stopped = job.status === 'CANCELLED' || job.status === 'FAILED';
   const rate = running && p.state === 'running' && p.governor ? p.governor.rowsPerSecond : null;
   const remaining = p.estimatedRows === null ? null : Math.max(0, p.estimatedRows - p.rows);
   const eta = rate && remaining !== null && rate > 0 ? Math.ceil(remaining / rate) : null;
   return {
     name, label: ENTITY_LABELS[name] ?? name, rows: p.rows, estimatedRows: p.estimatedRows,
-    percent: percentOf(p.rows, p.estimatedRows, p.state === 'done'), state: p.state,
-    rowsPerSecond: rate, etaSeconds: p.state === 'done' ? 0 : eta, governor: running ? p.governor ?? null : null,
+    percent: stopped ? stoppedPercent(p) : percentOf(p.rows, p.estimatedRows, p.state === 'done'), state: stopped ? 'stopped' : p.state,
+    rowsPerSecond: rate, etaSeconds: p.state === 'done' && !stopped ? 0 : eta, governor: running ? p.governor ?? null : null,
   };
 }
 
 /** Totals across entities; the overall rate is rows written over the time since the job started. */
 export function summarize(job: JobStatus, nowMs: number): JobSummary {
   const running = isActive(job.status);
-  const entities = Object.entries(job.progress ?? {}).map(([name, p]) => entityRow(name, p, running));
+  const entities = Object.entries(job.progress ?? {}).map(([name, p]) => entityRow(name, p, job));
   const totalRows = entities.reduce((sum, e) => sum + e.rows, 0);
   const known = entities.every((e) => e.estimatedRows !== null || e.state === 'done');
   const totalEstimated = known ? entities.reduce((sum, e) => sum + (e.state === 'done' ? e.rows : Math.max(e.rows, e.estimatedRows ?? 0)), 0) : null;
   const start = Date.parse(job.startTime);
   const end = job.completedTime ? Date.parse(job.completedTime) : nowMs;
   const elapsedMs = Math.max(0, end - start);
-  const rowsPerSecond = elapsedMs >= 1000 ? Math.round(totalRows / (elapsedMs / 1000)) : null;
+  // A running job's first second says little about its rate; a finished job's whole run is its rate.
+  const rowsPerSecond = elapsedMs >= (running ? 1000 : 1) ? Math.round(totalRows / (elapsedMs / 1000)) : null;
   const remaining = totalEstimated === null ? null : totalEstimated - totalRows;
   return {
     label: STATUS_LABELS[job.status], running, totalRows, totalEstimated,

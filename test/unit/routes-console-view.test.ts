@@ -113,3 +113,14 @@ test('the CLI ends with the outcome and files, and lists history as a table', ()
     '  4  Completed  2024-03-05 14:00:00    2m 00s     3',
   ]);
 });
+
+test('a cancelled or failed job shows its entities as stopped, at the share of their estimate they reached', () => {
+  const cancelled = job({
+    status: 'CANCELLED', completedTime: '2024-03-05T14:00:10.000+00:00', cancelledTime: '2024-03-05T14:00:10.000+00:00',
+    progress: { users: { rows: 45, estimatedRows: 90, state: 'done' }, spaces: { rows: 17, estimatedRows: 17, state: 'done' }, pages: { rows: 0, estimatedRows: null, state: 'done' } },
+  });
+  const s = summarize(cancelled, NOW);
+  assert.deepEqual(s.entities.map((e) => [e.state, e.percent]), [['stopped', 50], ['stopped', 100], ['stopped', null]]);
+  assert.equal(s.running, false);
+  assert.equal(s.etaSeconds, null);
+});
