@@ -26,8 +26,10 @@ export interface AdminApp extends KernelOnFakes {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Call>;
 }
 
-export async function createAdminApp(options: { zone?: string; env?: Record<string, string> } = {}): Promise<AdminApp> {
-  const fakes = createKernelOnFakes({ env: { SLUICE_MIN_FREE_DISK: '0', ...options.env }, host: createFakeHost({ nowMs: NOW }) });
+/** `product: 'jira'` shows the routes a Jira kernel (only the product differs; the fakes stay Confluence's). */
+export async function createAdminApp(options: { zone?: string; env?: Record<string, string>; product?: 'jira' } = {}): Promise<AdminApp> {
+  const base = createKernelOnFakes({ env: { SLUICE_MIN_FREE_DISK: '0', ...options.env }, host: createFakeHost({ nowMs: NOW }) });
+  const fakes = options.product ? { ...base, kernel: { ...base.kernel, product: { ...base.kernel.product, product: options.product } } } : base;
   const now = () => fakes.host.now().getTime();
   const checkToken = await createTokenCheck([ADMIN_TOKEN]);
   const extend = adminExtension({

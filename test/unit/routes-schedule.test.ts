@@ -109,3 +109,15 @@ test('POST /config/optout refuses the wrong type for the product and malformed k
     assert.equal(got.body.errors[0].key, key, JSON.stringify(body));
   }
 });
+
+test('a Jira site opts out projects: type PROJECT is accepted and SPACE refused', async () => {
+  current = await createAdminApp({ product: 'jira' });
+  const { call } = current;
+  assert.deepEqual((await call('GET', '/config/optout')).body, { type: 'PROJECT', keys: [] });
+  assert.deepEqual((await call('POST', '/config/optout', { type: 'PROJECT', keys: ['HR'] })).body, { type: 'PROJECT', keys: ['HR'] });
+  const refused = await call('POST', '/config/optout', { type: 'SPACE', keys: ['DOC'] });
+  assert.equal(refused.status, 400);
+  assert.match(refused.body.errors[0].message, /this site opts out PROJECT/);
+  const page = await call('GET', '/admin/data-pipeline', undefined, { authorization: '', cookie: 'sluice_token=routes-admin-token' });
+  assert.match(page.body, /Opted-out projects/);
+});
