@@ -13,6 +13,7 @@ const NOW = Date.UTC(2024, 2, 5, 14, 7, 9, 917);
 
 interface Call {
   status: number;
+  /** Parsed JSON, whatever the route returned: the assertions check its shape. */
   body: any;
   contentType: string | null;
 }
