@@ -18,7 +18,8 @@ async function main(): Promise<void> {
     log,
   });
   const server = serve({ fetch: service.app.fetch, port: service.config.port, hostname: service.config.host }, (info) => {
-    for (const line of service.banner) log(line);
+    // Printed as they are, without a timestamp: the demo's curl commands must paste as printed.
+    for (const line of service.banner) console.log(line);
     log(`Listening on http://${info.address}:${info.port}`);
   });
   let stopping = false;

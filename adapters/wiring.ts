@@ -10,8 +10,11 @@ import type { EntityRunner, Host, OpenDb } from '../core/ports.ts';
 import type { Db } from '../core/source.ts';
 import { adminExtension } from '../core/routes/api-routes.ts';
 import { serverZone } from '../core/schedule.ts';
+import { demoBanner } from './demo/demo-banner.ts';
+import { openDemoSite, type DemoSite } from './demo/demo-site.ts';
 import { createExportFiles } from './export-files.ts';
 import { createFileJournal } from './file-journal.ts';
+import { createInlineRunner } from './inline-runner.ts';
 import { startScheduler } from './scheduler.ts';
 import { openSource, redact } from './sources/open-source.ts';
 
@@ -33,7 +36,8 @@ export interface Runtime {
   log(line: string): void;
 }
 
-async function loadTokens(config: Config, runtime: Runtime): Promise<string[]> {
+/** The configured tokens; on the demo site without any, its own generated token. */
+async function loadTokens(config: Config, runtime: Runtime, demoToken: string | null): Promise<string[]> {
   const tokens = [...config.tokens];
   if (config.tokensFile) {
     const text = await runtime.readTextFile(config.tokensFile).catch((error) => {
@@ -43,6 +47,7 @@ async function loadTokens(config: Config, runtime: Runtime): Promise<string[]> {
   }
   const bad = tokens.find((t) => !isValidTokenEntry(t));
   if (bad !== undefined) throw new ConfigError(config.tokensFile ? 'SLUICE_TOKENS_FILE' : 'SLUICE_TOKENS', 'a sha256: entry must be sha256: followed by 64 hex digits');
+  if (tokens.length === 0 && demoToken !== null) return [demoToken];
   if (tokens.length === 0) throw new ConfigError('SLUICE_TOKENS', 'set SLUICE_TOKENS or SLUICE_TOKENS_FILE to at least one admin token');
   return tokens;
 }
@@ -56,32 +61,38 @@ export function detectProduct(db: Db, configured: Product | null): Product {
 }
 
 export async function createService(runtime: Runtime): Promise<Service> {
-  const config = parseConfig(runtime.env, { nodeId: runtime.defaultNodeId });
-  if (!config.databaseUrl) throw new ConfigError('DATABASE_URL', 'the embedded demo site is not available in this build; set DATABASE_URL');
+  const parsed = parseConfig(runtime.env, { nodeId: runtime.defaultNodeId });
+  // No one else uses the demo's database: unless told otherwise, its exports run at full speed.
+  const config = parsed.databaseUrl || runtime.env.SLUICE_IMPACT_BUDGET ? parsed : { ...parsed, impactBudget: 1 };
   const databaseUrl = config.databaseUrl;
-  const tokens = await loadTokens(config, runtime);
-  const openDb: OpenDb = () => openSource(databaseUrl);
+  const demo: DemoSite | null = databaseUrl ? null : await openDemoSite(config.pipelineHome, runtime.log);
+  const tokens = await loadTokens(config, runtime, demo?.token ?? null);
+  const openDb: OpenDb = demo ? demo.openDb : () => openSource(databaseUrl!);
   const probe = await openDb();
   const product = await Promise.resolve(detectProduct(probe, config.sourceProduct)).finally(() => probe.close());
   const store = await createFileJournal(config.pipelineHome);
   await store.verify();
   const host = runtime.createHost(config.nodeId);
-  const kernel = createKernel({ config, store, runner: runtime.createRunner(config), openDb, host, product: productDef(product) });
+  // The demo's engine lives in this process's memory, out of reach of worker threads.
+  const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config);
+  const kernel = createKernel({ config, store, runner, openDb, host, product: productDef(product) });
   const checkToken = await createTokenCheck(tokens);
   const zone = serverZone();
   const now = () => host.now().getTime();
   const extend = adminExtension({ kernel, store, files: createExportFiles(), zone, now, checkToken, siteUrl: config.baseUrl, nodeId: config.nodeId });
   const app = createApp({ kernel, checkToken, log: runtime.log, extend });
   const scheduler = startScheduler({ kernel, store, zone, nodeId: config.nodeId, now, log: runtime.log });
-  const banner = [
-    `Sluice exporting the ${product} site at ${redact(databaseUrl)}`,
-    `REST API: http://${config.host}:${config.port}/rest/datapipeline/latest/export`,
-    `Admin console: http://${config.host}:${config.port}/admin/data-pipeline`,
+  const origin = `http://${config.host}:${config.port}`;
+  const banner = demo ? [...demoBanner(demo, origin, tokens[0] === demo.token ? demo.token : null), `Journal: ${store.dir}`] : [
+    `Sluice exporting the ${product} site at ${redact(databaseUrl!)}`,
+    `REST API: ${origin}/rest/datapipeline/latest/export`,
+    `Admin console: ${origin}/admin/data-pipeline`,
     `Journal: ${store.dir}`,
   ];
   const close = async () => {
     await scheduler.stop();
     await kernel.close();
+    await demo?.close();
   };
   return { config, app, kernel, banner, close };
 }

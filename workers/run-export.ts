@@ -16,6 +16,8 @@ export interface TaskControl {
   pauseReason(): string | null;
   /** This entity's current share of the job's budget (it grows as other entities finish). */
   share?(): number;
+  /** A shorter target for each chunk's query, where the export shares its thread with the HTTP API. */
+  targetChunkMs?: number;
 }
 
 // The rate shown in the job status covers this much recent time.
@@ -46,7 +48,7 @@ export async function runEntityExport(
   const finalPath = join(task.dir, task.fileName);
   const partialPath = finalPath + PARTIAL_SUFFIX;
   const csv = createCsvFormatter(task.lineBreak);
-  const governor = createGovernor({ ...DEFAULT_GOVERNOR, share: task.share, sharesHost: isLocalDatabase(task.databaseUrl) });
+  const governor = createGovernor({ ...DEFAULT_GOVERNOR, targetChunkMs: control.targetChunkMs ?? DEFAULT_GOVERNOR.targetChunkMs, share: task.share, sharesHost: isLocalDatabase(task.databaseUrl) });
   const rate = createRateMeter(RATE_WINDOW_MS, started);
   const file = await open(partialPath, 'wx', 0o600);
   const source = withRetries(openDb, control.isCancelled);

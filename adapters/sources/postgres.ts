@@ -16,9 +16,11 @@ export const RAW_TEXT_TYPES: readonly number[] = [20, 1700, 1082, 1114, 1184, 10
 
 /**
  * ISO dates whatever the server's default; UTC so `timestamptz` text carries a plain `+00` offset (it is
- * parsed at its offset either way); read-only, since an export never writes to the site.
+ * parsed at its offset either way).
  */
-export const SESSION_SETTINGS = `SET DateStyle = 'ISO, MDY'; SET TimeZone = 'UTC'; SET default_transaction_read_only = on`;
+export const FORMAT_SETTINGS = `SET DateStyle = 'ISO, MDY'; SET TimeZone = 'UTC'`;
+// Read-only besides: an export never writes to the site.
+const SESSION_SETTINGS = `${FORMAT_SETTINGS}; SET default_transaction_read_only = on`;
 
 // Tables the unqualified name finds on the search path (a site may live in a schema other than public).
 const TABLES_SQL = `SELECT c.relname AS name FROM pg_catalog.pg_class c

@@ -1,0 +1,59 @@
+// Runs entity exports on this thread, for sources worker threads cannot reach: the embedded PGlite is an
+// engine inside this process's memory. The HTTP API shares the thread with the exports then, so it stays
+// responsive by construction: every query first yields to the event loop (pending requests are served
+// between any two of them), and chunks aim at a query time far below the one worker threads use.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { errorMessage } from '../core/errors.ts';
+import type { EntityRunner, OpenDb } from '../core/ports.ts';
+import type { ControlMessage, EntityOutcome } from '../core/task.ts';
+import { runEntityExport, type TaskControl } from '../workers/run-export.ts';
+
+// A chunk's query and its CSV work hold the thread that answers HTTP: at 20 ms a request that lands behind
+// one is still answered well within 100 ms.
+const INLINE_CHUNK_MS = 20;
+
+interface Running {
+  control: TaskControl & { cancelled: boolean; reason: string | null; currentShare: number };
+  outcome: Promise<EntityOutcome>;
+}
+
+export function createInlineRunner(openDb: OpenDb): EntityRunner {
+  const running = new Set<Running>();
+  const openYielding: OpenDb = async () => {
+    const db = await openDb();
+    return {
+      ...db,
+      async query(sql, params) {
+        await nextTurn();
+        return db.query(sql, params);
+      },
+    };
+  };
+  return {
+    start(task, onProgress) {
+      const control: Running['control'] = {
+        cancelled: false, reason: null, currentShare: task.share, targetChunkMs: INLINE_CHUNK_MS,
+        isCancelled: () => control.cancelled,
+        pauseReason: () => control.reason,
+        share: () => control.currentShare,
+      };
+      const outcome = runEntityExport(task, openYielding, control, onProgress)
+        .catch((error): EntityOutcome => ({ ok: false, code: 'internal', message: `Cannot export ${task.entity}: ${errorMessage(error)}` }));
+      const entry: Running = { control, outcome };
+      running.add(entry);
+      void outcome.finally(() => running.delete(entry));
+      return { outcome, send: (message) => obey(control, message) };
+    },
+    async close() {
+      for (const entry of running) entry.control.cancelled = true;
+      await Promise.all([...running].map((entry) => entry.outcome));
+    },
+  };
+}
+
+function obey(control: Running['control'], message: ControlMessage): void {
+  if (message.type === 'cancel') control.cancelled = true;
+  else if (message.type === 'pause') control.reason = message.reason;
+  else if (message.type === 'share') control.currentShare = message.share;
+  else control.reason = null;
+}
