@@ -25,6 +25,8 @@ export interface RunDeps {
   product: ProductDef;
   /** Reads the database's load signals; without it the duty cycle alone bounds the export. */
   openLoadMonitor?: OpenLoadMonitor;
+  /** CPU cores the impact budget is a share of (1 when unknown). */
+  capacity?: number;
 }
 
 export interface ActiveExport {
@@ -86,7 +88,7 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
 
   // A load pause is shown on every running entity at once: a paused worker sends no reports.
   const impact = createImpactControl({
-    budget: config.impactBudget, openMonitor: deps.openLoadMonitor,
+    budget: config.impactBudget, capacity: deps.capacity ?? 1, openMonitor: deps.openLoadMonitor,
     onLoad: (reason) => {
       for (const [name, progress] of Object.entries(record.progress)) {
         if (progress.state === 'running' && progress.governor) setProgress(name, { governor: { ...progress.governor, paused: reason !== null, reason } });
@@ -94,8 +96,13 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
     },
   });
 
-  const runEntity = (entity: EntityDef, share: number): Promise<EntityOutcome> => {
-    if (stop) return Promise.resolve({ ok: false, code: 'cancelled', message: 'Stopped before it started' });
+  const runEntity = async (entity: EntityDef): Promise<EntityOutcome> => {
+    // Entities start as the budget makes room for them (impact-control.ts).
+    const share = await impact.admit();
+    if (stop) {
+      impact.done(null);
+      return { ok: false, code: 'cancelled', message: 'Stopped before it started' };
+    }
     setProgress(entity.name, { state: 'running' });
     const handle = deps.runner.start({
       product: deps.product.product, entity: entity.name, ctx: contextOf(record, deps, optedOut),
@@ -105,7 +112,7 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
     handles.push(handle);
     impact.add(handle);
     return handle.outcome.then((outcome) => {
-      impact.remove(handle);
+      impact.done(handle);
       setProgress(entity.name, { state: 'done', ...(outcome.ok ? { rows: outcome.rows } : {}) });
       if (!outcome.ok && outcome.code === 'disk') halt({ status: 'FAILED', errors: [{ key: DISK_KEY, message: outcome.message }] });
       else if (!outcome.ok && outcome.code !== 'cancelled') halt({ status: 'FAILED', errors: [{ key: EXPORT_FAILED_KEY, message: outcome.message }] });
@@ -142,9 +149,8 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
       const plan = await planEntities(record, deps);
       record = { ...record, progress: plan.progress, warnings: merge(record.warnings, plan.warnings) };
       await save();
-      const share = impact.initialShare(plan.entities.length);
       impact.start();
-      const outcomes = await Promise.all(plan.entities.map((entity) => runEntity(entity, share)));
+      const outcomes = await Promise.all(plan.entities.map(runEntity));
       record = await finalRecord(outcomes, plan.entities);
     } catch (error) {
       record = finish(record, 'FAILED', host.now(), { errors: [{ key: EXPORT_FAILED_KEY, message: errorMessage(error) }] });

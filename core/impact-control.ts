@@ -1,27 +1,35 @@
-// The job-wide side of the impact budget (SPEC section 8): one budget split across the entities
-// running right now, re-split as they finish, and the database's load signals turned into pause and
-// resume messages for all of them. Workers enforce their share; this decides it.
+// The job-wide side of the impact budget (SPEC section 8). The budget is a share of the capacity the
+// export shares with the site (CPU cores × time); the job's entities run side by side only as far as
+// that budget allows, split it between them, re-split it as they finish, and all pause when the
+// database's load signals say the site is struggling. Workers enforce their share; this decides it.
 import { createLoadGovernor, type LoadSample } from './load-governor.ts';
 import type { LoadMonitor, OpenLoadMonitor, TaskHandle } from './ports.ts';
 
 // The load is sampled this often: soon enough to back off within seconds of a spike, rarely enough
 // that the sampling itself costs the site nothing.
 export const LOAD_SAMPLE_MS = 3000;
+// Each running entity gets at least a tenth of a core. Entities that share a thin budget finish one
+// after another rather than all crawling together: the job takes as long either way, and each file
+// is done (and its rate worth reading) sooner.
+export const MIN_ENTITY_CORES = 0.1;
 
 export interface ImpactControl {
-  /** The share each of `count` entities starting together gets. */
-  initialShare(count: number): number;
-  /** A task started: it obeys the current load verdict from now on. */
+  /** Waits until the budget has room for one more entity; resolves with its duty cycle (1 = no pauses). */
+  admit(): Promise<number>;
+  /** A started task obeys the current load verdict from now on. */
   add(handle: TaskHandle): void;
-  /** A task ended: the others split its share. */
-  remove(handle: TaskHandle): void;
+  /** An admitted entity ended (handle null when it never started): the next one may start, the rest re-split. */
+  done(handle: TaskHandle | null): void;
   /** Starts sampling the database's load (only when the budget is below 1: a maintenance window never pauses). */
   start(): void;
   stop(): Promise<void>;
 }
 
 export interface ImpactOptions {
+  /** SLUICE_IMPACT_BUDGET. */
   budget: number;
+  /** CPU cores the budget is a share of. */
+  capacity: number;
   openMonitor?: OpenLoadMonitor;
   /** Called when the load verdict changes: the reason to pause, or null on resume. */
   onLoad(reason: string | null): void;
@@ -31,18 +39,52 @@ export interface ImpactOptions {
 const UNREADABLE: LoadSample = { threadsRunning: null, probeMs: null };
 
 export function createImpactControl(options: ImpactOptions): ImpactControl {
-  const { budget } = options;
-  const running = new Set<TaskHandle>();
+  const unlimited = options.budget >= 1;
+  const cores = options.budget * Math.max(1, options.capacity);
+  const slots = unlimited ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(cores / MIN_ENTITY_CORES + 1e-9));
+  const handles = new Set<TaskHandle>();
+  const waiting: (() => void)[] = [];
+  let admitted = 0;
+  const dutyCycle = () => (unlimited ? 1 : Math.min(1, cores / Math.max(1, admitted)));
+  const resplit = () => {
+    if (!unlimited) for (const handle of handles) handle.send({ type: 'share', share: dutyCycle() });
+  };
+  const load = watchLoad(options, (reason) => {
+    for (const handle of handles) handle.send(reason === null ? { type: 'resume' } : { type: 'pause', reason });
+  });
+
+  return {
+    async admit() {
+      if (admitted >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+      else admitted++;
+      resplit();
+      return dutyCycle();
+    },
+    add(handle) {
+      handles.add(handle);
+      const reason = load.reason();
+      if (reason !== null) handle.send({ type: 'pause', reason });
+    },
+    done(handle) {
+      if (handle) handles.delete(handle);
+      const next = waiting.shift();
+      // A freed slot passes straight to the next entity; otherwise the others share the budget.
+      if (next) next();
+      else admitted--;
+      if (!next) resplit();
+    },
+    start: () => load.start(),
+    stop: () => load.stop(),
+  };
+}
+
+/** Samples the load every few seconds and reports verdict changes. */
+function watchLoad(options: ImpactOptions, broadcast: (reason: string | null) => void) {
   const governor = createLoadGovernor();
   let reason: string | null = null;
   let stopped = false;
   let wake: (() => void) | null = null;
   let loop: Promise<void> = Promise.resolve();
-
-  const shareOf = (count: number) => (budget >= 1 ? 1 : budget / Math.max(1, count));
-  const broadcast = () => {
-    for (const handle of running) handle.send(reason === null ? { type: 'resume' } : { type: 'pause', reason });
-  };
   const sleep = (ms: number) => new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
     wake = () => {
@@ -50,7 +92,6 @@ export function createImpactControl(options: ImpactOptions): ImpactControl {
       resolve();
     };
   });
-
   const watch = async (openMonitor: OpenLoadMonitor) => {
     let monitor: LoadMonitor;
     try {
@@ -64,7 +105,7 @@ export function createImpactControl(options: ImpactOptions): ImpactControl {
         const verdict = governor.observe(await monitor.sample().catch(() => UNREADABLE));
         if (verdict.reason !== reason && !stopped) {
           reason = verdict.reason;
-          broadcast();
+          broadcast(reason);
           options.onLoad(reason);
         }
         await sleep(options.sampleMs ?? LOAD_SAMPLE_MS);
@@ -73,19 +114,10 @@ export function createImpactControl(options: ImpactOptions): ImpactControl {
       await monitor.close().catch(() => undefined);
     }
   };
-
   return {
-    initialShare: shareOf,
-    add(handle) {
-      running.add(handle);
-      if (reason !== null) handle.send({ type: 'pause', reason });
-    },
-    remove(handle) {
-      if (!running.delete(handle) || budget >= 1) return;
-      for (const other of running) other.send({ type: 'share', share: shareOf(running.size) });
-    },
+    reason: () => reason,
     start() {
-      if (budget < 1 && options.openMonitor) loop = watch(options.openMonitor);
+      if (options.budget < 1 && options.openMonitor) loop = watch(options.openMonitor);
     },
     async stop() {
       stopped = true;

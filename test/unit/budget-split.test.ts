@@ -32,34 +32,73 @@ function scriptedMonitor(samples: LoadSample[]) {
   };
 }
 
-test('the budget is split evenly between the entities that start together', () => {
-  const control = createImpactControl({ budget: 0.05, onLoad: () => undefined });
-  assert.equal(control.initialShare(5), 0.01);
-  assert.equal(createImpactControl({ budget: 1, onLoad: () => undefined }).initialShare(5), 1);
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+test('a thin budget runs one entity at a time at the whole budget', async () => {
+  // 5% of 2 cores is a tenth of a core: room for one entity at 10% duty.
+  const control = createImpactControl({ budget: 0.05, capacity: 2, onLoad: () => undefined });
+  const order: string[] = [];
+  const first = control.admit().then((share) => order.push(`users ${share}`));
+  const second = control.admit().then((share) => order.push(`pages ${share}`));
+  await first;
+  await settle();
+  assert.deepEqual(order, ['users 0.1']);
+  control.done(null);
+  await second;
+  assert.deepEqual(order, ['users 0.1', 'pages 0.1']);
 });
 
-test('when an entity finishes the others split the whole budget between them', () => {
-  const control = createImpactControl({ budget: 0.06, onLoad: () => undefined });
+test('a wider budget runs entities side by side and splits it between them', async () => {
+  // 20% of 2 cores: 0.4 cores, room for four entities.
+  const control = createImpactControl({ budget: 0.2, capacity: 2, onLoad: () => undefined });
+  const a = fakeHandle();
+  assert.equal(await control.admit(), 0.4);
+  control.add(a.handle);
+  assert.equal(await control.admit(), 0.2);
+  // The entity already running is told its smaller share.
+  assert.deepEqual(a.messages, [{ type: 'share', share: 0.2 }]);
+});
+
+test('when an entity finishes and none is waiting the others split the whole budget', async () => {
+  const control = createImpactControl({ budget: 0.3, capacity: 1, onLoad: () => undefined });
   const [a, b, c] = [fakeHandle(), fakeHandle(), fakeHandle()];
-  for (const h of [a, b, c]) control.add(h.handle);
-  control.remove(a.handle);
-  assert.deepEqual(b.messages, [{ type: 'share', share: 0.03 }]);
-  control.remove(b.handle);
-  assert.deepEqual(c.messages, [{ type: 'share', share: 0.03 }, { type: 'share', share: 0.06 }]);
-  assert.deepEqual(a.messages, []);
+  for (const h of [a, b, c]) {
+    await control.admit();
+    control.add(h.handle);
+  }
+  control.done(a.handle);
+  assert.deepEqual(b.messages.at(-1), { type: 'share', share: 0.15 });
+  control.done(b.handle);
+  assert.deepEqual(c.messages.at(-1), { type: 'share', share: 0.3 });
+  assert.equal(a.messages.length, 2);
 });
 
-test('a whole budget sends no shares and reads no load', async () => {
+test('a freed slot goes to the entity waiting for it, which starts with the same share', async () => {
+  const control = createImpactControl({ budget: 0.1, capacity: 1, onLoad: () => undefined });
+  const a = fakeHandle();
+  await control.admit();
+  control.add(a.handle);
+  let started: number | null = null;
+  const waiting = control.admit().then((share) => (started = share));
+  await settle();
+  assert.equal(started, null);
+  control.done(a.handle);
+  await waiting;
+  assert.equal(started, 0.1);
+});
+
+test('a whole budget runs every entity at once without pauses and reads no load', async () => {
   let opened = false;
-  const control = createImpactControl({ budget: 1, onLoad: () => undefined, openMonitor: async () => {
+  const control = createImpactControl({ budget: 1, capacity: 2, onLoad: () => undefined, openMonitor: async () => {
     opened = true;
     throw new Error('not expected');
   } });
-  const [a, b] = [fakeHandle(), fakeHandle()];
-  control.add(a.handle);
+  const shares = await Promise.all([1, 2, 3, 4, 5].map(() => control.admit()));
+  assert.deepEqual(shares, [1, 1, 1, 1, 1]);
+  const b = fakeHandle();
   control.add(b.handle);
   control.start();
-  control.remove(a.handle);
+  control.done(null);
   await control.stop();
   assert.deepEqual(b.messages, []);
   assert.equal(opened, false);
@@ -70,7 +109,7 @@ test('sustained load pauses every running task and calm resumes them, with the r
   const busy = { threadsRunning: 40, probeMs: 1 };
   const reasons: (string | null)[] = [];
   const monitor = scriptedMonitor([calm, calm, calm, busy, busy, calm, calm]);
-  const control = createImpactControl({ budget: 0.05, sampleMs: 0, openMonitor: monitor.open, onLoad: (r) => reasons.push(r) });
+  const control = createImpactControl({ budget: 0.05, capacity: 1, sampleMs: 0, openMonitor: monitor.open, onLoad: (r) => reasons.push(r) });
   const task = fakeHandle();
   control.add(task.handle);
   control.start();
@@ -89,7 +128,7 @@ test('a task that starts while the database is loaded is paused at once', async 
   const busy = { threadsRunning: 40, probeMs: 1 };
   const calm = { threadsRunning: 2, probeMs: 1 };
   const monitor = scriptedMonitor([calm, calm, calm, busy, busy]);
-  const control = createImpactControl({ budget: 0.05, sampleMs: 0, openMonitor: monitor.open, onLoad: () => undefined });
+  const control = createImpactControl({ budget: 0.05, capacity: 1, sampleMs: 0, openMonitor: monitor.open, onLoad: () => undefined });
   control.start();
   await monitor.played;
   await control.stop();
@@ -99,7 +138,7 @@ test('a task that starts while the database is loaded is paused at once', async 
 });
 
 test('an unreachable monitor leaves the export to the duty cycle alone', async () => {
-  const control = createImpactControl({ budget: 0.05, sampleMs: 0, onLoad: () => undefined, openMonitor: async () => {
+  const control = createImpactControl({ budget: 0.05, capacity: 1, sampleMs: 0, onLoad: () => undefined, openMonitor: async () => {
     throw new Error('refused');
   } });
   const task = fakeHandle();
