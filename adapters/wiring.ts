@@ -1,7 +1,9 @@
 // The one wiring module both entry points share: configuration in, a ready fetch handler and kernel out.
+import { availableParallelism } from 'node:os';
 import type { Hono } from 'hono';
 import { createApp } from '../core/app.ts';
 import { createTokenCheck, isValidTokenEntry } from '../core/auth.ts';
+import { isLocalDatabase } from '../core/budget.ts';
 import { parseConfig, parseTokens, type Config, type Product } from '../core/config.ts';
 import { productDef } from '../core/entities/index.ts';
 import { ConfigError, errorMessage } from '../core/errors.ts';
@@ -15,6 +17,7 @@ import { openDemoSite, type DemoSite } from './demo/demo-site.ts';
 import { createExportFiles } from './export-files.ts';
 import { createFileJournal } from './file-journal.ts';
 import { createInlineRunner } from './inline-runner.ts';
+import { openLoadMonitor } from './load-monitor.ts';
 import { startScheduler } from './scheduler.ts';
 import { openSource, redact } from './sources/open-source.ts';
 
@@ -75,7 +78,13 @@ export async function createService(runtime: Runtime): Promise<Service> {
   const host = runtime.createHost(config.nodeId);
   // The demo's engine lives in this process's memory, out of reach of worker threads.
   const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config);
-  const kernel = createKernel({ config, store, runner, openDb, host, product: productDef(product) });
+  // The budget is a share of this machine's cores when the database runs here; of one core when it
+  // runs elsewhere, since a remote server's size is unknown.
+  const impact = demo ? {} : {
+    openLoadMonitor: () => openLoadMonitor(databaseUrl!),
+    capacity: isLocalDatabase(databaseUrl!) ? availableParallelism() : 1,
+  };
+  const kernel = createKernel({ config, store, runner, openDb, host, product: productDef(product), ...impact });
   const checkToken = await createTokenCheck(tokens);
   const zone = serverZone();
   const now = () => host.now().getTime();

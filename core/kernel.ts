@@ -6,7 +6,7 @@ import type { ProductDef } from './entities/entity.ts';
 import { errorMessage, ExportRejectedError, ExportRunningError, NothingToCancelError, UnavailableError, ValidationError, type ErrorItem } from './errors.ts';
 import { runExport, type ActiveExport } from './export-run.ts';
 import { fileStampOf, finish, isRunning, isTerminal, requestCancel, toStatus, type JobRecord, type JobStatus } from './jobs.ts';
-import type { EntityRunner, Host, JobStore, OpenDb } from './ports.ts';
+import type { EntityRunner, Host, JobStore, OpenDb, OpenLoadMonitor } from './ports.ts';
 import { checkIndexJournal } from './prevalidate.ts';
 import type { ExportParams } from './schemas.ts';
 
@@ -23,6 +23,10 @@ export interface KernelDeps {
   openDb: OpenDb;
   host: Host;
   product: ProductDef;
+  /** Reads the database's load signals while an export runs (section 8). */
+  openLoadMonitor?: OpenLoadMonitor;
+  /** CPU cores the impact budget is a share of (1 when unknown). */
+  capacity?: number;
 }
 
 export interface Kernel {
