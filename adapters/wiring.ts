@@ -1,5 +1,6 @@
 // The one wiring module both entry points share: configuration in, a ready fetch handler and kernel out.
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp } from '../core/app.ts';
 import { createTokenCheck, isValidTokenEntry } from '../core/auth.ts';
@@ -64,7 +65,9 @@ export function detectProduct(db: Db, configured: Product | null): Product {
 }
 
 export async function createService(runtime: Runtime): Promise<Service> {
-  const parsed = parseConfig(runtime.env, { nodeId: runtime.defaultNodeId });
+  const relative = parseConfig(runtime.env, { nodeId: runtime.defaultNodeId });
+  // Job status reports rootExportPath to other programs, which need it absolute.
+  const parsed = { ...relative, pipelineHome: resolve(relative.pipelineHome) };
   // No one else uses the demo's database: unless told otherwise, its exports run at full speed.
   const config = parsed.databaseUrl || runtime.env.SLUICE_IMPACT_BUDGET ? parsed : { ...parsed, impactBudget: 1 };
   const databaseUrl = config.databaseUrl;
