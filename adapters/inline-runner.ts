@@ -2,6 +2,8 @@
 // engine inside this process's memory. The HTTP API shares the thread with the exports then, so it stays
 // responsive by construction: every query first yields to the event loop (pending requests are served
 // between any two of them), and chunks aim at a query time far below the one worker threads use.
+// Entities run one after another: the engine answers one query at a time anyway, and an entity that
+// waited for the others' queries would measure their time as its own and shrink its chunks to nothing.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { errorMessage } from '../core/errors.ts';
 import type { EntityRunner, OpenDb } from '../core/ports.ts';
@@ -19,6 +21,7 @@ interface Running {
 
 export function createInlineRunner(openDb: OpenDb): EntityRunner {
   const running = new Set<Running>();
+  let queue: Promise<unknown> = Promise.resolve();
   const openYielding: OpenDb = async () => {
     const db = await openDb();
     return {
@@ -37,8 +40,12 @@ export function createInlineRunner(openDb: OpenDb): EntityRunner {
         pauseReason: () => control.reason,
         share: () => control.currentShare,
       };
-      const outcome = runEntityExport(task, openYielding, control, onProgress)
+      const outcome = queue
+        .then((): Promise<EntityOutcome> => control.cancelled
+          ? Promise.resolve({ ok: false, code: 'cancelled', message: `Cancelled before exporting ${task.entity}` })
+          : runEntityExport(task, openYielding, control, onProgress))
         .catch((error): EntityOutcome => ({ ok: false, code: 'internal', message: `Cannot export ${task.entity}: ${errorMessage(error)}` }));
+      queue = outcome;
       const entry: Running = { control, outcome };
       running.add(entry);
       void outcome.finally(() => running.delete(entry));
