@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { waitFor, type Api } from './http.ts';
 import { createE2eSite, ENTITIES, exportRoot, listDir, listExports, modeOf, readJobFile, type E2eSite } from './e2e-site.ts';
 import { expectedConfluenceRows } from './expected-confluence.ts';
 
@@ -53,4 +54,17 @@ export async function assertExportMatches(home: string, job: any, site: CheckedS
 /** Every file name under the export root that is temporary (`.partial`) or otherwise not a CSV file. */
 export async function temporaryFiles(home: string): Promise<string[]> {
   return (await listExports(home)).filter((name) => !name.endsWith('.csv'));
+}
+
+/**
+ * Waits until the running job has an entity part-way through (running, rows written): a fault from then
+ * on must make it carry on from a key rather than start over. Resolves with that status.
+ */
+export async function waitForEntityMidway(api: Api): Promise<any> {
+  return waitFor(async () => {
+    const { body } = await api('/export');
+    if (body.status !== 'STARTED') throw new Error(`the job is ${body.status}, not part-way: ${JSON.stringify(body)}`);
+    const progress = Object.values(body.progress ?? {}) as { rows: number; state: string }[];
+    return progress.some((p) => p.state === 'running' && p.rows > 0) ? body : undefined;
+  }, { what: 'an entity part-way through', intervalMs: 100 });
 }

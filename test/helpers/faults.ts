@@ -102,15 +102,18 @@ export async function ensureMariaDbRunning(): Promise<void> {
   if (!(await isMariaDbAnswering())) await startMariaDb();
 }
 
-export type ProxyMode = 'pass' | 'refuse' | 'blackhole';
+export type ProxyMode = 'pass' | 'refuse' | 'reset' | 'blackhole';
 
 export interface TcpProxy {
   port: number;
   /**
    * pass: forward to MariaDB; refuse: nothing listens (ECONNREFUSED) and open connections drop;
+   * reset: connections are accepted and dropped at once, open ones too (counted in `accepted`);
    * blackhole: connections open but nothing gets through either way, open ones included (a silent network).
    */
   setMode(mode: ProxyMode): Promise<void>;
+  /** Connections accepted so far: in `reset` mode, how many times a client tried to reconnect. */
+  accepted(): number;
   /** Drops every open connection, as a network failure would. */
   cutAll(): void;
   close(): Promise<void>;
@@ -120,6 +123,7 @@ export interface TcpProxy {
 export async function createTcpProxy(target = { host: HOST, port: PORT }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let mode: ProxyMode = 'pass';
+  let accepted = 0;
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket)).on('error', () => socket.destroy());
@@ -131,6 +135,8 @@ export async function createTcpProxy(target = { host: HOST, port: PORT }): Promi
   };
   const server: Server = createServer((client) => {
     track(client);
+    accepted++;
+    if (mode === 'reset') return void client.destroy();
     // A new connection into a blackhole never reaches the database, so nothing on the far side times it out.
     if (mode === 'blackhole') return;
     const upstream = connect(target.port, target.host);
@@ -152,10 +158,11 @@ export async function createTcpProxy(target = { host: HOST, port: PORT }): Promi
   return {
     port,
     cutAll,
+    accepted: () => accepted,
     async setMode(next) {
       mode = next;
+      if (next === 'refuse' || next === 'reset') cutAll();
       if (next === 'refuse') {
-        cutAll();
         await stopListening();
       } else if (!server.listening) {
         await listen(port);
