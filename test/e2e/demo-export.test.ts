@@ -110,4 +110,16 @@ describe('the embedded demo site', () => {
     assert.equal(status, 200);
     assert.deepEqual([body.jobId, body.status], [job.jobId, 'COMPLETED']);
   });
+
+  test('SIGTERM during a demo export cancels it, closes the site and exits cleanly', async () => {
+    const api = createApi(server.url, token);
+    const started = await api('/export', { method: 'POST' });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    assert.equal(await server.stop('SIGTERM'), 0, server.output());
+    server = await startServer({ home, env: DEMO_ENV });
+    const { body } = await createApi(server.url, token)('/export');
+    assert.equal(body.jobId, started.body.jobId);
+    // The demo export takes seconds; the signal follows the 202 at once.
+    assert.equal(body.status, 'CANCELLED', JSON.stringify(body));
+  });
 });
