@@ -1,7 +1,8 @@
 // The embedded PostgreSQL (PGlite, PostgreSQL compiled to WebAssembly) behind the same PostgreSQL source
 // real sites use (postgres.ts): numbered placeholders, the catalog, quoting, text for ids and timestamps.
 // The engine runs inside this process, on this thread, and blocks it while it works: every query waits for
-// the one before it and for a turn of the event loop, so whatever the thread has pending goes first.
+// the one before it, for a turn of the event loop and for the engine's rest after it, so whatever the
+// thread has pending (the HTTP API) goes first.
 import { PGlite } from '@electric-sql/pglite';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { OpenDb } from '../../core/ports.ts';
