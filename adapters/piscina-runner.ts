@@ -8,8 +8,9 @@ import { errorMessage } from '../core/errors.ts';
 import { bundleWorker } from './worker-bundle.ts';
 
 const WORKER = new URL('../workers/export-task.ts', import.meta.url);
-// Threads are dropped after a minute idle: exports are rare and each thread holds a V8 heap.
-const IDLE_TIMEOUT_MS = 60_000;
+// Threads are dropped as soon as their entity is done: a pool runs one task per export, so an idle
+// thread would only be reused by the next export, and meanwhile its heap is memory the site could use.
+const IDLE_TIMEOUT_MS = 1_000;
 
 export function createPiscinaRunner(): EntityRunner {
   const pools = new Map<string, Piscina>();

@@ -83,9 +83,11 @@ export async function createService(runtime: Runtime): Promise<Service> {
   const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config);
   // The budget is a share of this machine's cores when the database runs here; of one core when it
   // runs elsewhere, since a remote server's size is unknown.
-  const impact = demo ? {} : {
+  const cores = availableParallelism();
+  const impact = demo ? { cores } : {
     openLoadMonitor: () => openLoadMonitor(databaseUrl!),
-    capacity: isLocalDatabase(databaseUrl!) ? availableParallelism() : 1,
+    capacity: isLocalDatabase(databaseUrl!) ? cores : 1,
+    cores,
   };
   const kernel = createKernel({ config, store, runner, openDb, host, product: productDef(product), ...impact });
   const checkToken = await createTokenCheck(tokens);

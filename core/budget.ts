@@ -19,8 +19,9 @@ export const DEFAULT_GOVERNOR: Omit<GovernorSettings, 'share' | 'sharesHost'> = 
   // 100 ms amortises a round trip over hundreds of rows and keeps each burst of work short, so a
   // foreground query that lands behind one waits briefly.
   targetChunkMs: 100,
-  // 16 MB keeps a worker's resident memory flat even when a chunk is all multi-megabyte bodies.
-  maxChunkBytes: 16 * 1024 * 1024,
+  // 1 MB of output is still a hundred-odd pages per chunk, and keeps a worker's heap small and flat: a
+  // chunk is held several times over (driver buffers, UTF-16 strings, decoded copies, the CSV text).
+  maxChunkBytes: 1024 * 1024,
   minRows: 1,
   maxRows: 20_000,
   // Start small: the first chunk learns the table's row cost without risking a slow query.

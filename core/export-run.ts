@@ -27,6 +27,8 @@ export interface RunDeps {
   openLoadMonitor?: OpenLoadMonitor;
   /** CPU cores the impact budget is a share of (1 when unknown). */
   capacity?: number;
+  /** This machine's CPU cores: at most this many entities export at once. */
+  cores?: number;
 }
 
 export interface ActiveExport {
@@ -88,7 +90,7 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
 
   // A load pause is shown on every running entity at once: a paused worker sends no reports.
   const impact = createImpactControl({
-    budget: config.impactBudget, capacity: deps.capacity ?? 1, openMonitor: deps.openLoadMonitor,
+    budget: config.impactBudget, capacity: deps.capacity ?? 1, cores: deps.cores, openMonitor: deps.openLoadMonitor,
     onLoad: (reason) => {
       for (const [name, progress] of Object.entries(record.progress)) {
         if (progress.state === 'running' && progress.governor) setProgress(name, { governor: { ...progress.governor, paused: reason !== null, reason } });

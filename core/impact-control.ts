@@ -30,6 +30,11 @@ export interface ImpactOptions {
   budget: number;
   /** CPU cores the budget is a share of. */
   capacity: number;
+  /**
+   * This machine's cores: at most this many entities export at once, whatever the budget. Decoding and
+   * formatting keep a thread busy, so more threads than cores add memory (a heap each) and no speed.
+   */
+  cores?: number;
   openMonitor?: OpenLoadMonitor;
   /** Called when the load verdict changes: the reason to pause, or null on resume. */
   onLoad(reason: string | null): void;
@@ -41,7 +46,8 @@ const UNREADABLE: LoadSample = { threadsRunning: null, probeMs: null };
 export function createImpactControl(options: ImpactOptions): ImpactControl {
   const unlimited = options.budget >= 1;
   const cores = options.budget * Math.max(1, options.capacity);
-  const slots = unlimited ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(cores / MIN_ENTITY_CORES + 1e-9));
+  const threads = Math.max(2, options.cores ?? Number.POSITIVE_INFINITY);
+  const slots = Math.min(threads, unlimited ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(cores / MIN_ENTITY_CORES + 1e-9)));
   const handles = new Set<TaskHandle>();
   const waiting: (() => void)[] = [];
   let admitted = 0;

@@ -27,6 +27,8 @@ export interface KernelDeps {
   openLoadMonitor?: OpenLoadMonitor;
   /** CPU cores the impact budget is a share of (1 when unknown). */
   capacity?: number;
+  /** This machine's CPU cores: at most this many entities export at once. */
+  cores?: number;
 }
 
 export interface Kernel {

@@ -1,9 +1,10 @@
 // One entity's export: keyset chunks from the source, CSV to a temporary file, renamed when complete.
 // Runs inside a Piscina worker (export-task.ts) or in-process for sources threads cannot reach.
-import { link, open, unlink } from 'node:fs/promises';
+import { link, open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase } from '../core/budget.ts';
 import { createCsvFormatter } from '../core/csv.ts';
+import type { Chunk } from '../core/entities/entity.ts';
 import { productDef } from '../core/entities/index.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Db } from '../core/source.ts';
@@ -24,6 +25,11 @@ export interface TaskControl {
 const RATE_WINDOW_MS = 10_000;
 
 class Cancelled extends Error {}
+
+interface ChunkRead {
+  limit: number;
+  timed: Promise<{ chunk: Chunk; queryMs: number }>;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -53,32 +59,41 @@ export async function runEntityExport(
   const file = await open(partialPath, 'wx', 0o600);
   const source = withRetries(openDb, control.isCancelled);
   let rows = 0, scanned = 0, bytes = 0, after: string | null = null;
+  const read = (from: string | null, limit: number): ChunkRead => {
+    // Only the attempt that succeeded counts as the chunk's query time: back-off waits and reconnects
+    // after a fault are not the site's load, and counted as such they shrink chunks and stretch pauses for minutes.
+    let attemptStart = performance.now();
+    const timed = source.run((db) => {
+      attemptStart = performance.now();
+      return entity.read(db, task.ctx, from, limit);
+    }, task.entity).then((chunk) => ({ chunk, queryMs: performance.now() - attemptStart }));
+    // A read still in flight when the export stops must not surface as an unhandled rejection.
+    timed.catch(() => undefined);
+    return { limit, timed };
+  };
+  let pending: ChunkRead | null = null;
   try {
-    bytes += (await file.write(csv.header(entity.columns(task.ctx.schemaVersion)))).bytesWritten;
+    bytes += await writeAll(file, csv.header(entity.columns(task.ctx.schemaVersion)));
     for (;;) {
       if (control.isCancelled()) throw new Cancelled();
-      // Only the attempt that succeeded counts as the chunk's query time: back-off waits and reconnects
-      // after a fault are not the site's load, and counted as such they shrink chunks and stretch pauses for minutes.
-      let queryStart = performance.now();
-      const limit = governor.chunkRows;
-      const chunk = await source.run((db) => {
-        queryStart = performance.now();
-        return entity.read(db, task.ctx, after, limit);
-      }, task.entity);
+      const current: ChunkRead = pending ?? read(after, governor.chunkRows);
+      pending = null;
+      const { chunk, queryMs } = await current.timed;
+      const more = chunk.scanned >= current.limit;
+      after = chunk.lastKey ?? after;
+      governor.setShare(control.share?.() ?? governor.share);
+      // At full speed the next chunk is read while this one is written: the database and this thread work at once.
+      if (more && governor.share >= 1 && control.pauseReason() === null) pending = read(after, governor.chunkRows);
       const processStart = performance.now();
-      const written = chunk.rows.length === 0 ? 0 : (await file.write(csv.rows(chunk.rows))).bytesWritten;
+      const written = chunk.rows.length === 0 ? 0 : await writeAll(file, csv.rows(chunk.rows));
       rows += chunk.rows.length;
       scanned += chunk.scanned;
       bytes += written;
-      after = chunk.lastKey ?? after;
-      governor.setShare(control.share?.() ?? governor.share);
-      const pauseMs = governor.record({
-        rows: chunk.scanned, bytes: written, queryMs: processStart - queryStart, processMs: performance.now() - processStart,
-      });
+      const pauseMs = governor.record({ rows: chunk.scanned, bytes: written, queryMs, processMs: performance.now() - processStart });
       rate.add(chunk.rows.length, Date.now());
       const reason = control.pauseReason();
       report({ rows, bytes, governor: { chunkRows: governor.chunkRows, rowsPerSecond: rate.perSecond(Date.now()), share: governor.share, paused: reason !== null, reason } });
-      if (chunk.scanned < limit) break;
+      if (!more) break;
       await pause(pauseMs, control);
     }
     await file.sync();
@@ -94,6 +109,21 @@ export async function runEntityExport(
   } finally {
     await source.close();
   }
+}
+
+/**
+ * Writes every byte of `text`. A write may take only part of what it is given (a nearly full disk does
+ * exactly that, without an error); the rest is written after it, so a file never has a hole, and a disk
+ * that is really full answers the next write with ENOSPC.
+ */
+async function writeAll(file: FileHandle, text: string): Promise<number> {
+  const data = Buffer.from(text, 'utf8');
+  for (let done = 0; done < data.length;) {
+    const { bytesWritten } = await file.write(data, done, data.length - done);
+    if (bytesWritten === 0) throw Object.assign(new Error('Cannot write: the file system took no bytes'), { code: 'EIO' });
+    done += bytesWritten;
+  }
+  return data.length;
 }
 
 function failure(error: unknown, entity: string): EntityOutcome {

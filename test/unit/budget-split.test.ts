@@ -104,6 +104,19 @@ test('a whole budget runs every entity at once without pauses and reads no load'
   assert.equal(opened, false);
 });
 
+test('no more entities run at once than the machine has cores, even on a whole budget', async () => {
+  const control = createImpactControl({ budget: 1, capacity: 2, cores: 2, onLoad: () => undefined });
+  await control.admit();
+  await control.admit();
+  let third = false;
+  const waiting = control.admit().then(() => (third = true));
+  await settle();
+  assert.equal(third, false);
+  control.done(null);
+  await waiting;
+  assert.equal(third, true);
+});
+
 test('sustained load pauses every running task and calm resumes them, with the reason reported', async () => {
   const calm = { threadsRunning: 2, probeMs: 1 };
   const busy = { threadsRunning: 40, probeMs: 1 };
