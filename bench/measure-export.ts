@@ -1,0 +1,57 @@
+// One export through the REST API, watched until it completes: per-entity rows, bytes and durations
+// from the job's statistics, and a timeline of rows written for the chart.
+import { FROM_DATE, type SluiceServer } from './sluice-process.ts';
+
+export interface EntityResult {
+  rows: number;
+  bytes: number;
+  seconds: number;
+  rowsPerSecond: number;
+  mbPerSecond: number;
+}
+
+export interface ExportResult {
+  jobId: number;
+  entities: Record<string, EntityResult>;
+  totalSeconds: number;
+  /** Wall-clock start and end (epoch ms), to line the export up with the foreground workload. */
+  startMs: number;
+  endMs: number;
+  /** Total rows written so far, sampled while the export ran. */
+  timeline: { atMs: number; rows: number }[];
+  /** Governor states seen in the job status (chunk size, rate, share, pauses) for the record. */
+  pauses: string[];
+}
+
+export async function measureExport(server: SluiceServer, pollMs: number): Promise<ExportResult> {
+  const started = await server.api(`/export?fromDate=${FROM_DATE}`, { method: 'POST' });
+  if (started.status !== 202) throw new Error(`Cannot start the benchmark export: ${started.status} ${JSON.stringify(started.body)}`);
+  const timeline: { atMs: number; rows: number }[] = [];
+  const pauses = new Set<string>();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    const { body } = await server.api('/export');
+    const progress = Object.values(body.progress ?? {}) as { rows: number; governor?: { reason: string | null } }[];
+    timeline.push({ atMs: Date.now(), rows: progress.reduce((sum, p) => sum + p.rows, 0) });
+    for (const p of progress) if (p.governor?.reason) pauses.add(p.governor.reason);
+    if (body.status === 'STARTED' || body.status === 'CANCELLATION_REQUESTED') continue;
+    if (body.status !== 'COMPLETED') throw new Error(`The benchmark export ended ${body.status}: ${JSON.stringify(body.errors)}`);
+    return resultOf(body, timeline, [...pauses]);
+  }
+}
+
+function resultOf(body: any, timeline: ExportResult['timeline'], pauses: string[]): ExportResult {
+  const startMs = Date.parse(body.startTime);
+  const endMs = Date.parse(body.completedTime);
+  const entities: Record<string, EntityResult> = {};
+  for (const [name, stats] of Object.entries(body.statistics.entities) as [string, { rows: number; bytes: number; durationMs: number }][]) {
+    const seconds = stats.durationMs / 1000;
+    entities[name] = {
+      rows: stats.rows, bytes: stats.bytes, seconds,
+      rowsPerSecond: seconds > 0 ? stats.rows / seconds : 0,
+      mbPerSecond: seconds > 0 ? stats.bytes / 1e6 / seconds : 0,
+    };
+  }
+  timeline.push({ atMs: endMs, rows: Object.values(entities).reduce((sum, e) => sum + e.rows, 0) });
+  return { jobId: body.jobId, entities, totalSeconds: (endMs - startMs) / 1000, startMs, endMs, timeline, pauses };
+}

@@ -1,0 +1,106 @@
+// The benchmark's measurements: Sluice at full speed next to the database's own dumps, Sluice at the
+// default budget against the foreground workload, and the flat-memory check at four times the scale.
+import { measureExport, type ExportResult } from './measure-export.ts';
+import { intoOutfile, mariadbBatch, type PeerResult } from './peers.ts';
+import { startSluice } from './sluice-process.ts';
+import type { ServerAddress } from './seed.ts';
+import type { WindowStats, Workload } from './workload.ts';
+
+// Sluice's progress is polled this often: often enough for the chart, rarely enough to cost nothing.
+const POLL_MS = 500;
+// A baseline window is never shorter than this: throughput over a few seconds is too noisy to compare.
+const MIN_WINDOW_MS = 10_000;
+
+export interface Site {
+  server: ServerAddress;
+  database: string;
+  url: string;
+  entities: string[];
+}
+
+export interface MeasuredExport extends ExportResult {
+  budget: number;
+  peakRssBytes: number;
+}
+
+export interface FullSpeedRound {
+  sluice: MeasuredExport;
+  mariadbBatch: PeerResult;
+  intoOutfile: PeerResult;
+}
+
+export interface ImpactRound {
+  sluice: MeasuredExport;
+  baseline: WindowStats;
+  during: WindowStats;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One export on a fresh server (a cold start, as a nightly export has), with the server's peak RSS. */
+export async function exportOnce(site: Site, budget: number): Promise<MeasuredExport> {
+  const server = await startSluice(site.url, budget);
+  try {
+    const result = await measureExport(server, POLL_MS);
+    return { ...result, budget, peakRssBytes: await server.peakRssBytes() };
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function fullSpeedRounds(site: Site, rounds: number, log: (line: string) => void): Promise<FullSpeedRound[]> {
+  const results: FullSpeedRound[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const batch = await mariadbBatch(site.server, site.database, site.entities);
+    const outfile = await intoOutfile(site.server, site.database, site.entities);
+    const sluice = await exportOnce(site, 1);
+    log(`  round ${round}: Sluice ${sluice.totalSeconds.toFixed(2)} s, mariadb --batch ${batch.seconds.toFixed(2)} s, INTO OUTFILE ${outfile.seconds.toFixed(2)} s`);
+    results.push({ sluice, mariadbBatch: batch, intoOutfile: outfile });
+  }
+  return results;
+}
+
+/** The workload alone for `ms`. */
+async function baselineWindow(workload: Workload, ms: number): Promise<WindowStats> {
+  const start = Date.now();
+  await sleep(Math.max(MIN_WINDOW_MS, ms));
+  return workload.window(start, Date.now());
+}
+
+/** The workload during one export, from the moment it started to the moment it completed. */
+async function exportWindow(site: Site, workload: Workload, budget: number): Promise<{ sluice: MeasuredExport; during: WindowStats }> {
+  const sluice = await exportOnce(site, budget);
+  return { sluice, during: workload.window(sluice.startMs, sluice.endMs) };
+}
+
+/**
+ * Rounds alternate the order (export then baseline, baseline then export) so a slow drift of the
+ * machine's speed favours neither side; each baseline lasts as long as the export it is paired with.
+ */
+export async function impactRounds(site: Site, workload: Workload, budget: number, rounds: number, log: (line: string) => void): Promise<ImpactRound[]> {
+  const results: ImpactRound[] = [];
+  let lastExportMs = MIN_WINDOW_MS;
+  for (let round = 1; round <= rounds; round++) {
+    let baseline: WindowStats;
+    let measured: { sluice: MeasuredExport; during: WindowStats };
+    if (round % 2 === 1) {
+      measured = await exportWindow(site, workload, budget);
+      baseline = await baselineWindow(workload, measured.sluice.endMs - measured.sluice.startMs);
+    } else {
+      baseline = await baselineWindow(workload, lastExportMs);
+      measured = await exportWindow(site, workload, budget);
+    }
+    lastExportMs = measured.sluice.endMs - measured.sluice.startMs;
+    const round_ = { ...measured, baseline };
+    results.push(round_);
+    log(`  round ${round}: export ${measured.sluice.totalSeconds.toFixed(1)} s; foreground ${baseline.throughput.toFixed(0)} → ${measured.during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${measured.during.p95Ms.toFixed(1)} ms`);
+  }
+  return results;
+}
+
+export function impactOf(round: { baseline: WindowStats; during: WindowStats }) {
+  return {
+    throughputDrop: 1 - round.during.throughput / round.baseline.throughput,
+    p95Rise: round.during.p95Ms / round.baseline.p95Ms - 1,
+  };
+}

@@ -1,0 +1,50 @@
+// Seeded randomness for the benchmark's site: the same scale gives the same site on every run, so
+// runs compare like with like.
+
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+  int(min: number, max: number): number;
+  pick<T>(items: readonly T[]): T;
+  chance(p: number): boolean;
+  /** Log-normal with the given median; sigma spreads it (1 ≈ a tenth to ten times the median). */
+  logNormal(median: number, sigma: number): number;
+  /** Uniform on a log scale between min and max: as many 64-128 kB values as 512 kB-1 MB ones. */
+  logUniform(min: number, max: number): number;
+  hex(length: number): string;
+}
+
+export function createRandom(seed: number): Random {
+  // mulberry32: tiny, fast and good enough for shapes (not for secrets).
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  return {
+    next,
+    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    pick: (items) => items[Math.floor(next() * items.length)],
+    chance: (p) => next() < p,
+    logNormal: (median, sigma) => median * Math.exp(sigma * gauss()),
+    logUniform: (min, max) => Math.exp(Math.log(min) + next() * (Math.log(max) - Math.log(min))),
+    hex(length) {
+      let out = '';
+      while (out.length < length) out += Math.floor(next() * 0x100000000).toString(16).padStart(8, '0');
+      return out.slice(0, length);
+    },
+  };
+}
+
+/** Fisher-Yates in place. */
+export function shuffle<T>(items: T[], random: Random): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}

@@ -1,0 +1,63 @@
+// The parent's side of the foreground workload: starts the process, and turns its latency reports into
+// throughput and p95 over any window of time, and into a series for the chart.
+import { fork, type ChildProcess } from 'node:child_process';
+import { percentile } from './stats.ts';
+
+export interface WindowStats {
+  seconds: number;
+  operations: number;
+  throughput: number;
+  p95Ms: number;
+}
+
+export interface Workload {
+  run(): void;
+  pause(): void;
+  /** Operations completed between two instants (epoch ms). */
+  window(startMs: number, endMs: number): WindowStats;
+  /** Operations per second, one point per second. */
+  series(): { atMs: number; perSecond: number }[];
+  stop(): Promise<void>;
+}
+
+export async function startWorkload(url: string, concurrency: number): Promise<Workload> {
+  const child: ChildProcess = fork(new URL('./workload-process.ts', import.meta.url), [JSON.stringify({ url, concurrency })], {
+    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ticks: { atMs: number; latencies: number[] }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`The workload process exited with ${code}`)));
+    child.on('message', (message: { type: string; atMs: number; latencies: number[] }) => {
+      if (message.type === 'ready') resolve();
+      else if (message.type === 'tick') ticks.push({ atMs: message.atMs, latencies: message.latencies });
+    });
+  });
+  child.removeAllListeners('exit');
+  const inWindow = (startMs: number, endMs: number) => ticks.filter((t) => t.atMs > startMs && t.atMs <= endMs);
+  return {
+    run: () => child.send({ type: 'run' }),
+    pause: () => child.send({ type: 'pause' }),
+    window(startMs, endMs) {
+      const latencies = inWindow(startMs, endMs).flatMap((t) => t.latencies);
+      const seconds = (endMs - startMs) / 1000;
+      return { seconds, operations: latencies.length, throughput: latencies.length / seconds, p95Ms: percentile(latencies, 0.95) };
+    },
+    series() {
+      const points: { atMs: number; perSecond: number }[] = [];
+      if (ticks.length === 0) return points;
+      for (let start = ticks[0].atMs; start < ticks[ticks.length - 1].atMs; start += 1000) {
+        const count = inWindow(start, start + 1000).reduce((sum, t) => sum + t.latencies.length, 0);
+        points.push({ atMs: start + 1000, perSecond: count });
+      }
+      return points;
+    },
+    async stop() {
+      if (!child.connected) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'exit' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
