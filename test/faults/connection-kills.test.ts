@@ -10,7 +10,7 @@ import { startServer, stopAllServers, type RunningServer } from '../helpers/serv
 
 // Large enough, and paced enough, that the export runs for several seconds while connections die.
 const SCALE = 20;
-const BUDGET = '0.1';
+const BUDGET = '0.05';
 // Kills go on until the export ends (within this bound), a round every ROUND_GAP_MS: each entity's
 // connection idles between chunks, so nearly every chunk finds its connection killed and reconnects.
 const KILL_WINDOW_MS = 180_000;
