@@ -37,11 +37,18 @@ async function readJson<T>(path: string): Promise<T | null> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as T;
+    value = JSON.parse(text);
   } catch (error) {
     throw new JournalCorruptError(path, `not valid JSON (${(error as Error).message}); the file was kept for inspection`);
   }
+  // Every job and setting is written as an object: anything else (`null` above all, which would read as
+  // "no such job" and restart the ids) is damage.
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new JournalCorruptError(path, 'not a JSON object; the file was kept for inspection');
+  }
+  return value as T;
 }
 
 export interface FileJournal extends JobStore {
@@ -125,6 +132,8 @@ export async function createFileJournal(home: string): Promise<FileJournal> {
     },
     async verify() {
       for (const id of await ids()) await get(id);
+      // A damaged setting (the export path above all) would otherwise surface only as a failing export.
+      for (const name of await readdir(settings)) if (name.endsWith('.json')) await readJson(join(settings, name));
     },
   };
 }
