@@ -12,8 +12,17 @@ const MAX_PATH = 4096;
 
 /** A value as a message shows it: strings quoted, anything else as JSON, both cut to 100 characters. */
 function quote(raw: unknown): string {
-  const text = typeof raw === 'string' ? JSON.stringify(raw) : JSON.stringify(raw) ?? String(raw);
+  const text = typeof raw === 'string' ? JSON.stringify(raw) : stringifyOrDescribe(raw);
   return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
+/** JSON of a value, or what it is when it cannot be written back (nested too deep for the stack). */
+function stringifyOrDescribe(raw: unknown): string {
+  try {
+    return JSON.stringify(raw) ?? String(raw);
+  } catch {
+    return Array.isArray(raw) ? 'an array nested too deep to show' : 'a value nested too deep to show';
+  }
 }
 
 /** Parses a request body as JSON; anything else (empty, truncated, not JSON) is a 400. */
