@@ -1,6 +1,7 @@
 // The database's own view of the rows Sluice exports: one SELECT per entity with the same joins and
 // filters as the export's chunk queries (SPEC section 6), for `mariadb --batch` and INTO OUTFILE.
-// They skip only what SQL cannot do well (entity decoding, JSON label arrays, ISO dates).
+// They skip only what SQL cannot do well (entity decoding, JSON label arrays, ISO dates). The Jira
+// queries join what the export joins; multi-value fields come out one row per value instead of as JSON.
 
 const BASE = 'http://localhost:8090';
 const FROM = '2000-01-01 00:00:00';
@@ -15,7 +16,7 @@ const LABELS = `(SELECT GROUP_CONCAT(IF(l.NAMESPACE = 'global', l.NAME, CONCAT(l
 
 const url = (id: string) => `CONCAT('${BASE}/pages/viewpage.action?pageId=', ${id})`;
 
-export const PEER_QUERIES: Record<string, string> = {
+export const CONFLUENCE_PEER_QUERIES: Record<string, string> = {
   users: `SELECT '${BASE}', um.user_key, um.username, cu.display_name, cu.email_address
     FROM user_mapping um JOIN (
       SELECT u.lower_user_name, u.display_name, u.email_address, u.updated_date,
@@ -36,4 +37,37 @@ export const PEER_QUERIES: Record<string, string> = {
     FROM CONTENT c WHERE c.CONTENTTYPE = 'COMMENT' AND c.PREVVER IS NULL AND c.LASTMODDATE >= '${FROM}' ORDER BY c.CONTENTID`,
   analytics_events: `SELECT '${BASE}', e.ID, e.NAME, FROM_UNIXTIME(e.EVENT_AT / 1000), e.USER_KEY, e.SPACE_KEY, e.CONTAINER_ID, e.CONTENT_ID
     FROM AO_7B47A5_EVENT e WHERE e.EVENT_AT >= ${FROM_MS} ORDER BY e.ID`,
+};
+
+const userId = (alias: string, key: string) => `LEFT JOIN app_user ${alias} ON ${alias}.user_key = ${key}`;
+
+export const JIRA_PEER_QUERIES: Record<string, string> = {
+  issues: `SELECT i.ID, '${BASE}', CONCAT('${BASE}/browse/', p.pkey, '-', i.issuenum), CONCAT(p.pkey, '-', i.issuenum), p.pkey, p.pname,
+      p.PROJECTTYPE, pc.cname, it.pname, i.SUMMARY, LEFT(i.DESCRIPTION, 2000), cu.ID, ru.ID, au.ID, s.pname, s.STATUSCATEGORY,
+      pr.SEQUENCE, pr.pname, r.pname, i.WATCHES, i.VOTES, i.CREATED, i.RESOLUTIONDATE, i.UPDATED, i.DUEDATE,
+      i.TIMEORIGINALESTIMATE, i.TIMEESTIMATE, i.TIMESPENT, sl.NAME
+    FROM jiraissue i JOIN project p ON p.ID = i.PROJECT
+    LEFT JOIN nodeassociation na ON na.SOURCE_NODE_ID = p.ID AND na.SOURCE_NODE_ENTITY = 'Project' AND na.ASSOCIATION_TYPE = 'ProjectCategory'
+    LEFT JOIN projectcategory pc ON pc.ID = na.SINK_NODE_ID
+    LEFT JOIN issuetype it ON it.ID = i.issuetype LEFT JOIN issuestatus s ON s.ID = i.issuestatus
+    LEFT JOIN priority pr ON pr.ID = i.PRIORITY LEFT JOIN resolution r ON r.ID = i.RESOLUTION
+    ${userId('cu', 'i.CREATOR')} ${userId('ru', 'i.REPORTER')} ${userId('au', 'i.ASSIGNEE')}
+    LEFT JOIN schemeissuesecuritylevels sl ON sl.ID = i.SECURITY
+    WHERE i.UPDATED >= '${FROM}' ORDER BY i.ID`,
+  issue_fields: `SELECT v.ISSUE, CONCAT('customfield_', f.ID), f.cfname, COALESCE(o.customvalue, v.STRINGVALUE, v.NUMBERVALUE, v.TEXTVALUE, v.DATEVALUE)
+    FROM jiraissue i JOIN customfieldvalue v ON v.ISSUE = i.ID JOIN customfield f ON f.ID = v.CUSTOMFIELD
+    LEFT JOIN customfieldoption o ON o.ID = v.STRINGVALUE
+    WHERE i.UPDATED >= '${FROM}' ORDER BY v.ISSUE`,
+  issue_history: `SELECT cg.issueid, ci.groupid, au.ID, cg.AUTHOR, cg.CREATED, ci.FIELD, ci.FIELDTYPE, LEFT(ci.OLDVALUE, 2000),
+      LEFT(ci.OLDSTRING, 2000), LEFT(ci.NEWVALUE, 2000), LEFT(ci.NEWSTRING, 2000)
+    FROM changeitem ci JOIN changegroup cg ON cg.ID = ci.groupid ${userId('au', 'cg.AUTHOR')}
+    WHERE cg.CREATED >= '${FROM}' ORDER BY ci.ID`,
+  issue_links: `SELECT l.ID, t.LINKNAME, l.SOURCE, l.DESTINATION, t.OUTWARD, t.INWARD
+    FROM issuelink l JOIN issuelinktype t ON t.ID = l.LINKTYPE WHERE t.pstyle IS NULL OR t.pstyle <> 'jira_subtask' ORDER BY l.ID`,
+  users: `SELECT '${BASE}', a.ID, a.user_key, cu.user_name, cu.display_name, cu.email_address
+    FROM app_user a JOIN (
+      SELECT u.lower_user_name, u.user_name, u.display_name, u.email_address,
+        ROW_NUMBER() OVER (PARTITION BY u.lower_user_name ORDER BY u.directory_id) AS pick
+      FROM cwd_user u JOIN cwd_directory d ON d.ID = u.directory_id WHERE d.active = 1
+    ) cu ON cu.lower_user_name = a.lower_user_name AND cu.pick = 1 ORDER BY a.ID`,
 };

@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PEER_QUERIES } from './peer-queries.ts';
 import { connect, type ServerAddress } from './seed.ts';
 
 export interface PeerResult {
@@ -13,24 +12,23 @@ export interface PeerResult {
   entities: Record<string, number>;
 }
 
-async function timed(entities: string[], dump: (entity: string) => Promise<void>): Promise<PeerResult> {
+async function timed(queries: Record<string, string>, dump: (entity: string, sql: string) => Promise<void>): Promise<PeerResult> {
   const started = performance.now();
   const times: Record<string, number> = {};
-  await Promise.all(entities.map(async (entity) => {
+  await Promise.all(Object.entries(queries).map(async ([entity, sql]) => {
     const t0 = performance.now();
-    await dump(entity);
+    await dump(entity, sql);
     times[entity] = (performance.now() - t0) / 1000;
   }));
   return { seconds: (performance.now() - started) / 1000, entities: times };
 }
 
 /** `mariadb --batch --quick`: rows streamed to a file as tab-separated text. */
-export async function mariadbBatch(server: ServerAddress, database: string, entities: string[]): Promise<PeerResult> {
+export async function mariadbBatch(server: ServerAddress, database: string, queries: Record<string, string>): Promise<PeerResult> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-peer-'));
   try {
-    return await timed(entities, (entity) => new Promise<void>((resolve, reject) => {
-      const args = ['--batch', '--quick', '-h', server.host, '-P', String(server.port), '-u', server.user, database,
-        '-e', PEER_QUERIES[entity]];
+    return await timed(queries, (entity, sql) => new Promise<void>((resolve, reject) => {
+      const args = ['--batch', '--quick', '-h', server.host, '-P', String(server.port), '-u', server.user, database, '-e', sql];
       if (server.password) args.push(`-p${server.password}`);
       const out = `${join(dir, entity)}.tsv`;
       const child = spawn('sh', ['-c', 'exec "$0" "$@" > "$OUT"', 'mariadb', ...args], { env: { ...process.env, OUT: out }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -44,15 +42,15 @@ export async function mariadbBatch(server: ServerAddress, database: string, enti
 }
 
 /** `SELECT … INTO OUTFILE`: the server writes the file itself, with no client in the way. */
-export async function intoOutfile(server: ServerAddress, database: string, entities: string[]): Promise<PeerResult> {
+export async function intoOutfile(server: ServerAddress, database: string, queries: Record<string, string>): Promise<PeerResult> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-outfile-'));
   // The server process writes here under its own user.
   await chmod(dir, 0o777);
   try {
-    return await timed(entities, async (entity) => {
+    return await timed(queries, async (entity, sql) => {
       const conn = await connect(server, database);
       try {
-        await conn.query(`${PEER_QUERIES[entity]} INTO OUTFILE '${join(dir, entity)}.tsv'`);
+        await conn.query(`${sql} INTO OUTFILE '${join(dir, entity)}.tsv'`);
       } finally {
         await conn.end();
       }

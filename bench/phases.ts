@@ -1,5 +1,6 @@
 // The benchmark's measurements: Sluice at full speed next to the database's own dumps, Sluice at the
 // default budget against the foreground workload, and the flat-memory check at four times the scale.
+import { cpuSeconds, databasePid, startCpuWindow, type CpuUse } from './cpu-meter.ts';
 import { measureExport, type ExportResult } from './measure-export.ts';
 import { intoOutfile, mariadbBatch, type PeerResult } from './peers.ts';
 import { startSluice } from './sluice-process.ts';
@@ -15,12 +16,16 @@ export interface Site {
   server: ServerAddress;
   database: string;
   url: string;
-  entities: string[];
+  product: 'confluence' | 'jira';
+  /** The database's own SELECT of each entity's rows. */
+  peerQueries: Record<string, string>;
 }
 
 export interface MeasuredExport extends ExportResult {
   budget: number;
   peakRssBytes: number;
+  /** CPU seconds the Sluice process used from the export's start to its end. */
+  cpuSeconds: number;
 }
 
 export interface FullSpeedRound {
@@ -31,8 +36,8 @@ export interface FullSpeedRound {
 
 export interface ImpactRound {
   sluice: MeasuredExport;
-  baseline: WindowStats;
-  during: WindowStats;
+  baseline: WindowStats & { cpu: CpuUse };
+  during: WindowStats & { cpu: CpuUse };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,8 +46,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function exportOnce(site: Site, budget: number): Promise<MeasuredExport> {
   const server = await startSluice(site.url, budget);
   try {
+    const before = cpuSeconds(server.pid);
     const result = await measureExport(server, POLL_MS);
-    return { ...result, budget, peakRssBytes: await server.peakRssBytes() };
+    return { ...result, budget, peakRssBytes: await server.peakRssBytes(), cpuSeconds: cpuSeconds(server.pid) - before };
   } finally {
     await server.stop();
   }
@@ -51,8 +57,8 @@ export async function exportOnce(site: Site, budget: number): Promise<MeasuredEx
 export async function fullSpeedRounds(site: Site, rounds: number, log: (line: string) => void): Promise<FullSpeedRound[]> {
   const results: FullSpeedRound[] = [];
   for (let round = 1; round <= rounds; round++) {
-    const batch = await mariadbBatch(site.server, site.database, site.entities);
-    const outfile = await intoOutfile(site.server, site.database, site.entities);
+    const batch = await mariadbBatch(site.server, site.database, site.peerQueries);
+    const outfile = await intoOutfile(site.server, site.database, site.peerQueries);
     const sluice = await exportOnce(site, 1);
     log(`  round ${round}: Sluice ${sluice.totalSeconds.toFixed(2)} s, mariadb --batch ${batch.seconds.toFixed(2)} s, INTO OUTFILE ${outfile.seconds.toFixed(2)} s`);
     results.push({ sluice, mariadbBatch: batch, intoOutfile: outfile });
@@ -60,17 +66,21 @@ export async function fullSpeedRounds(site: Site, rounds: number, log: (line: st
   return results;
 }
 
+const pids = (workload: Workload) => ({ database: databasePid(), workload: workload.pid });
+
 /** The workload alone for `ms`. */
-async function baselineWindow(workload: Workload, ms: number): Promise<WindowStats> {
+async function baselineWindow(workload: Workload, ms: number): Promise<ImpactRound['baseline']> {
   const start = Date.now();
+  const cpu = startCpuWindow(pids(workload));
   await sleep(Math.max(MIN_WINDOW_MS, ms));
-  return workload.window(start, Date.now());
+  return { ...workload.window(start, Date.now()), cpu: cpu.end(0) };
 }
 
 /** The workload during one export, from the moment it started to the moment it completed. */
-async function exportWindow(site: Site, workload: Workload, budget: number): Promise<{ sluice: MeasuredExport; during: WindowStats }> {
+async function exportWindow(site: Site, workload: Workload, budget: number): Promise<Omit<ImpactRound, 'baseline'>> {
+  const cpu = startCpuWindow(pids(workload));
   const sluice = await exportOnce(site, budget);
-  return { sluice, during: workload.window(sluice.startMs, sluice.endMs) };
+  return { sluice, during: { ...workload.window(sluice.startMs, sluice.endMs), cpu: cpu.end(sluice.cpuSeconds) } };
 }
 
 /**
@@ -81,8 +91,8 @@ export async function impactRounds(site: Site, workload: Workload, budget: numbe
   const results: ImpactRound[] = [];
   let lastExportMs = MIN_WINDOW_MS;
   for (let round = 1; round <= rounds; round++) {
-    let baseline: WindowStats;
-    let measured: { sluice: MeasuredExport; during: WindowStats };
+    let baseline: ImpactRound['baseline'];
+    let measured: Omit<ImpactRound, 'baseline'>;
     if (round % 2 === 1) {
       measured = await exportWindow(site, workload, budget);
       baseline = await baselineWindow(workload, measured.sluice.endMs - measured.sluice.startMs);
@@ -93,7 +103,9 @@ export async function impactRounds(site: Site, workload: Workload, budget: numbe
     lastExportMs = measured.sluice.endMs - measured.sluice.startMs;
     const round_ = { ...measured, baseline };
     results.push(round_);
-    log(`  round ${round}: export ${measured.sluice.totalSeconds.toFixed(1)} s; foreground ${baseline.throughput.toFixed(0)} → ${measured.during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${measured.during.p95Ms.toFixed(1)} ms`);
+    log(`  round ${round}: export ${measured.sluice.totalSeconds.toFixed(1)} s using ${measured.during.cpu.sluice.toFixed(2)} cores; `
+      + `foreground ${baseline.throughput.toFixed(0)} → ${measured.during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${measured.during.p95Ms.toFixed(1)} ms; `
+      + `other work on the machine ${baseline.cpu.foreign.toFixed(2)} / ${measured.during.cpu.foreign.toFixed(2)} cores`);
   }
   return results;
 }

@@ -11,6 +11,7 @@ export interface WindowStats {
 }
 
 export interface Workload {
+  readonly pid: number | null;
   run(): void;
   pause(): void;
   /** Operations completed between two instants (epoch ms). */
@@ -20,8 +21,8 @@ export interface Workload {
   stop(): Promise<void>;
 }
 
-export async function startWorkload(url: string, concurrency: number): Promise<Workload> {
-  const child: ChildProcess = fork(new URL('./workload-process.ts', import.meta.url), [JSON.stringify({ url, concurrency })], {
+export async function startWorkload(url: string, concurrency: number, product: 'confluence' | 'jira'): Promise<Workload> {
+  const child: ChildProcess = fork(new URL('./workload-process.ts', import.meta.url), [JSON.stringify({ url, concurrency, product })], {
     execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ticks: { atMs: number; latencies: number[] }[] = [];
@@ -35,6 +36,7 @@ export async function startWorkload(url: string, concurrency: number): Promise<W
   child.removeAllListeners('exit');
   const inWindow = (startMs: number, endMs: number) => ticks.filter((t) => t.atMs > startMs && t.atMs <= endMs);
   return {
+    pid: child.pid ?? null,
     run: () => child.send({ type: 'run' }),
     pause: () => child.send({ type: 'pause' }),
     window(startMs, endMs) {

@@ -1,0 +1,63 @@
+// CPU time from /proc, so the report can say how much of the machine the export really used and how
+// much other work (anything but the database, the workload, Sluice and the benchmark) ran meanwhile.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+// Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every common platform.
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds a process (all its threads) has used, or 0 when it cannot be read. */
+export function cpuSeconds(pid: number | null): number {
+  if (pid === null) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy CPU seconds of the whole machine, all cores together. */
+function machineBusySeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  // user, nice, system, irq, softirq, steal: everything but idle and iowait.
+  return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + (fields[7] ?? 0)) / TICKS_PER_SECOND;
+}
+
+/** The local database server's process, when there is one. */
+export function databasePid(): number | null {
+  for (const name of ['mariadbd', 'mysqld']) {
+    try {
+      return Number(execFileSync('pgrep', ['-xo', name]).toString().trim()) || null;
+    } catch {
+      // Not running under that name.
+    }
+  }
+  return null;
+}
+
+export interface CpuUse {
+  /** Average cores in use over the window. */
+  database: number;
+  workload: number;
+  sluice: number;
+  /** Everything else on the machine: other people's work, which makes a window noisy. */
+  foreign: number;
+}
+
+/** Starts measuring; `end` takes Sluice's CPU seconds over the window (0 when no export ran). */
+export function startCpuWindow(pids: { database: number | null; workload: number | null }) {
+  const start = { at: performance.now(), busy: machineBusySeconds(), db: cpuSeconds(pids.database), wl: cpuSeconds(pids.workload), self: process.cpuUsage() };
+  return {
+    end(sluiceSeconds: number): CpuUse {
+      const seconds = (performance.now() - start.at) / 1000;
+      const self = process.cpuUsage(start.self);
+      const database = cpuSeconds(pids.database) - start.db;
+      const workload = cpuSeconds(pids.workload) - start.wl;
+      const bench = (self.user + self.system) / 1e6;
+      const foreign = machineBusySeconds() - start.busy - database - workload - sluiceSeconds - bench;
+      const cores = (n: number) => Math.max(0, n) / seconds;
+      return { database: cores(database), workload: cores(workload), sluice: cores(sluiceSeconds), foreign: cores(foreign) };
+    },
+  };
+}
