@@ -3,10 +3,11 @@
  * its five files, private, each matching the fixture cell by cell (nothing lost, nothing repeated).
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { waitFor, type Api } from './http.ts';
-import { createE2eSite, ENTITIES, exportRoot, listDir, listExports, modeOf, readJobFile, type E2eSite } from './e2e-site.ts';
+import { createE2eSite, ENTITIES, exportRoot, listDir, listExports, modeOf, type E2eSite } from './e2e-site.ts';
 import { expectedConfluenceRows } from './expected-confluence.ts';
 
 export const CHECK_BASE_URL = 'https://wiki.example.com/confluence';
@@ -33,17 +34,21 @@ export function exportQuery(site: E2eSite): string {
   return `/export?fromDate=${encodeURIComponent(site.fromDate)}`;
 }
 
-/** Asserts `job` COMPLETED and its files hold exactly the site's rows, in order, cell by cell. */
+/**
+ * Asserts `job` COMPLETED under the home's export root (or the custom one it reports) and its files hold
+ * exactly the site's rows, in order, cell by cell.
+ */
 export async function assertExportMatches(home: string, job: any, site: CheckedSite): Promise<void> {
   assert.equal(job.status, 'COMPLETED', JSON.stringify(job));
-  const dir = join(exportRoot(home), String(job.jobId));
+  const root: string = job.rootExportPath ?? exportRoot(home);
+  const dir = join(root, String(job.jobId));
   const files = ENTITIES.map((entity) => job.statistics.entities[entity].file as string);
   assert.deepEqual((await listDir(dir)).sort(), [...files].sort(), 'the job directory holds exactly its five files');
   assert.equal((await modeOf(dir)).toString(8), '700');
   for (const entity of ENTITIES) {
     const file = job.statistics.entities[entity].file as string;
     assert.equal((await modeOf(join(dir, file))).toString(8), '600', file);
-    const records: string[][] = parse(await readJobFile(home, job.jobId, file), { relax_column_count: false });
+    const records: string[][] = parse(await readFile(join(dir, file), 'utf8'), { relax_column_count: false });
     const expected = site.expected[entity];
     assert.equal(records.length, expected.length, `${entity}: ${records.length - 1} data rows, expected ${expected.length - 1}`);
     records.forEach((record, i) => assert.deepEqual(record, expected[i], `${entity} record ${i}`));
