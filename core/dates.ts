@@ -50,8 +50,33 @@ export function localToUtcMs(local: string, zone: string): number {
 // No zone changes its offset twice within this window, so its two ends give the offsets on either side.
 const TRANSITION_WINDOW_MS = 14 * 3600_000;
 
+const DAY_MS = 24 * 3600_000;
+// Resolving one wall-clock time takes several Intl calls (microseconds each, on every date of every row),
+// yet a zone keeps one offset for months: per zone, the days around which it does are remembered.
+const steadyDays = new Map<string, Map<number, number>>();
+// Enough days for decades of dates; past it the memo starts over rather than grow without bound.
+const MAX_STEADY_DAYS = 50_000;
+
 /** As java.time resolves it: in an overlap the earlier instant, in a gap the time moved on by the gap's length. */
 function wallToInstant(wall: number, zone: string): number {
+  const day = Math.floor(wall / DAY_MS);
+  let days = steadyDays.get(zone);
+  const known = days?.get(day);
+  if (known !== undefined) return wall - known;
+  const instant = resolveWall(wall, zone);
+  // One offset from 14 h before the day to 14 h after it (checked at both ends and at noon, so two changes
+  // would have to fall within a window resolveWall already assumes holds one): the whole day resolves with it.
+  const offset = zoneOffsetMs(zone, day * DAY_MS - TRANSITION_WINDOW_MS);
+  const steady = offset === zoneOffsetMs(zone, day * DAY_MS + DAY_MS / 2)
+    && offset === zoneOffsetMs(zone, (day + 1) * DAY_MS + TRANSITION_WINDOW_MS);
+  if (steady && instant === wall - offset) {
+    if (!days || days.size >= MAX_STEADY_DAYS) steadyDays.set(zone, (days = new Map()));
+    days.set(day, offset);
+  }
+  return instant;
+}
+
+function resolveWall(wall: number, zone: string): number {
   const before = zoneOffsetMs(zone, wall - TRANSITION_WINDOW_MS);
   const after = zoneOffsetMs(zone, wall + TRANSITION_WINDOW_MS);
   const fits = (offset: number) => zoneOffsetMs(zone, wall - offset) === offset;
