@@ -32,7 +32,8 @@ export function printReport(s: Summary, options: BenchOptions, log: (line: strin
   log(`Peak RSS of the Sluice process: ${mb(full.peakRssBytes)} at scale ${s.memory.scale}`
     + (s.memory.peakRssBytes4x === null ? '' : `, ${mb(s.memory.peakRssBytes4x)} at scale ${s.memory.scale4x} (${pct(s.memory.difference!)})`));
   log(`\nTargets: impact ≤ 5% on throughput and p95 at budget ${options.budget}: ${mark(s.targets.impact)}; every entity above Atlassian's rows/s: `
-    + `${mark(s.targets.atlassianRates)}; budget 1 within 1.5× of mariadb --batch: ${mark(s.targets.mariadbBatchRatio)}; `
+    + `${mark(s.targets.atlassianRates)}; budget 1 within 1.5× of mariadb --batch: ${mark(s.targets.mariadbBatchRatio)} at scale ${s.scale}, `
+    + `${mark(s.targets.mariadbBatchRatioAt4x)} at scale ${s.memory.scale4x}; `
     + `peak RSS at 4× the scale within 25%: ${mark(s.targets.flatMemory)}`);
   log(`Load average at start ${s.machine.loadAverage.start}, at end ${s.machine.loadAverage.end}`);
 }

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       runs: [budgeted, fullSpeed], peers: { ...peers, atFourTimesScale: x4 },
       memory: { scale: options.scale, peakRssBytes: fullSpeed.peakRssBytes, scale4x: options.scale * 4, peakRssBytes4x: x4?.peakRssBytes ?? null, difference },
       workload: { concurrency: options.concurrency }, atlassianRowsPerSecond: ATLASSIAN_ROWS_PER_SECOND[options.product],
-      targets: checkTargets(options.product, budgeted, peers, difference),
+      targets: checkTargets(options.product, budgeted, peers, difference, x4?.sluiceToMariadbBatch ?? null),
     };
     printReport(summary, options, log);
     if (options.json) await writeFile(options.json, JSON.stringify(summary, null, 2) + '\n');
