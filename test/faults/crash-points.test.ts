@@ -1,4 +1,4 @@
-// kill -9 at several points of an export: while the first files are written, while the first files are being
+// kill -9 at several points of an export: while the first files are written, while the first are being
 // renamed, while the last entity writes, and just as the last file is renamed. Whatever the instant, a
 // restarted server reports the job as it really is, a temporary or partial directory is never taken for
 // a finished one, DELETE releases the lock and clears the directory, and the next export is exact.
