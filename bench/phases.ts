@@ -103,7 +103,7 @@ export async function impactRounds(site: Site, workload: Workload, budget: numbe
     lastExportMs = measured.sluice.endMs - measured.sluice.startMs;
     const round_ = { ...measured, baseline };
     results.push(round_);
-    log(`  round ${round}: export ${measured.sluice.totalSeconds.toFixed(1)} s using ${measured.during.cpu.sluice.toFixed(2)} cores; `
+    log(`  round ${round}: export ${measured.sluice.totalSeconds.toFixed(1)} s using ${(measured.sluice.cpuSeconds / measured.sluice.totalSeconds).toFixed(2)} cores; `
       + `foreground ${baseline.throughput.toFixed(0)} → ${measured.during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${measured.during.p95Ms.toFixed(1)} ms; `
       + `other work on the machine ${baseline.cpu.foreign.toFixed(2)} / ${measured.during.cpu.foreign.toFixed(2)} cores`);
   }
