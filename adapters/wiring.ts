@@ -81,12 +81,13 @@ export async function createService(runtime: Runtime): Promise<Service> {
   const host = runtime.createHost(config.nodeId);
   // The demo's engine lives in this process's memory, out of reach of worker threads.
   const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config);
-  // The budget is a share of this machine's cores when the database runs here; of one core when it
-  // runs elsewhere, since a remote server's size is unknown.
+  // The budget is a share of this machine's cores when the database runs here, counted in pairs: while a
+  // chunk is read two threads work for it, the database's and the export's. When the database runs
+  // elsewhere its size is unknown: one core.
   const cores = availableParallelism();
   const impact = demo ? { cores } : {
     openLoadMonitor: () => openLoadMonitor(databaseUrl!),
-    capacity: isLocalDatabase(databaseUrl!) ? cores : 1,
+    capacity: isLocalDatabase(databaseUrl!) ? Math.max(1, cores / 2) : 1,
     cores,
   };
   const kernel = createKernel({ config, store, runner, openDb, host, product: productDef(product), ...impact });

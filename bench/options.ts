@@ -28,7 +28,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
-      scale: { type: 'string', default: '1' },
+      scale: { type: 'string', default: '0.5' },
       rounds: { type: 'string', default: '3' },
       json: { type: 'string' },
       svg: { type: 'string' },

@@ -105,7 +105,8 @@ export async function impactRounds(site: Site, workload: Workload, budget: numbe
     results.push(round_);
     log(`  round ${round}: export ${measured.sluice.totalSeconds.toFixed(1)} s using ${(measured.sluice.cpuSeconds / measured.sluice.totalSeconds).toFixed(2)} cores; `
       + `foreground ${baseline.throughput.toFixed(0)} → ${measured.during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${measured.during.p95Ms.toFixed(1)} ms; `
-      + `other work on the machine ${baseline.cpu.foreign.toFixed(2)} / ${measured.during.cpu.foreign.toFixed(2)} cores`);
+      + `other work on the machine ${baseline.cpu.foreign.toFixed(2)} / ${measured.during.cpu.foreign.toFixed(2)} cores`
+      + (baseline.errors + measured.during.errors > 0 ? `; ${baseline.errors + measured.during.errors} foreground operations FAILED (a lost connection)` : ''));
   }
   return results;
 }

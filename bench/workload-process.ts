@@ -5,6 +5,8 @@ import mysql from 'mysql2/promise';
 import { CONFLUENCE_OPS, ID_QUERIES, JIRA_OPS, type Ids, type Operation } from './workload-ops.ts';
 
 const TICK_MS = 250;
+// A user whose page failed tries again after a moment.
+const ERROR_PAUSE_MS = 200;
 
 function pick(ops: Operation[]): Operation {
   let r = Math.random();
@@ -25,21 +27,30 @@ async function main(): Promise<void> {
   const ids = await loadIds(pool, product);
   let running = false;
   let latencies: number[] = [];
+  let errors = 0;
   const loop = async () => {
-    const conn = await pool.getConnection();
-    try {
-      while (running) {
-        const start = performance.now();
-        await pick(ops).run(conn, ids);
-        latencies.push(performance.now() - start);
+    while (running) {
+      try {
+        const conn = await pool.getConnection();
+        try {
+          while (running) {
+            const start = performance.now();
+            await pick(ops).run(conn, ids);
+            latencies.push(performance.now() - start);
+          }
+        } finally {
+          conn.release();
+        }
+      } catch {
+        // A lost connection (a restarted server) costs the site too: counted, then the user retries.
+        errors++;
+        await new Promise((resolve) => setTimeout(resolve, ERROR_PAUSE_MS));
       }
-    } finally {
-      conn.release();
     }
   };
   let loops: Promise<void>[] = [];
   const ticker = setInterval(() => {
-    process.send!({ type: 'tick', atMs: Date.now(), latencies });
+    process.send!({ type: 'tick', atMs: Date.now(), latencies, errors });
     latencies = [];
   }, TICK_MS);
   process.on('message', async (message: { type: 'run' | 'pause' | 'exit' }) => {

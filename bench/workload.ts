@@ -6,6 +6,8 @@ import { percentile } from './stats.ts';
 export interface WindowStats {
   seconds: number;
   operations: number;
+  /** Operations that failed (a lost connection); a window with any is suspect. */
+  errors: number;
   throughput: number;
   p95Ms: number;
 }
@@ -25,12 +27,12 @@ export async function startWorkload(url: string, concurrency: number, product: '
   const child: ChildProcess = fork(new URL('./workload-process.ts', import.meta.url), [JSON.stringify({ url, concurrency, product })], {
     execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const ticks: { atMs: number; latencies: number[] }[] = [];
+  const ticks: { atMs: number; latencies: number[]; errors: number }[] = [];
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`The workload process exited with ${code}`)));
-    child.on('message', (message: { type: string; atMs: number; latencies: number[] }) => {
+    child.on('message', (message: { type: string; atMs: number; latencies: number[]; errors: number }) => {
       if (message.type === 'ready') resolve();
-      else if (message.type === 'tick') ticks.push({ atMs: message.atMs, latencies: message.latencies });
+      else if (message.type === 'tick') ticks.push({ atMs: message.atMs, latencies: message.latencies, errors: message.errors });
     });
   });
   child.removeAllListeners('exit');
@@ -40,9 +42,11 @@ export async function startWorkload(url: string, concurrency: number, product: '
     run: () => child.send({ type: 'run' }),
     pause: () => child.send({ type: 'pause' }),
     window(startMs, endMs) {
-      const latencies = inWindow(startMs, endMs).flatMap((t) => t.latencies);
+      const window = inWindow(startMs, endMs);
+      const latencies = window.flatMap((t) => t.latencies);
       const seconds = (endMs - startMs) / 1000;
-      return { seconds, operations: latencies.length, throughput: latencies.length / seconds, p95Ms: percentile(latencies, 0.95) };
+      const errors = window.length === 0 ? 0 : window[window.length - 1].errors - (ticks[ticks.indexOf(window[0]) - 1]?.errors ?? 0);
+      return { seconds, operations: latencies.length, errors, throughput: latencies.length / seconds, p95Ms: percentile(latencies, 0.95) };
     },
     series() {
       const points: { atMs: number; perSecond: number }[] = [];
