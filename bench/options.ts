@@ -29,7 +29,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       scale: { type: 'string', default: '0.5' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '5' },
       json: { type: 'string' },
       svg: { type: 'string' },
       product: { type: 'string', default: 'confluence' },

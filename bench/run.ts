@@ -15,8 +15,9 @@ import { median } from './stats.ts';
 import { renderChart } from './svg-chart.ts';
 import { startWorkload, type Workload } from './workload.ts';
 
-// The workload runs this long before the first measurement: caches warm, the JIT settles.
-const WARMUP_MS = 5000;
+// The workload runs this long before the first measurement: its throughput climbs for about 15 s while
+// caches warm and the JIT settles.
+const WARMUP_MS = 20_000;
 
 const log = (line: string) => console.log(line);
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
