@@ -11,8 +11,8 @@ import type { WindowStats, Workload } from './workload.ts';
 const POLL_MS = 500;
 // A freshly started server finishes its start-up within this before an export is asked of it.
 const SETTLE_MS = 2000;
-// A baseline window is never shorter than this: throughput over a few seconds is too noisy to compare.
-const MIN_WINDOW_MS = 10_000;
+// Each baseline window: long enough to average the workload's second-to-second wobble.
+const BASELINE_MS = 20_000;
 
 export interface Site {
   server: ServerAddress;
@@ -72,12 +72,17 @@ export async function fullSpeedRounds(site: Site, rounds: number, log: (line: st
 
 const pids = (workload: Workload) => ({ database: databasePid(), workload: workload.pid });
 
-/** The workload alone for `ms`. */
-async function baselineWindow(workload: Workload, ms: number): Promise<ImpactRound['baseline']> {
-  const start = Date.now();
+interface Baseline {
+  range: { startMs: number; endMs: number };
+  cpu: CpuUse;
+}
+
+/** The workload alone for a while. */
+async function baselineWindow(workload: Workload): Promise<Baseline> {
+  const startMs = Date.now();
   const cpu = startCpuWindow(pids(workload));
-  await sleep(Math.max(MIN_WINDOW_MS, ms));
-  return { ...workload.window(start, Date.now()), cpu: cpu.end(0) };
+  await sleep(BASELINE_MS);
+  return { range: { startMs, endMs: Date.now() }, cpu: cpu.end(0) };
 }
 
 /** The workload during one export, from the moment it started to the moment it completed. */
@@ -87,26 +92,23 @@ async function exportWindow(site: Site, workload: Workload, budget: number): Pro
   return { sluice, during: { ...workload.window(sluice.startMs, sluice.endMs), cpu: cpu.end(sluice.cpuSeconds) } };
 }
 
+const meanCpu = (a: CpuUse, b: CpuUse): CpuUse => ({
+  database: (a.database + b.database) / 2, workload: (a.workload + b.workload) / 2, sluice: 0, foreign: (a.foreign + b.foreign) / 2,
+});
+
 /**
- * Rounds alternate the order (export then baseline, baseline then export) so a slow drift of the
- * machine's speed favours neither side; each baseline lasts as long as the export it is paired with.
+ * Baselines and exports alternate (A B A B … A) and each export is compared with the baselines on
+ * either side of it taken together, so a slow drift of the machine's speed cancels out.
  */
 export async function impactRounds(site: Site, workload: Workload, budget: number, rounds: number, log: (line: string) => void): Promise<ImpactRound[]> {
   const results: ImpactRound[] = [];
-  let lastExportMs = MIN_WINDOW_MS;
+  let before = await baselineWindow(workload);
   for (let round = 1; round <= rounds; round++) {
-    let baseline: ImpactRound['baseline'];
-    let measured: Omit<ImpactRound, 'baseline'>;
-    if (round % 2 === 1) {
-      measured = await exportWindow(site, workload, budget);
-      baseline = await baselineWindow(workload, measured.sluice.endMs - measured.sluice.startMs);
-    } else {
-      baseline = await baselineWindow(workload, lastExportMs);
-      measured = await exportWindow(site, workload, budget);
-    }
-    lastExportMs = measured.sluice.endMs - measured.sluice.startMs;
-    const round_ = { ...measured, baseline };
-    results.push(round_);
+    const measured = await exportWindow(site, workload, budget);
+    const after = await baselineWindow(workload);
+    const baseline = { ...workload.combined([before.range, after.range]), cpu: meanCpu(before.cpu, after.cpu) };
+    results.push({ ...measured, baseline });
+    before = after;
     log(`  round ${round}: export ${measured.sluice.totalSeconds.toFixed(1)} s using ${(measured.sluice.cpuSeconds / measured.sluice.totalSeconds).toFixed(2)} cores; `
       + `foreground ${baseline.throughput.toFixed(0)} → ${measured.during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${measured.during.p95Ms.toFixed(1)} ms; `
       + `other work on the machine ${baseline.cpu.foreign.toFixed(2)} / ${measured.during.cpu.foreign.toFixed(2)} cores`

@@ -28,7 +28,7 @@ export function printReport(s: Summary, options: BenchOptions, log: (line: strin
     + `(Sluice ${fmt(s.peers.sluiceToMariadbBatch, 2)}×), SELECT … INTO OUTFILE ${duration(s.peers.intoOutfileSeconds)} (Sluice ${fmt(s.peers.sluiceToIntoOutfile, 2)}×)`);
   const x4 = s.peers.atFourTimesScale;
   if (x4) log(`At scale ${s.memory.scale4x}: Sluice ${duration(x4.sluiceSeconds)}, mariadb --batch ${duration(x4.mariadbBatchSeconds)} (Sluice ${fmt(x4.sluiceToMariadbBatch, 2)}×)`);
-  log(impactLine(full, options.concurrency).replace(/medians of \d+ paired rounds/, 'one paired round'));
+  log(impactLine(full, options.concurrency).replace(/medians of \d+ rounds/, 'one round'));
   log(`Peak RSS of the Sluice process: ${mb(full.peakRssBytes)} at scale ${s.memory.scale}`
     + (s.memory.peakRssBytes4x === null ? '' : `, ${mb(s.memory.peakRssBytes4x)} at scale ${s.memory.scale4x} (${pct(s.memory.difference!)})`));
   log(`\nTargets: impact ≤ 5% on throughput and p95 at budget ${options.budget}: ${mark(s.targets.impact)}; every entity above Atlassian's rows/s: `

@@ -112,7 +112,7 @@ export function markdownTable(run: RunSummary, compare: Record<string, number> |
 
 export function impactLine(run: RunSummary, concurrency: number): string {
   const f = run.foreground;
-  return `Foreground workload (${concurrency} connections, medians of ${run.rounds} paired rounds): throughput ${fmt(f.baselineOpsPerSecond)} → ${fmt(f.duringOpsPerSecond)} ops/s, `
+  return `Foreground workload (${concurrency} connections, medians of ${run.rounds} rounds): throughput ${fmt(f.baselineOpsPerSecond)} → ${fmt(f.duringOpsPerSecond)} ops/s, `
     + `p95 ${fmt(f.baselineP95Ms, 1)} → ${fmt(f.duringP95Ms, 1)} ms; impact (median of the rounds' own changes): throughput ${pct(-run.impact.throughputDrop)}, p95 ${pct(run.impact.p95Rise)}; `
     + `the export's process used ${fmt(run.cpu.sluiceCores, 2)} cores on average; other work on the machine ${fmt(run.cpu.otherWorkCores, 2)} cores`
     + (run.cpu.otherWorkCores > NOISY_CORES ? ' (NOISY: run again on a quiet machine)' : '');

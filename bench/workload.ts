@@ -18,6 +18,8 @@ export interface Workload {
   pause(): void;
   /** Operations completed between two instants (epoch ms). */
   window(startMs: number, endMs: number): WindowStats;
+  /** The same over several spans taken together. */
+  combined(ranges: { startMs: number; endMs: number }[]): WindowStats;
   /** Operations per second, one point per second. */
   series(): { atMs: number; perSecond: number }[];
   stop(): Promise<void>;
@@ -37,17 +39,21 @@ export async function startWorkload(url: string, concurrency: number, product: '
   });
   child.removeAllListeners('exit');
   const inWindow = (startMs: number, endMs: number) => ticks.filter((t) => t.atMs > startMs && t.atMs <= endMs);
+  const errorsIn = (window: typeof ticks) =>
+    window.length === 0 ? 0 : window[window.length - 1].errors - (ticks[ticks.indexOf(window[0]) - 1]?.errors ?? 0);
+  const stats = (ranges: { startMs: number; endMs: number }[]): WindowStats => {
+    const windows = ranges.map((r) => inWindow(r.startMs, r.endMs));
+    const latencies = windows.flat().flatMap((t) => t.latencies);
+    const seconds = ranges.reduce((sum, r) => sum + (r.endMs - r.startMs) / 1000, 0);
+    const errors = windows.reduce((sum, w) => sum + errorsIn(w), 0);
+    return { seconds, operations: latencies.length, errors, throughput: latencies.length / seconds, p95Ms: percentile(latencies, 0.95) };
+  };
   return {
     pid: child.pid ?? null,
     run: () => child.send({ type: 'run' }),
     pause: () => child.send({ type: 'pause' }),
-    window(startMs, endMs) {
-      const window = inWindow(startMs, endMs);
-      const latencies = window.flatMap((t) => t.latencies);
-      const seconds = (endMs - startMs) / 1000;
-      const errors = window.length === 0 ? 0 : window[window.length - 1].errors - (ticks[ticks.indexOf(window[0]) - 1]?.errors ?? 0);
-      return { seconds, operations: latencies.length, errors, throughput: latencies.length / seconds, p95Ms: percentile(latencies, 0.95) };
-    },
+    window: (startMs, endMs) => stats([{ startMs, endMs }]),
+    combined: stats,
     series() {
       const points: { atMs: number; perSecond: number }[] = [];
       if (ticks.length === 0) return points;
