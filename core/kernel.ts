@@ -1,12 +1,11 @@
 // The kernel: starts, reports and cancels exports. It knows jobs, the journal port and the runner port,
 // never HTTP, threads or drivers.
-import type { Config } from './config.ts';
 import { formatOffsetIso } from './dates.ts';
 import type { ProductDef } from './entities/entity.ts';
 import { errorMessage, ExportRejectedError, ExportRunningError, NothingToCancelError, UnavailableError, ValidationError, type ErrorItem } from './errors.ts';
-import { runExport, type ActiveExport } from './export-run.ts';
+import { runExport, type ActiveExport, type RunDeps } from './export-run.ts';
 import { fileStampOf, finish, isRunning, isTerminal, requestCancel, toStatus, type JobRecord, type JobStatus } from './jobs.ts';
-import type { EntityRunner, Host, JobStore, OpenDb, OpenLoadMonitor } from './ports.ts';
+import type { OpenDb } from './ports.ts';
 import { checkIndexJournal } from './prevalidate.ts';
 import type { ExportParams } from './schemas.ts';
 
@@ -16,20 +15,8 @@ const DEFAULT_LOOKBACK_MS = 365 * 24 * 3600_000;
 export const DISK_KEY = 'export.disk.space.insufficient';
 export const SOURCE_KEY = 'export.source.unavailable';
 
-export interface KernelDeps {
-  config: Config;
-  store: JobStore;
-  runner: EntityRunner;
-  openDb: OpenDb;
-  host: Host;
-  product: ProductDef;
-  /** Reads the database's load signals while an export runs (section 8). */
-  openLoadMonitor?: OpenLoadMonitor;
-  /** CPU cores the impact budget is a share of (1 when unknown). */
-  capacity?: number;
-  /** This machine's CPU cores: at most this many entities export at once. */
-  cores?: number;
-}
+/** The kernel needs exactly what a running export needs. */
+export type KernelDeps = RunDeps;
 
 export interface Kernel {
   startExport(params: ExportParams, trigger?: 'api' | 'schedule'): Promise<JobStatus>;

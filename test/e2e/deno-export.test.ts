@@ -13,7 +13,7 @@ import { createApi, waitForJobEnd } from '../helpers/http.ts';
 import { assertSpecFiles } from '../helpers/spec-files.ts';
 import { createPostgresTestDatabase, loadFixturePostgres, type PostgresTestDatabase } from '../helpers/test-db-postgres.ts';
 
-const POSTGRES_SCHEMA = fileURLToPath(new URL('../fixtures/confluence-postgres.sql', import.meta.url));
+const POSTGRES_SCHEMA = fileURLToPath(new URL('../../adapters/demo/confluence-schema.sql', import.meta.url));
 const ENTITIES = ['users', 'spaces', 'pages', 'comments', 'analytics_events'];
 
 /** POST /export, then GET /export until the job ends. */

@@ -7,45 +7,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { openSource } from '../../adapters/sources/open-source.ts';
-import { utcMsToLocal } from '../../core/dates.ts';
 import type { EntityTask } from '../../core/task.ts';
 import { runEntityExport } from '../../workers/run-export.ts';
+import { BASE_URL, ENTITIES, exportConfluenceFiles, VARIANTS } from '../helpers/confluence-export-run.ts';
 import { generateConfluenceFixture, type ConfluenceFixture } from '../fixtures/confluence-fixture.ts';
-import { expectedConfluenceRows, localDateTimeToEpochMs, type ConfluenceEntity } from '../helpers/expected-confluence.ts';
+import { expectedConfluenceRows } from '../helpers/expected-confluence.ts';
 import { createMysqlTestDatabase, loadFixtureMysql, type MysqlTestDatabase } from '../helpers/test-db.ts';
 
-const ENTITIES: ConfluenceEntity[] = ['users', 'spaces', 'pages', 'comments', 'analytics_events'];
-const BASE_URL = 'https://wiki.example.com/confluence';
 const SCHEMA = new URL('../fixtures/confluence-mysql.sql', import.meta.url).pathname;
-
-interface Variant {
-  name: string;
-  timezone: string;
-  lineBreak: { preserve: boolean; escape: string };
-  optedOut: string[];
-}
-
-const VARIANTS: Variant[] = [
-  { name: 'UTC, line breaks escaped', timezone: 'UTC', lineBreak: { preserve: false, escape: '\\n' }, optedOut: [] },
-  { name: 'Europe/Berlin, line breaks preserved', timezone: 'Europe/Berlin', lineBreak: { preserve: true, escape: '\\n' }, optedOut: [] },
-  { name: 'UTC, custom escape, opted-out space', timezone: 'UTC', lineBreak: { preserve: false, escape: '⏎' }, optedOut: ['OPT'] },
-];
-
-async function exportAll(db: MysqlTestDatabase, fixture: ConfluenceFixture, variant: Variant, dir: string) {
-  const fromMs = localDateTimeToEpochMs(fixture.boundaryLocal, variant.timezone);
-  const files = {} as Record<ConfluenceEntity, string>;
-  for (const entity of ENTITIES) {
-    const task: EntityTask = {
-      product: 'confluence', entity, databaseUrl: db.url, dir, fileName: `${entity}.csv`, share: 1,
-      lineBreak: variant.lineBreak,
-      ctx: { baseUrl: BASE_URL, fromMs, fromLocal: utcMsToLocal(fromMs, variant.timezone), timezone: variant.timezone, optedOut: variant.optedOut, schemaVersion: 1 },
-    };
-    const outcome = await runEntityExport(task, () => openSource(db.url), { isCancelled: () => false, pauseReason: () => null }, () => undefined);
-    assert.ok(outcome.ok, `exporting ${entity} failed: ${JSON.stringify(outcome)}`);
-    files[entity] = join(dir, `${entity}.csv`);
-  }
-  return { files, fromMs };
-}
 
 describe('Confluence export on MariaDB', () => {
   let db: MysqlTestDatabase;
@@ -66,7 +35,7 @@ describe('Confluence export on MariaDB', () => {
   for (const variant of VARIANTS) {
     test(`every file matches the database cell by cell (${variant.name})`, async () => {
       const dir = await mkdtemp(join(work, 'v-'));
-      const { files, fromMs } = await exportAll(db, fixture, variant, dir);
+      const { files, fromMs } = await exportConfluenceFiles(db.url, fixture, variant, dir);
       const expected = expectedConfluenceRows(fixture, {
         baseUrl: BASE_URL, fromDate: new Date(fromMs), timezone: variant.timezone, lineBreak: variant.lineBreak, optedOutSpaceKeys: variant.optedOut,
       });
@@ -83,7 +52,7 @@ describe('Confluence export on MariaDB', () => {
 
   test('files are RFC 4180 with CRLF after every record, quotes only where needed, and mode 0600', async () => {
     const dir = await mkdtemp(join(work, 'bytes-'));
-    const { files } = await exportAll(db, fixture, VARIANTS[0], dir);
+    const { files } = await exportConfluenceFiles(db.url, fixture, VARIANTS[0], dir);
     for (const entity of ENTITIES) {
       const bytes = await readFile(files[entity]);
       assert.notDeepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], `${entity}: no BOM`);
@@ -118,7 +87,7 @@ describe('Confluence export on MariaDB', () => {
 
   test('an existing file is never overwritten and the partial file is removed', async () => {
     const dir = await mkdtemp(join(work, 'exists-'));
-    const first = await exportAll(db, fixture, VARIANTS[0], dir);
+    const first = await exportConfluenceFiles(db.url, fixture, VARIANTS[0], dir);
     const before = await readFile(first.files.spaces, 'utf8');
     const task: EntityTask = {
       product: 'confluence', entity: 'spaces', databaseUrl: db.url, dir, fileName: 'spaces.csv', share: 1,

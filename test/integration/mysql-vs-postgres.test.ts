@@ -71,7 +71,7 @@ describe('a Confluence site on MariaDB and on PostgreSQL', () => {
     fixture = generateConfluenceFixture({ seed: 3 });
     mysqlDb = await createMysqlTestDatabase(fixturePath('confluence-mysql.sql'));
     await loadFixtureMysql(mysqlDb.pool, fixture);
-    postgresDb = await createPostgresTestDatabase(fixturePath('confluence-postgres.sql'));
+    postgresDb = await createPostgresTestDatabase(fileURLToPath(new URL('../../adapters/demo/confluence-schema.sql', import.meta.url)));
     await loadFixturePostgres(postgresDb, fixture);
     work = await mkdtemp(join(tmpdir(), 'sluice-mysql-vs-pg-'));
   });

@@ -8,42 +8,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { openSource } from '../../adapters/sources/open-source.ts';
-import { utcMsToLocal } from '../../core/dates.ts';
-import type { EntityTask } from '../../core/task.ts';
-import { runEntityExport } from '../../workers/run-export.ts';
+import { BASE_URL, ENTITIES, exportConfluenceFiles, VARIANTS } from '../helpers/confluence-export-run.ts';
 import { generateConfluenceFixture, type ConfluenceFixture } from '../fixtures/confluence-fixture.ts';
-import { expectedConfluenceRows, localDateTimeToEpochMs, type ConfluenceEntity } from '../helpers/expected-confluence.ts';
+import { expectedConfluenceRows } from '../helpers/expected-confluence.ts';
 import { createPostgresTestDatabase, loadFixturePostgres, type PostgresTestDatabase } from '../helpers/test-db-postgres.ts';
 
-const ENTITIES: ConfluenceEntity[] = ['users', 'spaces', 'pages', 'comments', 'analytics_events'];
-const BASE_URL = 'https://wiki.example.com/confluence';
-const SCHEMA = new URL('../fixtures/confluence-postgres.sql', import.meta.url).pathname;
-
-interface Variant {
-  name: string;
-  timezone: string;
-  lineBreak: { preserve: boolean; escape: string };
-  optedOut: string[];
-}
-
-const VARIANTS: Variant[] = [
-  { name: 'UTC, line breaks escaped', timezone: 'UTC', lineBreak: { preserve: false, escape: '\\n' }, optedOut: [] },
-  { name: 'Europe/Berlin, line breaks preserved', timezone: 'Europe/Berlin', lineBreak: { preserve: true, escape: '\\n' }, optedOut: [] },
-  { name: 'UTC, custom escape, opted-out space', timezone: 'UTC', lineBreak: { preserve: false, escape: '⏎' }, optedOut: ['OPT'] },
-];
-
-async function exportAll(url: string, fixture: ConfluenceFixture, variant: Variant, dir: string) {
-  const fromMs = localDateTimeToEpochMs(fixture.boundaryLocal, variant.timezone);
-  for (const entity of ENTITIES) {
-    const task: EntityTask = {
-      product: 'confluence', entity, databaseUrl: url, dir, fileName: `${entity}.csv`, share: 1, lineBreak: variant.lineBreak,
-      ctx: { baseUrl: BASE_URL, fromMs, fromLocal: utcMsToLocal(fromMs, variant.timezone), timezone: variant.timezone, optedOut: variant.optedOut, schemaVersion: 1 },
-    };
-    const outcome = await runEntityExport(task, () => openSource(url), { isCancelled: () => false, pauseReason: () => null }, () => undefined);
-    assert.ok(outcome.ok, `exporting ${entity} failed: ${JSON.stringify(outcome)}`);
-  }
-  return fromMs;
-}
+const SCHEMA = new URL('../../adapters/demo/confluence-schema.sql', import.meta.url).pathname;
 
 describe('Confluence export on PostgreSQL', () => {
   let db: PostgresTestDatabase;
@@ -64,7 +34,7 @@ describe('Confluence export on PostgreSQL', () => {
   for (const variant of VARIANTS) {
     test(`every file matches the database cell by cell (${variant.name})`, async () => {
       const dir = await mkdtemp(join(work, 'v-'));
-      const fromMs = await exportAll(db.url, fixture, variant, dir);
+      const { fromMs } = await exportConfluenceFiles(db.url, fixture, variant, dir);
       const expected = expectedConfluenceRows(fixture, {
         baseUrl: BASE_URL, fromDate: new Date(fromMs), timezone: variant.timezone, lineBreak: variant.lineBreak, optedOutSpaceKeys: variant.optedOut,
       });
@@ -80,12 +50,12 @@ describe('Confluence export on PostgreSQL', () => {
 
   test('the files do not depend on the session time zone the database hands out', async () => {
     const first = await mkdtemp(join(work, 'zone-a-'));
-    await exportAll(db.url, fixture, VARIANTS[1], first);
+    await exportConfluenceFiles(db.url, fixture, VARIANTS[1], first);
     await db.client.query(`ALTER DATABASE ${db.name} SET timezone = 'Pacific/Chatham'`);
     await db.client.query(`ALTER DATABASE ${db.name} SET datestyle = 'SQL, DMY'`);
     const second = await mkdtemp(join(work, 'zone-b-'));
     try {
-      await exportAll(db.url, fixture, VARIANTS[1], second);
+      await exportConfluenceFiles(db.url, fixture, VARIANTS[1], second);
     } finally {
       await db.client.query(`ALTER DATABASE ${db.name} RESET ALL`);
     }
