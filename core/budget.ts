@@ -37,6 +37,12 @@ export interface ChunkMeasure {
   queryMs: number;
   /** Time spent decoding, formatting and writing in this process. */
   processMs: number;
+  /**
+   * CPU the chunk really cost this machine: the export thread's and the database thread's that served it,
+   * or null where they cannot be read (a remote database, no /proc). Wall-clock time over-counts on a busy
+   * machine, where a thread waits for a core most of the time it is "busy".
+   */
+  cpuMs: number | null;
 }
 
 export interface Governor {
@@ -62,12 +68,12 @@ export function createGovernor(settings: GovernorSettings): Governor {
     setShare(next) {
       share = Math.min(1, Math.max(next, 1e-6));
     },
-    record({ rows, bytes, queryMs, processMs }) {
+    record({ rows, bytes, queryMs, processMs, cpuMs }) {
       if (rows > 0) chunkRows = clamp(nextChunkRows(chunkRows, rows, bytes, queryMs, settings));
       if (share >= 1) return 0;
-      // The duty cycle: busy / (busy + pause) = share.
-      const busyMs = queryMs + (settings.sharesHost ? processMs : 0);
-      return (busyMs * (1 - share)) / share;
+      // The duty cycle: cost / (time taken + pause) = share, with the cost measured as CPU where it can be.
+      const costMs = cpuMs ?? queryMs + (settings.sharesHost ? processMs : 0);
+      return (costMs * (1 - share)) / share;
     },
   };
 }

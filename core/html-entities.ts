@@ -49,3 +49,136 @@ export function decodeEntities(text: string): string {
   if (text.indexOf("&") === -1) return text;
   return text.replace(REFERENCE, replaceReference);
 }
+
+const AMPERSAND = 0x26;
+const SEMICOLON = 0x3b;
+const HASH = 0x23;
+// Longest name, as in REFERENCE.
+const MAX_NAME = 32;
+// Runs shorter than this are copied byte by byte: cheaper than a subarray view and a set().
+const SHORT_RUN = 48;
+
+interface NamedUtf8 {
+  name: Uint8Array;
+  value: Uint8Array;
+}
+
+/** Names by a hash of their bytes, so a reference in a byte body is looked up without making a string. */
+const NAMED_BY_HASH: ReadonlyMap<number, readonly NamedUtf8[]> = (() => {
+  const encoder = new TextEncoder();
+  const byHash = new Map<number, NamedUtf8[]>();
+  for (const [name, value] of HTML_ENTITY_TABLE) {
+    const entry = { name: encoder.encode(name), value: encoder.encode(value) };
+    const hash = hashOf(entry.name, 0, entry.name.length);
+    byHash.set(hash, [...(byHash.get(hash) ?? []), entry]);
+  }
+  return byHash;
+})();
+
+function hashOf(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0;
+  for (let at = start; at < end; at++) hash = (Math.imul(hash, 31) + bytes[at]) | 0;
+  return hash;
+}
+
+const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
+const isLetter = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+const hexValue = (b: number) => (isDigit(b) ? b - 0x30 : b >= 0x61 && b <= 0x66 ? b - 0x57 : b >= 0x41 && b <= 0x46 ? b - 0x37 : -1);
+
+/**
+ * decodeEntities for UTF-8 text: the same references decode to the same characters, read and
+ * written as bytes. Returns `bytes` itself when there is nothing to decode.
+ */
+export function decodeEntitiesUtf8(bytes: Uint8Array): Uint8Array {
+  let amp = bytes.indexOf(AMPERSAND);
+  if (amp === -1) return bytes;
+  // No reference decodes to more than a fifth over its own length (`&nGt;`: 5 bytes, 6 decoded; numeric
+  // ones shrink), so a quarter more room always suffices.
+  const out = new Uint8Array(bytes.length + (bytes.length >> 2) + 8);
+  let length = 0;
+  let copied = 0;
+  while (amp !== -1) {
+    const end = referenceEnd(bytes, amp);
+    if (end === -1) {
+      amp = bytes.indexOf(AMPERSAND, amp + 1);
+      continue;
+    }
+    const decoded = decodeReference(bytes, amp, end);
+    if (decoded !== null) {
+      if (amp - copied < SHORT_RUN) for (let at = copied; at < amp; at++) out[length++] = bytes[at];
+      else {
+        out.set(bytes.subarray(copied, amp), length);
+        length += amp - copied;
+      }
+      if (typeof decoded !== 'number') for (let i = 0; i < decoded.length; i++) out[length++] = decoded[i];
+      else length = writeCodePoint(out, length, decoded);
+      copied = end;
+    }
+    amp = bytes.indexOf(AMPERSAND, end);
+  }
+  if (copied === 0) return bytes;
+  out.set(bytes.subarray(copied), length);
+  length += bytes.length - copied;
+  return out.subarray(0, length);
+}
+
+/** Where the reference starting at `amp` ends (after its `;`), or -1 when REFERENCE would not match there. */
+function referenceEnd(bytes: Uint8Array, amp: number): number {
+  let at = amp + 1;
+  if (bytes[at] === HASH) {
+    at++;
+    const hex = bytes[at] === 0x78 || bytes[at] === 0x58;
+    if (hex) at++;
+    const start = at;
+    while (at < bytes.length && (hex ? hexValue(bytes[at]) >= 0 : isDigit(bytes[at]))) at++;
+    return at > start && bytes[at] === SEMICOLON ? at + 1 : -1;
+  }
+  if (!isLetter(bytes[at])) return -1;
+  const limit = Math.min(bytes.length, amp + 1 + MAX_NAME);
+  while (at < limit && (isLetter(bytes[at]) || isDigit(bytes[at]))) at++;
+  return bytes[at] === SEMICOLON ? at + 1 : -1;
+}
+
+/** A numeric reference's code point, a named one's UTF-8, or null when it stays as written. */
+function decodeReference(bytes: Uint8Array, amp: number, end: number): number | Uint8Array | null {
+  if (bytes[amp + 1] !== HASH) return namedValue(bytes, amp + 1, end - 1);
+  const hex = bytes[amp + 2] === 0x78 || bytes[amp + 2] === 0x58;
+  let cp = 0;
+  // Past the largest code point the value only grows, so it saturates there instead of overflowing.
+  for (let at = amp + (hex ? 3 : 2); at < end - 1 && cp <= MAX_CODE_POINT; at++) {
+    cp = cp * (hex ? 16 : 10) + (hex ? hexValue(bytes[at]) : bytes[at] - 0x30);
+  }
+  return isDecodableCodePoint(cp) ? cp : null;
+}
+
+function namedValue(bytes: Uint8Array, start: number, end: number): Uint8Array | null {
+  const candidates = NAMED_BY_HASH.get(hashOf(bytes, start, end));
+  if (candidates === undefined) return null;
+  for (const { name, value } of candidates) {
+    if (name.length !== end - start) continue;
+    let same = true;
+    for (let i = 0; same && i < name.length; i++) same = name[i] === bytes[start + i];
+    if (same) return value;
+  }
+  return null;
+}
+
+/** Writes a scalar value's UTF-8 at `at`; returns where it ends. */
+function writeCodePoint(out: Uint8Array, at: number, cp: number): number {
+  if (cp < 0x80) {
+    out[at++] = cp;
+  } else if (cp < 0x800) {
+    out[at++] = 0xc0 | (cp >> 6);
+    out[at++] = 0x80 | (cp & 0x3f);
+  } else if (cp < 0x10000) {
+    out[at++] = 0xe0 | (cp >> 12);
+    out[at++] = 0x80 | ((cp >> 6) & 0x3f);
+    out[at++] = 0x80 | (cp & 0x3f);
+  } else {
+    out[at++] = 0xf0 | (cp >> 18);
+    out[at++] = 0x80 | ((cp >> 12) & 0x3f);
+    out[at++] = 0x80 | ((cp >> 6) & 0x3f);
+    out[at++] = 0x80 | (cp & 0x3f);
+  }
+  return at;
+}

@@ -11,7 +11,20 @@ export interface Db {
   table(name: string): string | null;
   /** A quoted identifier (for AO tables, whose columns are upper case and quoted on PostgreSQL). */
   id(name: string): string;
-  query(sql: string, params?: readonly unknown[]): Promise<DbRow[]>;
+  query(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<DbRow[]>;
+  /**
+   * CPU the database has spent serving this connection so far, in ms, where this machine can read it (a
+   * database on the same host); absent or null elsewhere.
+   */
+  cpuMs?(): number | null;
+}
+
+export interface QueryOptions {
+  /**
+   * Result columns the driver may hand over as UTF-8 bytes (Uint8Array) instead of strings: page bodies
+   * go to the file as the database sent them. A driver that cannot simply returns strings.
+   */
+  bytes?: readonly string[];
 }
 
 /** Opens a Db for a worker or the kernel; each call is its own connection. */
@@ -21,6 +34,11 @@ export interface SourceFactory {
 
 export function placeholders(count: number): string {
   return new Array(count).fill('?').join(',');
+}
+
+/** Text or UTF-8 bytes, as a query with `bytes` returns them: either goes into a CSV cell as it is. */
+export function textOrBytes(value: unknown): string | Uint8Array | null {
+  return value instanceof Uint8Array ? value : text(value);
 }
 
 /** Driver values to cell text: ids may arrive as strings (bigints), text as strings or buffers. */

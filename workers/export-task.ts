@@ -1,5 +1,6 @@
 // Piscina's entry for one entity export: opens its own connection and obeys the kernel's port messages.
 import type { MessagePort } from 'node:worker_threads';
+import { threadCpuMs } from '../adapters/sources/cpu-time.ts';
 import { openSource } from '../adapters/sources/open-source.ts';
 import type { ControlMessage, EntityOutcome, EntityTask } from '../core/task.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -20,6 +21,7 @@ export default async function exportTask({ task, port }: { task: EntityTask; por
       isCancelled: () => cancelled,
       pauseReason: () => pauseReason,
       share: () => share,
+      threadCpuMs,
     }, (report) => port.postMessage(report));
   } catch (error) {
     return { ok: false, code: 'internal', message: `Cannot export ${task.entity}: ${errorMessage(error)}` };

@@ -3,7 +3,7 @@
 import { link, open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase } from '../core/budget.ts';
-import { createCsvFormatter } from '../core/csv.ts';
+import { createCsvWriter } from '../core/csv.ts';
 import type { Chunk } from '../core/entities/entity.ts';
 import { productDef } from '../core/entities/index.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -19,6 +19,8 @@ export interface TaskControl {
   share?(): number;
   /** A shorter target for each chunk's query, where the export shares its thread with the HTTP API. */
   targetChunkMs?: number;
+  /** This thread's CPU so far, in ms, where it can be read: with the database's, what a chunk cost. */
+  threadCpuMs?(): number | null;
 }
 
 // The rate shown in the job status covers this much recent time.
@@ -28,7 +30,7 @@ class Cancelled extends Error {}
 
 interface ChunkRead {
   limit: number;
-  timed: Promise<{ chunk: Chunk; queryMs: number }>;
+  timed: Promise<{ chunk: Chunk; queryMs: number; dbCpuMs: number | null }>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,7 +55,7 @@ export async function runEntityExport(
   const started = Date.now();
   const finalPath = join(task.dir, task.fileName);
   const partialPath = finalPath + PARTIAL_SUFFIX;
-  const csv = createCsvFormatter(task.lineBreak);
+  const csv = createCsvWriter(task.lineBreak);
   const governor = createGovernor({ ...DEFAULT_GOVERNOR, targetChunkMs: control.targetChunkMs ?? DEFAULT_GOVERNOR.targetChunkMs, share: task.share, sharesHost: isLocalDatabase(task.databaseUrl) });
   const rate = createRateMeter(RATE_WINDOW_MS, started);
   const file = await open(partialPath, 'wx', 0o600);
@@ -63,22 +65,26 @@ export async function runEntityExport(
     // Only the attempt that succeeded counts as the chunk's query time: back-off waits and reconnects
     // after a fault are not the site's load, and counted as such they shrink chunks and stretch pauses for minutes.
     let attemptStart = performance.now();
-    const timed = source.run((db) => {
+    const timed = source.run(async (db) => {
       attemptStart = performance.now();
-      return entity.read(db, task.ctx, from, limit);
-    }, task.entity).then((chunk) => ({ chunk, queryMs: performance.now() - attemptStart }));
+      const before = db.cpuMs?.() ?? null;
+      const chunk = await entity.read(db, task.ctx, from, limit);
+      const after = before === null ? null : db.cpuMs?.() ?? null;
+      return { chunk, dbCpuMs: after === null || before === null ? null : after - before };
+    }, task.entity).then(({ chunk, dbCpuMs }) => ({ chunk, dbCpuMs, queryMs: performance.now() - attemptStart }));
     // A read still in flight when the export stops must not surface as an unhandled rejection.
     timed.catch(() => undefined);
     return { limit, timed };
   };
   let pending: ChunkRead | null = null;
+  let threadCpu = control.threadCpuMs?.() ?? null;
   try {
     bytes += await writeAll(file, csv.header(entity.columns(task.ctx.schemaVersion)));
     for (;;) {
       if (control.isCancelled()) throw new Cancelled();
       const current: ChunkRead = pending ?? read(after, governor.chunkRows);
       pending = null;
-      const { chunk, queryMs } = await current.timed;
+      const { chunk, queryMs, dbCpuMs } = await current.timed;
       const more = chunk.scanned >= current.limit;
       after = chunk.lastKey ?? after;
       governor.setShare(control.share?.() ?? governor.share);
@@ -89,7 +95,11 @@ export async function runEntityExport(
       rows += chunk.rows.length;
       scanned += chunk.scanned;
       bytes += written;
-      const pauseMs = governor.record({ rows: chunk.scanned, bytes: written, queryMs, processMs: performance.now() - processStart });
+      // Everything this thread did since the last chunk, and what the database did for this one.
+      const threadNow = control.threadCpuMs?.() ?? null;
+      const cpuMs = threadNow === null || threadCpu === null || dbCpuMs === null ? null : threadNow - threadCpu + dbCpuMs;
+      threadCpu = threadNow;
+      const pauseMs = governor.record({ rows: chunk.scanned, bytes: written, queryMs, processMs: performance.now() - processStart, cpuMs });
       rate.add(chunk.rows.length, Date.now());
       const reason = control.pauseReason();
       report({ rows, bytes, governor: { chunkRows: governor.chunkRows, rowsPerSecond: rate.perSecond(Date.now()), share: governor.share, paused: reason !== null, reason } });
@@ -112,12 +122,11 @@ export async function runEntityExport(
 }
 
 /**
- * Writes every byte of `text`. A write may take only part of what it is given (a nearly full disk does
+ * Writes every byte of `data`. A write may take only part of what it is given (a nearly full disk does
  * exactly that, without an error); the rest is written after it, so a file never has a hole, and a disk
  * that is really full answers the next write with ENOSPC.
  */
-async function writeAll(file: FileHandle, text: string): Promise<number> {
-  const data = Buffer.from(text, 'utf8');
+async function writeAll(file: FileHandle, data: Uint8Array): Promise<number> {
   for (let done = 0; done < data.length;) {
     const { bytesWritten } = await file.write(data, done, data.length - done);
     if (bytesWritten === 0) throw Object.assign(new Error('Cannot write: the file system took no bytes'), { code: 'EIO' });

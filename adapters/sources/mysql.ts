@@ -1,8 +1,11 @@
 // MySQL/MariaDB through mysql2: each open() is one connection; values come back as text so ids above
 // 2^53 and zone-less datetimes reach the entities exactly as stored.
+import { isUtf8 } from 'node:buffer';
 import mysql from 'mysql2/promise';
 import type { Db, DbRow } from '../../core/source.ts';
+import { isLocalDatabase } from '../../core/budget.ts';
 import { resolveTables } from './catalog.ts';
+import { openThreadCpuClock } from './cpu-time.ts';
 
 // Connection attempts give up after this, so an unreachable database is an error, never a hang.
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -34,20 +37,59 @@ export async function openMysql(url: string, options: MysqlOptions = { lowPriori
     if (options.lowPriority) await lowerPriority(conn);
     const [names] = await conn.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
     const tables = resolveTables((names as DbRow[]).map((r) => String(r.name)), (t) => `\`${t}\``);
+    const cpuMs = isLocalDatabase(url) ? await connectionCpuClock(conn) : null;
     return {
       dialect: 'mysql',
       table: tables,
       id: (name) => `\`${name.replace(/`/g, '``')}\``,
-      async query(sql, params = []) {
-        const [rows] = await conn.query({ sql, values: params as unknown[] });
+      async query(sql, params = [], options = {}) {
+        const bytes = options.bytes ?? [];
+        const typeCast = bytes.length === 0 ? undefined : utf8BytesFor(bytes);
+        const [rows] = await conn.query({ sql, values: params as unknown[], ...(typeCast ? { typeCast } : {}) });
         return rows as DbRow[];
       },
+      ...(cpuMs ? { cpuMs } : {}),
       close: () => conn.end().catch(() => conn.destroy()),
     };
   } catch (error) {
     conn.destroy();
     throw error;
   }
+}
+
+/**
+ * A row parser hook that hands the named columns over as the UTF-8 bytes the server sent (the
+ * connection's character set is utf8mb4, so the server has converted them already). Bytes that are not
+ * valid UTF-8 are decoded as a string would be, replacement characters and all.
+ */
+function utf8BytesFor(columns: readonly string[]): mysql.TypeCast {
+  const wanted = new Set(columns);
+  return (field, next) => {
+    if (!wanted.has(field.name)) return next();
+    const raw = field.buffer();
+    return raw === null || isUtf8(raw) ? raw : raw.toString('utf8');
+  };
+}
+
+/**
+ * The CPU clock of the server thread behind this connection: MariaDB names it in its process list,
+ * MySQL 8 in performance_schema. A thread pool shares threads between connections, so there is none.
+ */
+async function connectionCpuClock(conn: mysql.Connection): Promise<(() => number | null) | null> {
+  for (const sql of [
+    `SELECT TID AS tid, @@thread_handling AS handling FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()`,
+    `SELECT THREAD_OS_ID AS tid, @@thread_handling AS handling FROM performance_schema.threads WHERE PROCESSLIST_ID = CONNECTION_ID()`,
+  ]) {
+    try {
+      const [rows] = await conn.query(sql);
+      const row = (rows as DbRow[])[0];
+      if (!row || row.handling !== 'one-thread-per-connection') return null;
+      if (row.tid !== null && row.tid !== undefined) return openThreadCpuClock(Number(row.tid), /^(mariadbd|mysqld)$/);
+    } catch {
+      // Not this server's way of telling: try the next, or go without.
+    }
+  }
+  return null;
 }
 
 /**

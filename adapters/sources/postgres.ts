@@ -4,7 +4,9 @@
 // zone-less timestamps in SOURCE_TIMEZONE and `timestamptz` values at their own offset.
 import pg from 'pg';
 import type { Db, DbRow } from '../../core/source.ts';
+import { isLocalDatabase } from '../../core/budget.ts';
 import { resolveTables } from './catalog.ts';
+import { openThreadCpuClock } from './cpu-time.ts';
 
 // Connection attempts give up after this, so an unreachable database is an error, never a hang.
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -53,13 +55,14 @@ export function toNumberedPlaceholders(sql: string): string {
 }
 
 /** A Db over any PostgreSQL query function: the catalog is read once, when it opens. */
-export async function createPostgresDb(run: QueryRunner, close: () => Promise<void>): Promise<OpenedPostgresDb> {
+export async function createPostgresDb(run: QueryRunner, close: () => Promise<void>, cpuMs?: () => number | null): Promise<OpenedPostgresDb> {
   const names = await run(TABLES_SQL, []);
   return {
     dialect: 'postgres',
     table: resolveTables(names.map((row) => String(row.name)), quoteIdent),
     id: quoteIdent,
     query: (sql, params = []) => run(toNumberedPlaceholders(sql), params),
+    ...(cpuMs ? { cpuMs } : {}),
     close,
   };
 }
@@ -83,7 +86,10 @@ export async function openPostgres(url: string): Promise<OpenedPostgresDb> {
   await client.connect();
   try {
     await client.query(`${SESSION_SETTINGS}; SET statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
-    return await createPostgresDb(oneAtATime(client), () => client.end().catch(() => undefined));
+    // Each connection is one server process: on this machine, its CPU can be read.
+    const backend = isLocalDatabase(url) ? (await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid : null;
+    const cpuMs = backend ? openThreadCpuClock(Number(backend), /^postgres/) : null;
+    return await createPostgresDb(oneAtATime(client), () => client.end().catch(() => undefined), cpuMs ?? undefined);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw error;

@@ -1,8 +1,9 @@
 // Confluence's five files (SPEC section 6).
 import { dateCell, epochCell, viewPageUrl } from '../cells.ts';
-import { decodeEntities } from '../html-entities.ts';
+import { decodeEntities, decodeEntitiesUtf8 } from '../html-entities.ts';
 import { labelName, sortedJsonArray } from '../labels.ts';
-import { placeholders, requireTable, text, type Cell, type Db, type DbRow } from '../source.ts';
+import type { CsvCell } from '../csv.ts';
+import { placeholders, requireTable, text, textOrBytes, type Cell, type Db, type DbRow } from '../source.ts';
 import { afterKey, lastKeyOf, limitClause, notIn, type EntityDef, type ProductDef, type ReadContext } from './entity.ts';
 import { estimateCount } from './estimate.ts';
 
@@ -69,13 +70,13 @@ const spaces: EntityDef = {
 };
 
 /** Each content id's body: storage format (type 2) first, then the lowest body id; entities decoded once. */
-async function bodiesOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
-  const best = new Map<string, { type: number; id: bigint; body: string }>();
+async function bodiesOf(db: Db, ids: readonly string[]): Promise<Map<string, string | Uint8Array>> {
+  const best = new Map<string, { type: number; id: bigint; body: string | Uint8Array }>();
   if (ids.length === 0) return new Map();
   const found = await db.query(`SELECT b.CONTENTID AS content_id, b.BODYCONTENTID AS id, b.BODYTYPEID AS type, b.BODY AS body
-    FROM ${requireTable(db, 'BODYCONTENT')} b WHERE b.CONTENTID IN (${placeholders(ids.length)})`, ids);
+    FROM ${requireTable(db, 'BODYCONTENT')} b WHERE b.CONTENTID IN (${placeholders(ids.length)})`, ids, { bytes: ['body'] });
   for (const row of found) {
-    const candidate = { type: Number(row.type), id: BigInt(String(row.id)), body: text(row.body) ?? '' };
+    const candidate = { type: Number(row.type), id: BigInt(String(row.id)), body: textOrBytes(row.body) ?? '' };
     const key = String(row.content_id);
     const current = best.get(key);
     const better = !current || (candidate.type === 2) !== (current.type === 2)
@@ -83,7 +84,7 @@ async function bodiesOf(db: Db, ids: readonly string[]): Promise<Map<string, str
       : candidate.id < current.id;
     if (better) best.set(key, candidate);
   }
-  return new Map([...best].map(([key, value]) => [key, decodeEntities(value.body)]));
+  return new Map([...best].map(([key, { body }]) => [key, typeof body === 'string' ? decodeEntities(body) : decodeEntitiesUtf8(body)]));
 }
 
 async function labelsOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
@@ -120,7 +121,7 @@ const pages: EntityDef = {
       WHERE ${where} ORDER BY c.CONTENTID${limitClause(limit)}`, params);
     const ids = found.map((r) => String(r.id));
     const [bodies, labels] = await Promise.all([bodiesOf(db, ids), labelsOf(db, ids)]);
-    const rows = found.map((c): Cell[] => {
+    const rows = found.map((c): CsvCell[] => {
       const id = String(c.id);
       const isPage = c.type === 'PAGE';
       return [id, ctx.baseUrl, text(c.space_key), viewPageUrl(ctx.baseUrl, id), isPage ? 'page' : 'blogpost',
@@ -151,7 +152,7 @@ const comments: EntityDef = {
     const found = await db.query(`SELECT ${CONTENT_COLUMNS} FROM ${content} c${optOut.join}
       WHERE ${where} ORDER BY c.CONTENTID${limitClause(limit)}`, params);
     const bodies = await bodiesOf(db, found.map((r) => String(r.id)));
-    const rows = found.map((c): Cell[] => {
+    const rows = found.map((c): CsvCell[] => {
       const id = String(c.id);
       const url = c.page_id === null ? null
         : `${viewPageUrl(ctx.baseUrl, c.page_id)}&focusedCommentId=${id}#comment-${id}`;

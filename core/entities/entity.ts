@@ -1,6 +1,7 @@
 // An entity is data: a file, its columns and how to read one keyset chunk of it. Products are lists
 // of entities, so the kernel, the workers and the governor never know which product they export.
-import type { Cell, Db } from '../source.ts';
+import type { CsvCell } from '../csv.ts';
+import type { Db } from '../source.ts';
 
 export interface ReadContext {
   baseUrl: string;
@@ -14,7 +15,7 @@ export interface ReadContext {
 }
 
 export interface Chunk {
-  rows: Cell[][];
+  rows: CsvCell[][];
   /** The key of the last row the query scanned (written or not); the next chunk starts after it. */
   lastKey: string | null;
   /** Rows the main query returned; fewer than the limit means the entity is finished. */

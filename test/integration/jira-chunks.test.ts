@@ -6,7 +6,7 @@ import { openSource, type OpenedDb } from '../../adapters/sources/open-source.ts
 import { utcMsToLocal } from '../../core/dates.ts';
 import type { EntityDef, ReadContext } from '../../core/entities/entity.ts';
 import { productDef } from '../../core/entities/index.ts';
-import type { Cell } from '../../core/source.ts';
+import type { CsvCell } from '../../core/csv.ts';
 import { generateJiraFixture } from '../fixtures/jira-fixture.ts';
 import { batchesOfFixture, createJiraTestDatabase, loadJiraBatches } from '../helpers/jira-db.ts';
 import type { MysqlTestDatabase } from '../helpers/test-db.ts';
@@ -16,12 +16,12 @@ import type { MysqlTestDatabase } from '../helpers/test-db.ts';
 const MAX_QUERIES_PER_CHUNK = 12;
 const FROM_MS = Date.UTC(2024, 2, 1, 9);
 
-interface Read { rows: Cell[][]; chunks: number; maxQueries: number }
+interface Read { rows: CsvCell[][]; chunks: number; maxQueries: number }
 
 async function readAll(db: OpenedDb, entity: EntityDef, ctx: ReadContext, limit: number): Promise<Read> {
   let queries = 0;
   const counting = { ...db, query: (sql: string, params?: readonly unknown[]) => { queries++; return db.query(sql, params); } };
-  const rows: Cell[][] = [];
+  const rows: CsvCell[][] = [];
   let after: string | null = null;
   let chunks = 0, maxQueries = 0;
   for (;;) {

@@ -13,66 +13,73 @@ test('the first chunk asks for the initial number of rows', () => {
 
 test('a chunk well under the target time at most doubles the next chunk', () => {
   const governor = createGovernor(settings());
-  governor.record({ rows: 100, bytes: 1000, queryMs: 5, processMs: 1 });
+  governor.record({ rows: 100, bytes: 1000, queryMs: 5, processMs: 1, cpuMs: null });
   assert.equal(governor.chunkRows, 200);
-  governor.record({ rows: 200, bytes: 2000, queryMs: 10, processMs: 1 });
+  governor.record({ rows: 200, bytes: 2000, queryMs: 10, processMs: 1, cpuMs: null });
   assert.equal(governor.chunkRows, 400);
 });
 
 test('growth stops where the chunk would reach the target time', () => {
   const governor = createGovernor(settings());
   // 100 rows in 80 ms: 100 ms buys 125 rows.
-  governor.record({ rows: 100, bytes: 1000, queryMs: 80, processMs: 0 });
+  governor.record({ rows: 100, bytes: 1000, queryMs: 80, processMs: 0, cpuMs: null });
   assert.equal(governor.chunkRows, 125);
 });
 
 test('a slow chunk shrinks the next one at once to what fits the target time', () => {
   const governor = createGovernor(settings({ initialRows: 1000 }));
   // 1000 rows in 500 ms: 100 ms buys 200 rows.
-  governor.record({ rows: 1000, bytes: 10_000, queryMs: 500, processMs: 0 });
+  governor.record({ rows: 1000, bytes: 10_000, queryMs: 500, processMs: 0, cpuMs: null });
   assert.equal(governor.chunkRows, 200);
 });
 
 test('wide rows are capped by the byte limit whatever the query time', () => {
   const governor = createGovernor(settings({ initialRows: 100 }));
   // 100 rows of 50 kB each in 1 ms: only 20 such rows fit in 1 MB.
-  governor.record({ rows: 100, bytes: 5_000_000, queryMs: 1, processMs: 0 });
+  governor.record({ rows: 100, bytes: 5_000_000, queryMs: 1, processMs: 0, cpuMs: null });
   assert.equal(governor.chunkRows, 20);
 });
 
 test('the chunk size stays within its bounds', () => {
   const small = createGovernor(settings({ minRows: 10, initialRows: 10 }));
-  small.record({ rows: 10, bytes: 100, queryMs: 10_000, processMs: 0 });
+  small.record({ rows: 10, bytes: 100, queryMs: 10_000, processMs: 0, cpuMs: null });
   assert.equal(small.chunkRows, 10);
   const large = createGovernor(settings({ maxRows: 150 }));
-  large.record({ rows: 100, bytes: 100, queryMs: 1, processMs: 0 });
+  large.record({ rows: 100, bytes: 100, queryMs: 1, processMs: 0, cpuMs: null });
   assert.equal(large.chunkRows, 150);
 });
 
 test('the pause keeps the duty cycle at the share when the database shares the host', () => {
   const governor = createGovernor(settings({ share: 0.05 }));
-  const pause = governor.record({ rows: 100, bytes: 1000, queryMs: 30, processMs: 20 });
+  const pause = governor.record({ rows: 100, bytes: 1000, queryMs: 30, processMs: 20, cpuMs: null });
   // 50 ms busy at a 5% share: 50 / (50 + pause) = 0.05, so pause = 950 ms.
   assert.ok(Math.abs(pause - 950) < 1e-9);
 });
 
+test('measured CPU, where it can be read, is the cost instead of the wall-clock time', () => {
+  const governor = createGovernor(settings({ share: 0.05 }));
+  // 400 ms of wall-clock time on a crowded machine, of which the two threads ran for 20 ms: pause = 380 ms.
+  const pause = governor.record({ rows: 100, bytes: 1000, queryMs: 300, processMs: 100, cpuMs: 20 });
+  assert.ok(Math.abs(pause - 380) < 1e-9);
+});
+
 test('only query time counts when the database runs on another machine', () => {
   const governor = createGovernor(settings({ share: 0.1, sharesHost: false }));
-  const pause = governor.record({ rows: 100, bytes: 1000, queryMs: 10, processMs: 500 });
+  const pause = governor.record({ rows: 100, bytes: 1000, queryMs: 10, processMs: 500, cpuMs: null });
   // 10 ms busy at 10%: pause = 90 ms.
   assert.ok(Math.abs(pause - 90) < 1e-9);
 });
 
 test('a whole budget never pauses', () => {
   const governor = createGovernor(settings({ share: 1 }));
-  assert.equal(governor.record({ rows: 100, bytes: 1000, queryMs: 300, processMs: 300 }), 0);
+  assert.equal(governor.record({ rows: 100, bytes: 1000, queryMs: 300, processMs: 300, cpuMs: null }), 0);
 });
 
 test('a larger share after another entity finishes shortens the pause', () => {
   const governor = createGovernor(settings({ share: 0.01 }));
-  const before = governor.record({ rows: 100, bytes: 1000, queryMs: 10, processMs: 0 });
+  const before = governor.record({ rows: 100, bytes: 1000, queryMs: 10, processMs: 0, cpuMs: null });
   governor.setShare(0.05);
-  const after = governor.record({ rows: 100, bytes: 1000, queryMs: 10, processMs: 0 });
+  const after = governor.record({ rows: 100, bytes: 1000, queryMs: 10, processMs: 0, cpuMs: null });
   assert.ok(Math.abs(before - 990) < 1e-9);
   assert.ok(Math.abs(after - 190) < 1e-9);
   assert.equal(governor.share, 0.05);

@@ -1,7 +1,27 @@
 // The CSV rules of SPEC section 5, with every expected string written out by hand.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createCsvFormatter } from '../../core/csv.ts';
+import { createCsvWriter, type CsvCell, type LineBreakRule } from '../../core/csv.ts';
+
+const utf8 = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The writer's output as text, checked to be the same whether the cells arrive as strings or as UTF-8
+ * bytes (page bodies come as bytes from MySQL, as strings from PostgreSQL).
+ */
+function createCsvFormatter(rule: LineBreakRule) {
+  const writer = createCsvWriter(rule);
+  return {
+    header: (columns: readonly string[]) => decoder.decode(writer.header(columns)),
+    rows(rows: readonly (readonly CsvCell[])[]) {
+      const asText = decoder.decode(writer.rows(rows));
+      const asBytes = decoder.decode(writer.rows(rows.map((row) => row.map((cell) => (typeof cell === 'string' ? utf8.encode(cell) : cell)))));
+      assert.equal(asBytes, asText, 'the same cells as bytes give the same CSV');
+      return asText;
+    },
+  };
+}
 
 const escaping = createCsvFormatter({ preserve: false, escape: '\\n' });
 const preserving = createCsvFormatter({ preserve: true, escape: '\\n' });

@@ -1,0 +1,52 @@
+// CPU time from Linux's /proc, for the impact budget: what a chunk really cost this machine (the export's
+// thread and the database thread that served it), however long other work kept them waiting for a core.
+// Null wherever /proc cannot say (macOS, Windows, a database in another PID namespace): the governor then
+// counts wall-clock time instead, which over-counts on a busy machine but never under-counts.
+import { readFileSync } from 'node:fs';
+
+// /proc reports CPU in clock ticks of USER_HZ, which Linux fixes at 100 per second on every architecture.
+const TICK_MS = 10;
+
+function statFields(path: string): string[] | null {
+  try {
+    const stat = readFileSync(path, 'latin1');
+    // The command name is in parentheses and may itself hold spaces or parentheses.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** User plus system CPU of a process or thread so far, in ms, or null when it cannot be read. */
+export function procCpuMs(path: string): number | null {
+  const fields = statFields(path);
+  if (fields === null) return null;
+  const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** This thread's CPU so far (a worker thread's own, not the process's). */
+export function threadCpuMs(): number | null {
+  return procCpuMs('/proc/thread-self/stat');
+}
+
+/**
+ * A clock for the CPU of another process's thread (a database connection's), or null when that thread is
+ * not visible here or does not belong to a program named like `expected` (an id from a database in a
+ * container would name some unrelated thread of this machine).
+ */
+export function openThreadCpuClock(threadId: number, expected: RegExp): (() => number | null) | null {
+  if (!Number.isSafeInteger(threadId) || threadId <= 0) return null;
+  const owner = /^Tgid:\s*(\d+)$/m.exec(readOr(`/proc/${threadId}/status`))?.[1];
+  if (owner === undefined || !expected.test(readOr(`/proc/${owner}/comm`).trim())) return null;
+  const path = `/proc/${threadId}/stat`;
+  return procCpuMs(path) === null ? null : () => procCpuMs(path);
+}
+
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return '';
+  }
+}
