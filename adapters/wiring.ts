@@ -81,13 +81,14 @@ export async function createService(runtime: Runtime): Promise<Service> {
   const host = runtime.createHost(config.nodeId);
   // The demo's engine lives in this process's memory, out of reach of worker threads.
   const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config);
-  // The budget is a share of this machine's cores when the database runs here, counted in pairs: while a
-  // chunk is read two threads work for it, the database's and the export's. When the database runs
-  // elsewhere its size is unknown: one core.
+  // The budget is a share of this machine's cores when the database runs here: the site's capacity, of
+  // which the export may take SLUICE_IMPACT_BUDGET, counting its whole process's CPU and the database's
+  // CPU for its queries (measured where /proc tells, else as wall-clock time, which over-counts). When the
+  // database runs elsewhere its size is unknown: one core of it.
   const cores = availableParallelism();
   const impact = demo ? { cores } : {
     openLoadMonitor: () => openLoadMonitor(databaseUrl!),
-    capacity: isLocalDatabase(databaseUrl!) ? Math.max(1, cores / 2) : 1,
+    capacity: isLocalDatabase(databaseUrl!) ? cores : 1,
     cores,
   };
   const kernel = createKernel({ config, store, runner, openDb, host, product: productDef(product), ...impact });

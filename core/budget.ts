@@ -87,6 +87,17 @@ function nextChunkRows(current: number, rows: number, bytes: number, queryMs: nu
   return wanted < current ? wanted : Math.min(wanted, current * 2);
 }
 
+/**
+ * What one chunk cost the machine in CPU: this entity's part of everything the export's process spent
+ * since the last chunk (entities running side by side split it as they split the budget), plus the
+ * database thread's CPU for the chunk. Null when either cannot be read.
+ */
+export function chunkCpuMs(processMs: number | null, databaseMs: number | null, share: number, budgetCores?: number): number | null {
+  if (processMs === null || databaseMs === null) return null;
+  const part = budgetCores ? Math.min(1, share / budgetCores) : 1;
+  return processMs * part + databaseMs;
+}
+
 /** True when a database URL points at this machine, whose CPUs the export then shares with the site. */
 export function isLocalDatabase(url: string): boolean {
   const host = /^[a-z]+:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?]*)/i.exec(url)?.[1]?.toLowerCase() ?? '';

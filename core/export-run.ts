@@ -109,7 +109,7 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
     const handle = deps.runner.start({
       product: deps.product.product, entity: entity.name, ctx: contextOf(record, deps, optedOut),
       lineBreak: config.lineBreak, dir: record.exportDir, fileName: fileNameOf(entity.name, record.jobId, record.fileStamp),
-      share, databaseUrl: config.databaseUrl ?? '',
+      share, ...(impact.cores > 0 ? { budgetCores: impact.cores } : {}), databaseUrl: config.databaseUrl ?? '',
     }, (report) => setProgress(entity.name, { rows: report.rows, governor: report.governor }));
     handles.push(handle);
     impact.add(handle);

@@ -58,22 +58,24 @@ const MAX_NAME = 32;
 // Runs shorter than this are copied byte by byte: cheaper than a subarray view and a set().
 const SHORT_RUN = 48;
 
-interface NamedUtf8 {
-  name: Uint8Array;
-  value: Uint8Array;
-}
+// Names by a hash of their characters, built on the first byte body with a reference: a body's
+// reference is then looked up without making a string of it.
+let namesByHash: Map<number, string[]> | null = null;
+const namedUtf8 = new Map<string, Uint8Array>();
 
-/** Names by a hash of their bytes, so a reference in a byte body is looked up without making a string. */
-const NAMED_BY_HASH: ReadonlyMap<number, readonly NamedUtf8[]> = (() => {
-  const encoder = new TextEncoder();
-  const byHash = new Map<number, NamedUtf8[]>();
-  for (const [name, value] of HTML_ENTITY_TABLE) {
-    const entry = { name: encoder.encode(name), value: encoder.encode(value) };
-    const hash = hashOf(entry.name, 0, entry.name.length);
-    byHash.set(hash, [...(byHash.get(hash) ?? []), entry]);
+function namesWithHash(hash: number): readonly string[] | undefined {
+  if (namesByHash === null) {
+    namesByHash = new Map();
+    for (const name of HTML_ENTITY_TABLE.keys()) {
+      let h = 0;
+      for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
+      const same = namesByHash.get(h);
+      if (same) same.push(name);
+      else namesByHash.set(h, [name]);
+    }
   }
-  return byHash;
-})();
+  return namesByHash.get(hash);
+}
 
 function hashOf(bytes: Uint8Array, start: number, end: number): number {
   let hash = 0;
@@ -152,13 +154,14 @@ function decodeReference(bytes: Uint8Array, amp: number, end: number): number | 
 }
 
 function namedValue(bytes: Uint8Array, start: number, end: number): Uint8Array | null {
-  const candidates = NAMED_BY_HASH.get(hashOf(bytes, start, end));
-  if (candidates === undefined) return null;
-  for (const { name, value } of candidates) {
+  for (const name of namesWithHash(hashOf(bytes, start, end)) ?? []) {
     if (name.length !== end - start) continue;
     let same = true;
-    for (let i = 0; same && i < name.length; i++) same = name[i] === bytes[start + i];
-    if (same) return value;
+    for (let i = 0; same && i < name.length; i++) same = name.charCodeAt(i) === bytes[start + i];
+    if (!same) continue;
+    let utf8 = namedUtf8.get(name);
+    if (utf8 === undefined) namedUtf8.set(name, (utf8 = new TextEncoder().encode(HTML_ENTITY_TABLE.get(name)!)));
+    return utf8;
   }
   return null;
 }

@@ -13,6 +13,11 @@ export interface EntityTask {
   fileName: string;
   /** This entity's share of the impact budget. */
   share: number;
+  /**
+   * The job's whole budget in CPU cores. Each running entity is charged its part (share / budgetCores) of
+   * everything this process spends, the HTTP server and the runtime's own threads included. Absent: all of it.
+   */
+  budgetCores?: number;
   databaseUrl: string;
 }
 

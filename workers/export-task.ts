@@ -1,10 +1,18 @@
 // Piscina's entry for one entity export: opens its own connection and obeys the kernel's port messages.
 import type { MessagePort } from 'node:worker_threads';
-import { threadCpuMs } from '../adapters/sources/cpu-time.ts';
 import { openSource } from '../adapters/sources/open-source.ts';
 import type { ControlMessage, EntityOutcome, EntityTask } from '../core/task.ts';
 import { errorMessage } from '../core/errors.ts';
 import { runEntityExport } from './run-export.ts';
+
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+// The process's CPU when this thread started. Its first task is charged for the thread's start-up (loading
+// this bundle and the driver), which is CPU the site gives up for the export like any other.
+let atThreadStart: number | null = processCpuMs();
 
 export default async function exportTask({ task, port }: { task: EntityTask; port: MessagePort }): Promise<EntityOutcome> {
   let cancelled = false;
@@ -16,12 +24,15 @@ export default async function exportTask({ task, port }: { task: EntityTask; por
     else if (message.type === 'share') share = message.share;
     else pauseReason = null;
   });
+  const cpuSinceMs = atThreadStart ?? undefined;
+  atThreadStart = null;
   try {
     return await runEntityExport(task, () => openSource(task.databaseUrl), {
       isCancelled: () => cancelled,
       pauseReason: () => pauseReason,
       share: () => share,
-      threadCpuMs,
+      processCpuMs,
+      cpuSinceMs,
     }, (report) => port.postMessage(report));
   } catch (error) {
     return { ok: false, code: 'internal', message: `Cannot export ${task.entity}: ${errorMessage(error)}` };

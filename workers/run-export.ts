@@ -2,7 +2,7 @@
 // Runs inside a Piscina worker (export-task.ts) or in-process for sources threads cannot reach.
 import { link, open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase } from '../core/budget.ts';
+import { chunkCpuMs, createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase } from '../core/budget.ts';
 import { createCsvWriter } from '../core/csv.ts';
 import type { Chunk } from '../core/entities/entity.ts';
 import { productDef } from '../core/entities/index.ts';
@@ -19,8 +19,10 @@ export interface TaskControl {
   share?(): number;
   /** A shorter target for each chunk's query, where the export shares its thread with the HTTP API. */
   targetChunkMs?: number;
-  /** This thread's CPU so far, in ms, where it can be read: with the database's, what a chunk cost. */
-  threadCpuMs?(): number | null;
+  /** This process's CPU so far (every thread), in ms: with the database's, what the export costs the machine. */
+  processCpuMs?(): number | null;
+  /** The processCpuMs reading the first chunk is charged from, when earlier than the task's start. */
+  cpuSinceMs?: number;
 }
 
 // The rate shown in the job status covers this much recent time.
@@ -77,7 +79,7 @@ export async function runEntityExport(
     return { limit, timed };
   };
   let pending: ChunkRead | null = null;
-  let threadCpu = control.threadCpuMs?.() ?? null;
+  let processCpu = control.cpuSinceMs ?? control.processCpuMs?.() ?? null;
   try {
     bytes += await writeAll(file, csv.header(entity.columns(task.ctx.schemaVersion)));
     for (;;) {
@@ -95,10 +97,10 @@ export async function runEntityExport(
       rows += chunk.rows.length;
       scanned += chunk.scanned;
       bytes += written;
-      // Everything this thread did since the last chunk, and what the database did for this one.
-      const threadNow = control.threadCpuMs?.() ?? null;
-      const cpuMs = threadNow === null || threadCpu === null || dbCpuMs === null ? null : threadNow - threadCpu + dbCpuMs;
-      threadCpu = threadNow;
+      const processNow = control.processCpuMs?.() ?? null;
+      const processMs = processNow === null || processCpu === null ? null : processNow - processCpu;
+      const cpuMs = chunkCpuMs(processMs, dbCpuMs, governor.share, task.budgetCores);
+      processCpu = processNow;
       const pauseMs = governor.record({ rows: chunk.scanned, bytes: written, queryMs, processMs: performance.now() - processStart, cpuMs });
       rate.add(chunk.rows.length, Date.now());
       const reason = control.pauseReason();

@@ -1,5 +1,6 @@
-// CPU time from Linux's /proc, for the impact budget: what a chunk really cost this machine (the export's
-// thread and the database thread that served it), however long other work kept them waiting for a core.
+// The CPU a database connection's server thread has used, from Linux's /proc, for the impact budget: with
+// the export process's own CPU, what a chunk really cost this machine, however long other work kept the
+// threads waiting for a core.
 // Null wherever /proc cannot say (macOS, Windows, a database in another PID namespace): the governor then
 // counts wall-clock time instead, which over-counts on a busy machine but never under-counts.
 import { readFileSync } from 'node:fs';
@@ -18,16 +19,11 @@ function statFields(path: string): string[] | null {
 }
 
 /** User plus system CPU of a process or thread so far, in ms, or null when it cannot be read. */
-export function procCpuMs(path: string): number | null {
+function procCpuMs(path: string): number | null {
   const fields = statFields(path);
   if (fields === null) return null;
   const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
   return Number.isFinite(ms) ? ms : null;
-}
-
-/** This thread's CPU so far (a worker thread's own, not the process's). */
-export function threadCpuMs(): number | null {
-  return procCpuMs('/proc/thread-self/stat');
 }
 
 /**

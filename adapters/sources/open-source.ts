@@ -1,10 +1,12 @@
 // Picks the source adapter for a DATABASE_URL.
 import type { Db } from '../../core/source.ts';
 import { SourceUnavailableError, errorMessage } from '../../core/errors.ts';
-import { openMysql } from './mysql.ts';
-import { openPostgres } from './postgres.ts';
 
 export type OpenedDb = Db & { close(): Promise<void> };
+
+// Each driver is loaded on first use: an export thread loads only the one its site needs.
+const openMysql = async (url: string) => (await import('./mysql.ts')).openMysql(url);
+const openPostgres = async (url: string) => (await import('./postgres.ts')).openPostgres(url);
 
 const openers: Record<string, (url: string) => Promise<OpenedDb>> = {
   mysql: openMysql,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createImpactControl } from '../../core/impact-control.ts';
+import { createImpactControl, IMPACT_HEADROOM } from '../../core/impact-control.ts';
 import type { LoadSample } from '../../core/load-governor.ts';
 import type { TaskHandle } from '../../core/ports.ts';
 import type { ControlMessage, EntityOutcome } from '../../core/task.ts';
@@ -34,9 +34,18 @@ function scriptedMonitor(samples: LoadSample[]) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+// The split itself is checked on the whole budget (headroom 1); the held-back part is checked once, below.
+test('by default a fifth of the budget is held back for costs no clock measures', async () => {
+  const control = createImpactControl({ budget: 0.05, capacity: 2, onLoad: () => undefined });
+  assert.equal(control.cores, 0.05 * 2 * IMPACT_HEADROOM);
+  assert.equal(IMPACT_HEADROOM, 0.8);
+  assert.equal(await control.admit(), 0.05 * 2 * 0.8);
+  assert.equal(createImpactControl({ budget: 1, capacity: 2, onLoad: () => undefined }).cores, 0);
+});
+
 test('a thin budget runs one entity at a time at the whole budget', async () => {
   // 5% of 2 cores is a tenth of a core: room for one entity at 10% duty.
-  const control = createImpactControl({ budget: 0.05, capacity: 2, onLoad: () => undefined });
+  const control = createImpactControl({ headroom: 1, budget: 0.05, capacity: 2, onLoad: () => undefined });
   const order: string[] = [];
   const first = control.admit().then((share) => order.push(`users ${share}`));
   const second = control.admit().then((share) => order.push(`pages ${share}`));
@@ -50,7 +59,7 @@ test('a thin budget runs one entity at a time at the whole budget', async () => 
 
 test('a wider budget runs entities side by side and splits it between them', async () => {
   // 20% of 2 cores: 0.4 cores, room for four entities.
-  const control = createImpactControl({ budget: 0.2, capacity: 2, onLoad: () => undefined });
+  const control = createImpactControl({ headroom: 1, budget: 0.2, capacity: 2, onLoad: () => undefined });
   const a = fakeHandle();
   assert.equal(await control.admit(), 0.4);
   control.add(a.handle);
@@ -60,7 +69,7 @@ test('a wider budget runs entities side by side and splits it between them', asy
 });
 
 test('when an entity finishes and none is waiting the others split the whole budget', async () => {
-  const control = createImpactControl({ budget: 0.3, capacity: 1, onLoad: () => undefined });
+  const control = createImpactControl({ headroom: 1, budget: 0.3, capacity: 1, onLoad: () => undefined });
   const [a, b, c] = [fakeHandle(), fakeHandle(), fakeHandle()];
   for (const h of [a, b, c]) {
     await control.admit();
@@ -74,7 +83,7 @@ test('when an entity finishes and none is waiting the others split the whole bud
 });
 
 test('a freed slot goes to the entity waiting for it, which starts with the same share', async () => {
-  const control = createImpactControl({ budget: 0.1, capacity: 1, onLoad: () => undefined });
+  const control = createImpactControl({ headroom: 1, budget: 0.1, capacity: 1, onLoad: () => undefined });
   const a = fakeHandle();
   await control.admit();
   control.add(a.handle);
@@ -89,7 +98,7 @@ test('a freed slot goes to the entity waiting for it, which starts with the same
 
 test('a whole budget runs every entity at once without pauses and reads no load', async () => {
   let opened = false;
-  const control = createImpactControl({ budget: 1, capacity: 2, onLoad: () => undefined, openMonitor: async () => {
+  const control = createImpactControl({ headroom: 1, budget: 1, capacity: 2, onLoad: () => undefined, openMonitor: async () => {
     opened = true;
     throw new Error('not expected');
   } });
@@ -105,7 +114,7 @@ test('a whole budget runs every entity at once without pauses and reads no load'
 });
 
 test('no more entities run at once than the machine has cores, even on a whole budget', async () => {
-  const control = createImpactControl({ budget: 1, capacity: 2, cores: 2, onLoad: () => undefined });
+  const control = createImpactControl({ headroom: 1, budget: 1, capacity: 2, cores: 2, onLoad: () => undefined });
   await control.admit();
   await control.admit();
   let third = false;
@@ -122,7 +131,7 @@ test('sustained load pauses every running task and calm resumes them, with the r
   const busy = { threadsRunning: 40, probeMs: 1 };
   const reasons: (string | null)[] = [];
   const monitor = scriptedMonitor([calm, calm, calm, busy, busy, calm, calm]);
-  const control = createImpactControl({ budget: 0.05, capacity: 1, sampleMs: 0, openMonitor: monitor.open, onLoad: (r) => reasons.push(r) });
+  const control = createImpactControl({ headroom: 1, budget: 0.05, capacity: 1, sampleMs: 0, openMonitor: monitor.open, onLoad: (r) => reasons.push(r) });
   const task = fakeHandle();
   control.add(task.handle);
   control.start();
@@ -141,7 +150,7 @@ test('a task that starts while the database is loaded is paused at once', async 
   const busy = { threadsRunning: 40, probeMs: 1 };
   const calm = { threadsRunning: 2, probeMs: 1 };
   const monitor = scriptedMonitor([calm, calm, calm, busy, busy]);
-  const control = createImpactControl({ budget: 0.05, capacity: 1, sampleMs: 0, openMonitor: monitor.open, onLoad: () => undefined });
+  const control = createImpactControl({ headroom: 1, budget: 0.05, capacity: 1, sampleMs: 0, openMonitor: monitor.open, onLoad: () => undefined });
   control.start();
   await monitor.played;
   await control.stop();
@@ -151,7 +160,7 @@ test('a task that starts while the database is loaded is paused at once', async 
 });
 
 test('an unreachable monitor leaves the export to the duty cycle alone', async () => {
-  const control = createImpactControl({ budget: 0.05, capacity: 1, sampleMs: 0, onLoad: () => undefined, openMonitor: async () => {
+  const control = createImpactControl({ headroom: 1, budget: 0.05, capacity: 1, sampleMs: 0, onLoad: () => undefined, openMonitor: async () => {
     throw new Error('refused');
   } });
   const task = fakeHandle();

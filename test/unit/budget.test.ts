@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase, type GovernorSettings } from '../../core/budget.ts';
+import { chunkCpuMs, createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase, type GovernorSettings } from '../../core/budget.ts';
 
 const settings = (patch: Partial<GovernorSettings> = {}): GovernorSettings => ({
   ...DEFAULT_GOVERNOR, targetChunkMs: 100, maxChunkBytes: 1_000_000, minRows: 1, maxRows: 10_000, initialRows: 100,
@@ -103,4 +103,21 @@ test('the rate meter reports rows per second over its window', () => {
   meter.add(100, 30_000);
   meter.add(100, 31_000);
   assert.equal(meter.perSecond(31_000), 20);
+});
+
+test('a chunk costs the process CPU since the last chunk plus the database thread\'s CPU for it', () => {
+  assert.equal(chunkCpuMs(30, 10, 0.05), 40);
+  assert.equal(chunkCpuMs(30, 10, 0.05, 0.05), 40);
+});
+
+test('entities running side by side are each charged their part of the process CPU', () => {
+  // Two entities share a budget of 0.1 cores: each runs at 0.05 and pays half of what the process spent.
+  assert.equal(chunkCpuMs(30, 10, 0.05, 0.1), 25);
+  // A share above the budget (a whole budget) pays it all, never more.
+  assert.equal(chunkCpuMs(30, 10, 1, 0.5), 40);
+});
+
+test('without either clock a chunk has no CPU cost, and wall-clock time counts instead', () => {
+  assert.equal(chunkCpuMs(null, 10, 0.05), null);
+  assert.equal(chunkCpuMs(30, null, 0.05), null);
 });
