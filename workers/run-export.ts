@@ -19,7 +19,7 @@ export interface TaskControl {
   share?(): number;
   /** A shorter target for each chunk's query, where the export shares its thread with the HTTP API. */
   targetChunkMs?: number;
-  /** This process's CPU so far (every thread), in ms: with the database's, what the export costs the machine. */
+  /** This process's CPU so far outside the HTTP thread, in ms: with the database's, what the export costs the machine. */
   processCpuMs?(): number | null;
   /** The processCpuMs reading the first chunk is charged from, when earlier than the task's start. */
   cpuSinceMs?: number;

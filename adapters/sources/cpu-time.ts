@@ -27,6 +27,15 @@ function procCpuMs(path: string): number | null {
 }
 
 /**
+ * The CPU of this process's main thread so far, in ms, or null where /proc cannot say. The main thread
+ * serves the HTTP API: what status requests cost is left out of the export's account, or an administrator
+ * polling hard would slow the export down.
+ */
+export function mainThreadCpuMs(pid: number): number | null {
+  return procCpuMs(`/proc/self/task/${pid}/stat`);
+}
+
+/**
  * A clock for the CPU of another process's thread (a database connection's), or null when that thread is
  * not visible here or does not belong to a program named like `expected` (an id from a database in a
  * container would name some unrelated thread of this machine).
