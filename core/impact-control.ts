@@ -110,16 +110,22 @@ function watchLoad(options: ImpactOptions, broadcast: (reason: string | null) =>
     };
   });
   const watch = async (openMonitor: OpenLoadMonitor) => {
-    let monitor: LoadMonitor;
-    try {
-      monitor = await openMonitor();
-    } catch {
-      // Without load signals the duty cycle alone bounds the export.
-      return;
-    }
+    // A monitor whose connection fails (refused, killed, the server restarted) is opened again at the next
+    // sample; meanwhile the samples are unreadable and the duty cycle alone bounds the export.
+    let monitor: LoadMonitor | null = null;
+    const drop = async () => {
+      const old = monitor;
+      monitor = null;
+      await old?.close().catch(() => undefined);
+    };
     try {
       while (!stopped) {
-        const verdict = governor.observe(await monitor.sample().catch(() => UNREADABLE));
+        monitor ??= await openMonitor().catch(() => null);
+        const sample = monitor === null ? UNREADABLE : await monitor.sample().catch(async () => {
+          await drop();
+          return UNREADABLE;
+        });
+        const verdict = governor.observe(sample);
         if (verdict.reason !== reason && !stopped) {
           reason = verdict.reason;
           broadcast(reason);
@@ -128,7 +134,7 @@ function watchLoad(options: ImpactOptions, broadcast: (reason: string | null) =>
         await sleep(options.sampleMs ?? LOAD_SAMPLE_MS);
       }
     } finally {
-      await monitor.close().catch(() => undefined);
+      await drop();
     }
   };
   return {

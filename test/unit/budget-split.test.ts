@@ -158,6 +158,38 @@ test('a task that starts while the database is loaded is paused at once', async 
   assert.equal(late.messages[0]?.type, 'pause');
 });
 
+test('a monitor whose connection dies is opened again, and its samples count once it answers', async () => {
+  const reasons: (string | null)[] = [];
+  let opened = 0;
+  const busy = { threadsRunning: 40, probeMs: 1 };
+  const calm = { threadsRunning: 2, probeMs: 1 };
+  // The first connection answers three calm samples and then dies; the next plays calm, busy, busy.
+  const scripts: (LoadSample | null)[][] = [[calm, calm, calm, null], [calm, busy, busy]];
+  let ended: () => void = () => undefined;
+  const played = new Promise<void>((resolve) => (ended = resolve));
+  const control = createImpactControl({ headroom: 1, budget: 0.05, capacity: 1, sampleMs: 0, onLoad: (r) => reasons.push(r), openMonitor: async () => {
+    const script = scripts[opened++];
+    if (!script) throw new Error('refused');
+    return {
+      async sample() {
+        if (script.length === 0 && opened === 2) ended();
+        const next = script.shift();
+        if (next === null || next === undefined) throw new Error('connection killed');
+        return next;
+      },
+      async close() {},
+    };
+  } });
+  const task = fakeHandle();
+  control.add(task.handle);
+  control.start();
+  await played;
+  await control.stop();
+  assert.ok(opened >= 2, `opened ${opened} times`);
+  assert.equal(task.messages[0]?.type, 'pause');
+  assert.match(String(reasons[0]), /database busy/);
+});
+
 test('an unreachable monitor leaves the export to the duty cycle alone', async () => {
   const control = createImpactControl({ headroom: 1, budget: 0.05, capacity: 1, sampleMs: 0, onLoad: () => undefined, openMonitor: async () => {
     throw new Error('refused');
