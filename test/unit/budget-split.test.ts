@@ -35,11 +35,11 @@ function scriptedMonitor(samples: LoadSample[]) {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 // The split itself is checked on the whole budget (headroom 1); the held-back part is checked once, below.
-test('by default a fifth of the budget is held back for costs no clock measures', async () => {
+test('by default part of the budget is held back for costs no clock measures', async () => {
   const control = createImpactControl({ budget: 0.05, capacity: 2, onLoad: () => undefined });
   assert.equal(control.cores, 0.05 * 2 * IMPACT_HEADROOM);
-  assert.equal(IMPACT_HEADROOM, 0.8);
-  assert.equal(await control.admit(), 0.05 * 2 * 0.8);
+  assert.ok(IMPACT_HEADROOM > 0 && IMPACT_HEADROOM < 1);
+  assert.equal(await control.admit(), 0.05 * 2 * IMPACT_HEADROOM);
   assert.equal(createImpactControl({ budget: 1, capacity: 2, onLoad: () => undefined }).cores, 0);
 });
 
