@@ -1,6 +1,8 @@
 // Seeded randomness for the benchmark's site: the same scale gives the same site on every run, so
 // runs compare like with like.
 
+import { mulberry32 } from '../adapters/demo/demo-random.ts';
+
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
@@ -15,15 +17,7 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  // mulberry32: tiny, fast and good enough for shapes (not for secrets).
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   return {
     next,

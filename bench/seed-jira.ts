@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type mysql from 'mysql2/promise';
 import { JIRA_COLUMNS, jiraFixtureBatches, type JiraBatch } from '../test/fixtures/jira-fixture.ts';
-import { connect, type ServerAddress } from './seed.ts';
+import { connect, createFreshDatabase, type ServerAddress } from './seed.ts';
 import { line, tsv } from './tsv.ts';
 
 const SCHEMA_FILE = new URL('../test/fixtures/jira-mysql.sql', import.meta.url);
@@ -16,13 +16,7 @@ const cell = (value: string | number | null) => (value === null ? null : typeof 
 
 export async function seedJira(server: ServerAddress, database: string, scale: number): Promise<{ issues: number; seconds: number }> {
   const started = performance.now();
-  const admin = await connect(server);
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
-    await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  } finally {
-    await admin.end();
-  }
+  await createFreshDatabase(server, database);
   const conn = await connect(server, database);
   let issues = 0;
   try {

@@ -27,9 +27,8 @@ export async function connect(server: ServerAddress, database?: string): Promise
   return mysql.createConnection({ ...server, database, multipleStatements: true, charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: true });
 }
 
-/** Creates `database` (dropping any leftover of that name) and loads the site; returns what it seeded. */
-export async function seedConfluence(server: ServerAddress, database: string, scale: number): Promise<{ plan: SitePlan; seconds: number }> {
-  const started = performance.now();
+/** Creates an empty `database`, dropping any leftover of that name. */
+export async function createFreshDatabase(server: ServerAddress, database: string): Promise<void> {
   const admin = await connect(server);
   try {
     await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
@@ -37,6 +36,12 @@ export async function seedConfluence(server: ServerAddress, database: string, sc
   } finally {
     await admin.end();
   }
+}
+
+/** Creates `database` (dropping any leftover of that name) and loads the site; returns what it seeded. */
+export async function seedConfluence(server: ServerAddress, database: string, scale: number): Promise<{ plan: SitePlan; seconds: number }> {
+  const started = performance.now();
+  await createFreshDatabase(server, database);
   const plan = sitePlan(scale);
   const first = await connect(server, database);
   await first.query(await readFile(SCHEMA_FILE, 'utf8'));

@@ -12,16 +12,20 @@ export interface DemoRandom {
   hex32(): string;
 }
 
-/** mulberry32: tiny, fast and good enough to make a site look varied. */
-export function createRandom(seed: number): DemoRandom {
+/** mulberry32: numbers in [0, 1), tiny, fast and good enough to make a site look varied (not for secrets). */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
-  const next = () => {
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function createRandom(seed: number): DemoRandom {
+  const next = mulberry32(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   return {
     next,

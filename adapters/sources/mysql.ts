@@ -34,10 +34,11 @@ export async function openMysql(url: string, options: MysqlOptions = { lowPriori
     await conn.query(`SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED`);
     await conn.query(`SET SESSION max_statement_time = ${STATEMENT_TIMEOUT_S}`).catch(() =>
       conn.query(`SET SESSION max_execution_time = ${STATEMENT_TIMEOUT_S * 1000}`).catch(() => undefined));
-    if (options.lowPriority) await lowerPriority(conn);
+    const server = options.lowPriority || isLocalDatabase(url) ? await serverKind(conn) : null;
+    if (options.lowPriority) await lowerPriority(conn, server);
     const [names] = await conn.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
     const tables = resolveTables((names as DbRow[]).map((r) => String(r.name)), (t) => `\`${t}\``);
-    const cpuMs = isLocalDatabase(url) ? await connectionCpuClock(conn) : null;
+    const cpuMs = isLocalDatabase(url) ? await connectionCpuClock(conn, server) : null;
     return {
       dialect: 'mysql',
       table: tables,
@@ -71,25 +72,40 @@ function utf8BytesFor(columns: readonly string[]): mysql.TypeCast {
   };
 }
 
+interface ServerKind {
+  mariadb: boolean;
+  major: number;
+  /** `one-thread-per-connection`, or `pool-of-threads` where a thread pool serves the connections. */
+  handling: string | null;
+}
+
+async function serverKind(conn: mysql.Connection): Promise<ServerKind | null> {
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS version, @@thread_handling AS handling');
+    const { version, handling } = (rows as DbRow[])[0];
+    return { mariadb: /mariadb/i.test(String(version)), major: Number(String(version).split('.')[0]), handling: handling === null ? null : String(handling) };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The CPU clock of the server thread behind this connection: MariaDB names it in its process list,
  * MySQL 8 in performance_schema. A thread pool shares threads between connections, so there is none.
  */
-async function connectionCpuClock(conn: mysql.Connection): Promise<(() => number | null) | null> {
-  for (const sql of [
-    `SELECT TID AS tid, @@thread_handling AS handling FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()`,
-    `SELECT THREAD_OS_ID AS tid, @@thread_handling AS handling FROM performance_schema.threads WHERE PROCESSLIST_ID = CONNECTION_ID()`,
-  ]) {
-    try {
-      const [rows] = await conn.query(sql);
-      const row = (rows as DbRow[])[0];
-      if (!row || row.handling !== 'one-thread-per-connection') return null;
-      if (row.tid !== null && row.tid !== undefined) return openThreadCpuClock(Number(row.tid), /^(mariadbd|mysqld)$/);
-    } catch {
-      // Not this server's way of telling: try the next, or go without.
-    }
+async function connectionCpuClock(conn: mysql.Connection, server: ServerKind | null): Promise<(() => number | null) | null> {
+  if (server?.handling !== 'one-thread-per-connection') return null;
+  const sql = server.mariadb
+    ? 'SELECT TID AS tid FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()'
+    : 'SELECT THREAD_OS_ID AS tid FROM performance_schema.threads WHERE PROCESSLIST_ID = CONNECTION_ID()';
+  try {
+    const [rows] = await conn.query(sql);
+    const tid = (rows as DbRow[])[0]?.tid;
+    return tid === null || tid === undefined ? null : openThreadCpuClock(Number(tid), /^(mariadbd|mysqld)$/);
+  } catch {
+    // Not readable here (performance_schema off, no privilege): wall-clock time it is.
+    return null;
   }
-  return null;
 }
 
 /**
@@ -97,13 +113,11 @@ async function connectionCpuClock(conn: mysql.Connection): Promise<(() => number
  * (`thread_pool_priority`) and MySQL 8's resource groups. Servers without either, or users without the
  * privilege, simply run the export at normal priority: the duty cycle still bounds it.
  */
-async function lowerPriority(conn: mysql.Connection): Promise<void> {
+async function lowerPriority(conn: mysql.Connection, server: ServerKind | null): Promise<void> {
   try {
-    const [rows] = await conn.query('SELECT VERSION() AS version, @@thread_handling AS handling');
-    const { version, handling } = (rows as DbRow[])[0];
-    if (/mariadb/i.test(String(version))) {
-      if (handling === 'pool-of-threads') await conn.query(`SET SESSION thread_pool_priority = 'low'`);
-    } else if (Number(String(version).split('.')[0]) >= 8) {
+    if (server?.mariadb) {
+      if (server.handling === 'pool-of-threads') await conn.query(`SET SESSION thread_pool_priority = 'low'`);
+    } else if (server && server.major >= 8) {
       await conn.query(`SET RESOURCE GROUP ${RESOURCE_GROUP}`).catch(async () => {
         await conn.query(`CREATE RESOURCE GROUP ${RESOURCE_GROUP} TYPE = USER THREAD_PRIORITY = 19`).catch(() => undefined);
         await conn.query(`SET RESOURCE GROUP ${RESOURCE_GROUP}`);

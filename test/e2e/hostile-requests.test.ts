@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { assertExportMatches, createCheckedSite, exportQuery, siteEnv, type CheckedSite } from '../helpers/export-check.ts';
-import { API_BASE, waitForJobEnd, type ApiResponse } from '../helpers/http.ts';
+import { API_BASE, readResponse, waitForJobEnd, type ApiResponse } from '../helpers/http.ts';
 import { startServer, stopAllServers, TEST_TOKEN, type RunningServer } from '../helpers/server.ts';
 import { HOSTILE_CASES, WRONG_TOKENS, type HostileCase } from '../helpers/hostile-cases.ts';
 
@@ -45,15 +45,7 @@ async function send(c: HostileCase): Promise<ApiResponse> {
     if (value === null) headers.delete(name);
     else headers.set(name, value);
   }
-  const response = await fetch(`${server.url}${path}`, { method: c.method, headers, body: c.body, signal: AbortSignal.timeout(30_000) });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // The assertion below reports the text.
-  }
-  return { status: response.status, body };
+  return readResponse(await fetch(`${server.url}${path}`, { method: c.method, headers, body: c.body, signal: AbortSignal.timeout(30_000) }));
 }
 
 describe('hostile requests while an export runs', { timeout: 600_000 }, () => {

@@ -24,15 +24,20 @@ export function createApi(url: string, token: string): Api {
       else headers.set(name, value);
     }
     const response = await fetch(`${url}${path.startsWith('/rest') ? '' : API_BASE}${path}`, { ...init, headers });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: the test sees the text.
-    }
-    return { status: response.status, body };
+    return readResponse(response);
   };
+}
+
+/** The status and the body, parsed as JSON where it is JSON; otherwise the test sees the text. */
+export async function readResponse(response: Response): Promise<ApiResponse> {
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: the text it is.
+  }
+  return { status: response.status, body };
 }
 
 export interface WaitOptions {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
+import { createRandom, type DemoRandom } from '../../adapters/demo/demo-random.ts';
 import { createCsvWriter, type CsvCell } from '../../core/csv.ts';
 import { decodeEntities, decodeEntitiesUtf8 } from '../../core/html-entities.ts';
 import { HTML_ENTITY_TABLE } from '../../core/html-entity-table.ts';
@@ -14,18 +15,6 @@ const utf8 = new TextEncoder();
 const STRINGIFY = { record_delimiter: '\r\n', quoted_match: /[\r\n]/ };
 const decoder = new TextDecoder();
 
-// A small deterministic generator, so a failure names the same input on every run.
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] };
-}
 
 const FRAGMENTS = [
   '&', ';', '#', 'x', 'X', 'amp', 'lt', 'nbsp', 'NotEqualTilde', 'nGt', 'Afr', 'constructor', '&amp;', '&#', '&#x',
@@ -34,7 +23,8 @@ const FRAGMENTS = [
   'é', 'ü', '日本', '😀', '\u2028', '<p>', '</p>', 'text ',
 ];
 
-function randomText(random: ReturnType<typeof createRandom>, parts: number): string {
+// Seeded, so a failure names the same input on every run.
+function randomText(random: DemoRandom, parts: number): string {
   let text = '';
   for (let i = 0; i < parts; i++) text += random.pick(FRAGMENTS);
   return text;
