@@ -3,13 +3,21 @@ import { formatUtcMillis, formatUtcSeconds, localToUtcMs } from './dates.ts';
 import type { Cell } from './source.ts';
 
 const WITH_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/;
+// MySQL's "zero" date, which stands for no date.
+const ZERO_DATE = '0000-00-00';
+const PLAIN_LENGTH = '2024-03-05 14:07:09'.length;
 
 /** Epoch ms of a date column value: zone-less text is wall-clock time in `zone`, text with an offset is an instant. */
 export function dateMs(value: unknown, zone: string): number | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.getTime();
+  // DATETIME text as the drivers hand it over (`2024-03-05 14:07:09`), read without trimming or looking for an offset.
+  if (typeof value === 'string' && value.length === PLAIN_LENGTH && !value.startsWith(ZERO_DATE)) {
+    const ms = localToUtcMs(value, zone);
+    if (!Number.isNaN(ms)) return ms;
+  }
   const raw = String(value).trim();
-  if (raw === '' || raw.startsWith('0000-00-00')) return null;
+  if (raw === '' || raw.startsWith(ZERO_DATE)) return null;
   const offset = WITH_OFFSET.exec(raw);
   if (offset && raw.length > 10) {
     const local = raw.slice(0, offset.index).trim();

@@ -39,12 +39,44 @@ export function zoneOffsetMs(zone: string, utcMs: number): number {
 
 /** Epoch ms of a zone-less `YYYY-MM-DD HH:MM:SS[.fff]` read as wall-clock time in `zone`; NaN when malformed. */
 export function localToUtcMs(local: string, zone: string): number {
-  const m = LOCAL_PATTERN.exec(local);
-  if (!m) return Number.NaN;
-  const millis = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
-  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], millis);
+  let wall = plainWallMs(local);
+  if (Number.isNaN(wall)) {
+    const m = LOCAL_PATTERN.exec(local);
+    if (!m) return Number.NaN;
+    const millis = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+    wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], millis);
+  }
   if (zone === 'UTC') return wall;
   return wallToInstant(wall, zone);
+}
+
+/**
+ * The common case of localToUtcMs read without a regular expression (two of these on every row of most
+ * files): exactly `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DDTHH:MM:SS`, the way the drivers hand DATETIME over.
+ * NaN for anything else, which the pattern then reads.
+ */
+function plainWallMs(text: string): number {
+  if (text.length !== 19) return Number.NaN;
+  const separator = text.charCodeAt(10);
+  if (text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || (separator !== SPACE && separator !== LETTER_T)
+    || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return Number.NaN;
+  const year = digitsAt(text, 0, 4), month = digitsAt(text, 5, 2), day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2), minute = digitsAt(text, 14, 2), second = digitsAt(text, 17, 2);
+  if ((year | month | day | hour | minute | second) < 0) return Number.NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, 0);
+}
+
+const [DASH, SPACE, LETTER_T, COLON, ZERO] = [0x2d, 0x20, 0x54, 0x3a, 0x30];
+
+/** The decimal number in `count` characters from `at`, or -1 when one of them is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 // No zone changes its offset twice within this window, so its two ends give the offsets on either side.
@@ -108,10 +140,46 @@ export function formatOffsetIso(date: Date, withMillis = true): string {
 
 /** `2024-03-05T14:07:09.000Z`, the CSV form of Confluence dates. */
 export function formatUtcMillis(utcMs: number): string {
-  return new Date(utcMs).toISOString();
+  const ms = Math.trunc(utcMs);
+  if (!(Math.abs(ms) <= MAX_DATE_MS)) return new Date(utcMs).toISOString();
+  const day = dayStart(ms);
+  return `${dayText(day)}${clockOf(ms - day)}.${THREE_DIGITS[(ms - day) % 1000]}Z`;
 }
 
 /** `2021-05-12T23:01:42Z`, the CSV form of Jira dates. */
 export function formatUtcSeconds(utcMs: number): string {
-  return new Date(utcMs).toISOString().slice(0, 19) + 'Z';
+  const ms = Math.trunc(utcMs);
+  if (!(Math.abs(ms) <= MAX_DATE_MS)) return new Date(utcMs).toISOString().slice(0, 19) + 'Z';
+  const day = dayStart(ms);
+  return `${dayText(day)}${clockOf(ms - day)}Z`;
+}
+
+// Every row's dates are formatted (twice a row in most files) and neighbouring rows mostly share a day:
+// the day's `YYYY-MM-DDT` is kept from one call to the next, and the time of day is put together from
+// two- and three-digit strings, the same text as Date's toISOString without a Date for every cell.
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+// Dates reach 100 million days either side of 1970 (ECMAScript's time range); past that Date throws.
+const MAX_DATE_MS = 8.64e15;
+let lastDay = Number.NaN;
+let lastDayText = '';
+
+/** The start of the UTC day holding `ms`, an integer within the time range. */
+function dayStart(ms: number): number {
+  return ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+}
+
+/** `YYYY-MM-DDT` of the day starting at `day`, as toISOString writes it (six digits and a sign past year 9999). */
+function dayText(day: number): string {
+  if (day !== lastDay) {
+    const iso = new Date(day).toISOString();
+    lastDayText = iso.slice(0, iso.indexOf('T') + 1);
+    lastDay = day;
+  }
+  return lastDayText;
+}
+
+function clockOf(inDay: number): string {
+  const seconds = Math.floor(inDay / 1000);
+  return `${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}`;
 }

@@ -31,6 +31,17 @@ for (const [value, zone, expected] of cases) {
   });
 }
 
+test('plain DATETIME text gives the cell the general reading gives it', () => {
+  // A leading space takes the general path (trim, offset check, pattern); the plain text skips all three.
+  for (const zone of ['UTC', 'Europe/Berlin', 'Australia/Sydney', 'America/St_Johns']) {
+    for (let ms = Date.UTC(2023, 0, 1); ms < Date.UTC(2025, 0, 1); ms += 5 * 3600_000 + 1_001) {
+      const text = new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+      assert.equal(dateCell(text, zone), dateCell(` ${text}`, zone), `${zone} ${text}`);
+      assert.equal(dateCellSeconds(text, zone), dateCellSeconds(` ${text}`, zone), `${zone} ${text}`);
+    }
+  }
+});
+
 test('Jira date cells drop the milliseconds', () => {
   assert.equal(dateCellSeconds('2021-05-12 23:01:42.999', 'UTC'), '2021-05-12T23:01:42Z');
   assert.equal(dateCellSeconds('2021-05-13 01:01:42', 'Europe/Berlin'), '2021-05-12T23:01:42Z');

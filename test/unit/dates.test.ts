@@ -103,6 +103,47 @@ test('CSV dates are UTC with milliseconds for Confluence and without for Jira', 
   assert.equal(formatUtcSeconds(Date.UTC(2021, 4, 12, 23, 1, 42, 999)), '2021-05-12T23:01:42Z');
 });
 
+// Pseudo-random instants from a fixed seed (the formatters keep the last day between calls, so the order matters).
+function* instants(count: number, spanMs: number): Generator<number> {
+  let state = 0x9e3779b9;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const sign = state & 1 ? 1 : -1;
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    // Neighbours share a day as rows of one chunk do, and now and then jump anywhere in the range.
+    yield i % 7 === 0 ? sign * (state / 2 ** 32) * spanMs : Date.UTC(2024, 0, 1) + sign * (state % 86_400_000) * (i % 3);
+  }
+}
+
+test('CSV dates are the same text as Date.toISOString across the whole range of dates', () => {
+  const edges = [0, -0, -1, 1, 86_399_999, 86_400_000, -86_400_000, -86_400_001, 8.64e15, -8.64e15, 253_402_300_800_000,
+    -62_167_219_200_001, 1.5, -1.5, 1_709_647_629_917.9];
+  for (const ms of [...edges, ...instants(20_000, 8.64e15), ...instants(20_000, 4e12)]) {
+    const expected = new Date(ms).toISOString();
+    assert.equal(formatUtcMillis(ms), expected, String(ms));
+    assert.equal(formatUtcSeconds(ms), expected.slice(0, -5) + 'Z', String(ms));
+  }
+});
+
+test('CSV dates outside the range of dates fail as Date does', () => {
+  for (const ms of [8.64e15 + 1, -8.64e15 - 1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    assert.throws(() => formatUtcMillis(ms), RangeError);
+    assert.throws(() => formatUtcSeconds(ms), RangeError);
+  }
+});
+
+test('plain wall-clock text reads as the ISO parser reads it', () => {
+  for (const ms of instants(20_000, 2.5e11)) {
+    const whole = Math.floor(ms / 1000) * 1000 + Date.UTC(1990, 0, 1);
+    const text = new Date(whole).toISOString().slice(0, 19);
+    assert.equal(localToUtcMs(text.replace('T', ' '), 'UTC'), Date.parse(`${text}Z`), text);
+    assert.equal(localToUtcMs(text, 'UTC'), Date.parse(`${text}Z`), text);
+  }
+  for (const bad of ['2024-03-05 14:07:0x', '2024-03-05_14:07:09', '2024/03/05 14:07:09', '2024-03-05 14-07-09', '+024-03-05 14:07:09']) {
+    assert.ok(Number.isNaN(localToUtcMs(bad, 'UTC')), bad);
+  }
+});
+
 test('only IANA zones are valid time zones', () => {
   assert.equal(isValidTimeZone('Europe/Berlin'), true);
   assert.equal(isValidTimeZone('UTC'), true);
