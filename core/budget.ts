@@ -8,6 +8,8 @@ export interface GovernorSettings {
   targetChunkMs: number;
   /** Wide rows (page bodies) are capped by bytes so one chunk never holds too much in memory. */
   maxChunkBytes: number;
+  /** The byte cap instead while the entity is paced (a share below 1). */
+  pacedChunkBytes: number;
   minRows: number;
   maxRows: number;
   initialRows: number;
@@ -19,13 +21,16 @@ export const DEFAULT_GOVERNOR: Omit<GovernorSettings, 'share' | 'sharesHost'> = 
   // 100 ms amortises a round trip over hundreds of rows and keeps each burst of work short, so a
   // foreground query that lands behind one waits briefly.
   targetChunkMs: 100,
-  // Every chunk costs the database and this process a fixed amount besides its rows (the queries' parsing
-  // and planning, round trips, a cold start after the pause), so chunks should be as large as memory
-  // allows. 4 MB (several hundred pages) keeps a worker's heap small and flat, though a chunk is held
-  // several times over (driver buffers, row objects, decoded copies, the CSV bytes). Measured against
-  // 1 MB at the default budget on 2 cores: pages 423–534 → 553–574 rows/s, comments 1,851–2,293 →
-  // 2,232–2,493 (scale 5, no workload), and no more impact on the benchmark's workload.
-  maxChunkBytes: 4 * 1024 * 1024,
+  // At full speed up to twice the cores' worth of entities run at once, each reading its next chunk while
+  // it writes the last: 1 MB of output (a hundred-odd pages) keeps their heaps small and flat, though a
+  // chunk is held several times over (driver buffers, row objects, decoded copies, the CSV bytes).
+  maxChunkBytes: 1024 * 1024,
+  // A paced entity pays a fixed cost for every chunk besides its rows (the queries' parsing and planning,
+  // round trips, a cold start after each pause) out of a thin budget, and runs alone or nearly so: its
+  // chunks may be larger. Measured against 1 MB at the default budget on 2 cores (scale 5, no workload):
+  // pages 423–534 → 553–574 rows/s, comments 1,851–2,293 → 2,232–2,493, and no more impact on the
+  // benchmark's workload. At full speed, 4 MB chunks took peak RSS at 4× the scale 34% higher.
+  pacedChunkBytes: 4 * 1024 * 1024,
   minRows: 1,
   maxRows: 20_000,
   // Start small: the first chunk learns the table's row cost without risking a slow query.
@@ -73,7 +78,7 @@ export function createGovernor(settings: GovernorSettings): Governor {
       share = Math.min(1, Math.max(next, 1e-6));
     },
     record({ rows, bytes, queryMs, processMs, cpuMs }) {
-      if (rows > 0) chunkRows = clamp(nextChunkRows(chunkRows, rows, bytes, queryMs, settings));
+      if (rows > 0) chunkRows = clamp(nextChunkRows(chunkRows, rows, bytes, queryMs, share, settings));
       if (share >= 1) return 0;
       // The duty cycle: cost / (time taken + pause) = share, with the cost measured as CPU where it can be.
       const costMs = cpuMs ?? queryMs + (settings.sharesHost ? processMs : 0);
@@ -82,10 +87,10 @@ export function createGovernor(settings: GovernorSettings): Governor {
   };
 }
 
-function nextChunkRows(current: number, rows: number, bytes: number, queryMs: number, settings: GovernorSettings): number {
+function nextChunkRows(current: number, rows: number, bytes: number, queryMs: number, share: number, settings: GovernorSettings): number {
   const perRowMs = Math.max(queryMs, 0.1) / rows;
   const byTime = settings.targetChunkMs / perRowMs;
-  const byBytes = bytes > 0 ? settings.maxChunkBytes / (bytes / rows) : Number.POSITIVE_INFINITY;
+  const byBytes = bytes > 0 ? (share >= 1 ? settings.maxChunkBytes : settings.pacedChunkBytes) / (bytes / rows) : Number.POSITIVE_INFINITY;
   const wanted = Math.min(byTime, byBytes);
   // Grow gently (at most doubling) and shrink at once: a slow chunk is felt by the site right away.
   return wanted < current ? wanted : Math.min(wanted, current * 2);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { chunkCpuMs, createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase, type GovernorSettings } from '../../core/budget.ts';
 
 const settings = (patch: Partial<GovernorSettings> = {}): GovernorSettings => ({
-  ...DEFAULT_GOVERNOR, targetChunkMs: 100, maxChunkBytes: 1_000_000, minRows: 1, maxRows: 10_000, initialRows: 100,
+  ...DEFAULT_GOVERNOR, targetChunkMs: 100, maxChunkBytes: 1_000_000, pacedChunkBytes: 4_000_000, minRows: 1, maxRows: 10_000, initialRows: 100,
   share: 0.05, sharesHost: true, ...patch,
 });
 
@@ -34,9 +34,19 @@ test('a slow chunk shrinks the next one at once to what fits the target time', (
 });
 
 test('wide rows are capped by the byte limit whatever the query time', () => {
-  const governor = createGovernor(settings({ initialRows: 100 }));
+  const governor = createGovernor(settings({ initialRows: 100, share: 1 }));
   // 100 rows of 50 kB each in 1 ms: only 20 such rows fit in 1 MB.
   governor.record({ rows: 100, bytes: 5_000_000, queryMs: 1, processMs: 0, cpuMs: null });
+  assert.equal(governor.chunkRows, 20);
+});
+
+test('a paced entity reads larger chunks of wide rows, and the full-speed cap returns with a whole share', () => {
+  const governor = createGovernor(settings({ initialRows: 100, share: 0.05 }));
+  // 50 kB rows: 80 fit in the paced 4 MB.
+  governor.record({ rows: 100, bytes: 5_000_000, queryMs: 1, processMs: 0, cpuMs: null });
+  assert.equal(governor.chunkRows, 80);
+  governor.setShare(1);
+  governor.record({ rows: 80, bytes: 4_000_000, queryMs: 1, processMs: 0, cpuMs: null });
   assert.equal(governor.chunkRows, 20);
 });
 
