@@ -3,7 +3,7 @@
 import type { Config } from './config.ts';
 import { utcMsToLocal } from './dates.ts';
 import type { EntityDef, ProductDef, ReadContext } from './entities/entity.ts';
-import { errorMessage, type ErrorItem } from './errors.ts';
+import { errorMessage, SourceUnavailableError, type ErrorItem } from './errors.ts';
 import { createImpactControl } from './impact-control.ts';
 import { fileNameOf, finish, isTerminal, type EntityStatistics, type JobRecord } from './jobs.ts';
 import type { EntityRunner, Host, JobStore, OpenDb, OpenLoadMonitor, TaskHandle } from './ports.ts';
@@ -205,12 +205,27 @@ function contextOf(record: JobRecord, deps: RunDeps, optedOut: readonly string[]
   };
 }
 
+// A connection lost while it is set up (killed, the server restarting) is opened again, with growing
+// waits: the job has read nothing yet. A database that stays away still fails the job within seconds.
+const PLAN_OPEN_WAITS_MS = [250, 500, 1000, 2000];
+
+async function openAgain(openDb: OpenDb): ReturnType<OpenDb> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openDb();
+    } catch (error) {
+      if (!(error instanceof SourceUnavailableError) || attempt >= PLAN_OPEN_WAITS_MS.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, PLAN_OPEN_WAITS_MS[attempt]));
+    }
+  }
+}
+
 /**
  * Which entities this job writes (missing optional tables become warnings), and a way to estimate their
  * sizes afterwards on the same connection, which closes when the estimates are in.
  */
 async function planEntities(record: JobRecord, deps: RunDeps) {
-  const db = await deps.openDb();
+  const db = await openAgain(deps.openDb);
   const warnings: ErrorItem[] = [];
   const entities: EntityDef[] = [];
   const progress: JobRecord['progress'] = {};
