@@ -143,7 +143,8 @@ export function formatUtcMillis(utcMs: number): string {
   const ms = Math.trunc(utcMs);
   if (!(Math.abs(ms) <= MAX_DATE_MS)) return new Date(utcMs).toISOString();
   const day = dayStart(ms);
-  return `${dayText(day)}${clockOf(ms - day)}.${THREE_DIGITS[(ms - day) % 1000]}Z`;
+  const inDay = ms - day;
+  return `${dayText(day)}${clockOf(inDay)}.${THREE_DIGITS[inDay % 1000]}Z`;
 }
 
 /** `2021-05-12T23:01:42Z`, the CSV form of Jira dates. */
