@@ -30,14 +30,18 @@ async function main(): Promise<void> {
     log,
   });
   const { port, host } = service.config;
-  const server = Deno.serve({
-    port, hostname: host,
-    onListen: (address) => {
-      // Printed as they are, without a timestamp: the demo's curl commands must paste as printed.
-      for (const line of service.banner) console.log(line);
-      log(`Listening on http://${address.hostname}:${address.port} (Deno)`);
+  const server = Deno.serve(
+    {
+      port,
+      hostname: host,
+      onListen: (address) => {
+        // Printed as they are, without a timestamp: the demo's curl commands must paste as printed.
+        for (const line of service.banner) console.log(line);
+        log(`Listening on http://${address.hostname}:${address.port} (Deno)`);
+      },
     },
-  }, service.app.fetch);
+    service.app.fetch,
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) Deno.exit(1);

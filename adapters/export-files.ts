@@ -12,7 +12,10 @@ async function whyNotExportRoot(path: string): Promise<string | null> {
   if (!info.isDirectory()) return 'it is not a directory';
   // A link higher up would make the files land somewhere other than the path an administrator reads.
   if ((await realpath(path)) !== path) return `it resolves to ${JSON.stringify(await realpath(path))} through a symbolic link; give that path`;
-  const writable = await access(path, constants.W_OK | constants.X_OK).then(() => true, () => false);
+  const writable = await access(path, constants.W_OK | constants.X_OK).then(
+    () => true,
+    () => false,
+  );
   return writable ? null : 'this server cannot write to it';
 }
 

@@ -66,7 +66,11 @@ export async function createFileJournal(home: string): Promise<FileJournal> {
   const jobPath = (id: number) => join(jobs, `job-${id}.json`);
 
   const ids = async (): Promise<number[]> =>
-    (await readdir(jobs)).map((name) => JOB_FILE.exec(name)).filter((m) => m !== null).map((m) => Number(m![1])).sort((a, b) => b - a);
+    (await readdir(jobs))
+      .map((name) => JOB_FILE.exec(name))
+      .filter((m) => m !== null)
+      .map((m) => Number(m![1]))
+      .sort((a, b) => b - a);
 
   const get = async (id: number) => {
     const record = await readJson<JobRecord>(jobPath(id));

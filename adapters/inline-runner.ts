@@ -35,15 +35,21 @@ export function createInlineRunner(openDb: OpenDb): EntityRunner {
   return {
     start(task, onProgress) {
       const control: Running['control'] = {
-        cancelled: false, reason: null, currentShare: task.share, targetChunkMs: INLINE_CHUNK_MS,
+        cancelled: false,
+        reason: null,
+        currentShare: task.share,
+        targetChunkMs: INLINE_CHUNK_MS,
         isCancelled: () => control.cancelled,
         pauseReason: () => control.reason,
         share: () => control.currentShare,
       };
       const outcome = queue
-        .then((): Promise<EntityOutcome> => control.cancelled
-          ? Promise.resolve({ ok: false, code: 'cancelled', message: `Cancelled before exporting ${task.entity}` })
-          : runEntityExport(task, openYielding, control, onProgress))
+        .then(
+          (): Promise<EntityOutcome> =>
+            control.cancelled
+              ? Promise.resolve({ ok: false, code: 'cancelled', message: `Cancelled before exporting ${task.entity}` })
+              : runEntityExport(task, openYielding, control, onProgress),
+        )
         .catch((error): EntityOutcome => ({ ok: false, code: 'internal', message: `Cannot export ${task.entity}: ${errorMessage(error)}` }));
       queue = outcome;
       const entry: Running = { control, outcome };

@@ -45,9 +45,13 @@ function answerUnparsableRequests(server: ReturnType<typeof serve>): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify({ errors: [tooLarge
-      ? { key: 'request.too.large', message: 'Cannot read the request: its URL and headers exceed the server\'s limit (16 KB by default)' }
-      : { key: 'bad.request', message: 'Cannot read the request: it is not valid HTTP' }] });
+    const body = JSON.stringify({
+      errors: [
+        tooLarge
+          ? { key: 'request.too.large', message: "Cannot read the request: its URL and headers exceed the server's limit (16 KB by default)" }
+          : { key: 'bad.request', message: 'Cannot read the request: it is not valid HTTP' },
+      ],
+    });
     const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });

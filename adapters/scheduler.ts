@@ -30,7 +30,10 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     try {
       await recordSkippedRuns(options);
       const run = await fireDueRun(options, lastCheck, now);
-      if (run) options.log(`Scheduled export of ${run.scheduledFor}: ${run.outcome}${run.jobId !== null ? ` (job ${run.jobId})` : ''}${run.message ? `: ${run.message}` : ''}`);
+      if (run)
+        options.log(
+          `Scheduled export of ${run.scheduledFor}: ${run.outcome}${run.jobId !== null ? ` (job ${run.jobId})` : ''}${run.message ? `: ${run.message}` : ''}`,
+        );
     } catch (error) {
       options.log(`Cannot run the export schedule: ${errorMessage(error)}`);
     } finally {

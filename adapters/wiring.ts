@@ -50,7 +50,8 @@ async function loadTokens(config: Config, runtime: Runtime, demoToken: string | 
     tokens.push(...parseTokens(text));
   }
   const bad = tokens.find((t) => !isValidTokenEntry(t));
-  if (bad !== undefined) throw new ConfigError(config.tokensFile ? 'SLUICE_TOKENS_FILE' : 'SLUICE_TOKENS', 'a sha256: entry must be sha256: followed by 64 hex digits');
+  if (bad !== undefined)
+    throw new ConfigError(config.tokensFile ? 'SLUICE_TOKENS_FILE' : 'SLUICE_TOKENS', 'a sha256: entry must be sha256: followed by 64 hex digits');
   if (tokens.length === 0 && demoToken !== null) return [demoToken];
   if (tokens.length === 0) throw new ConfigError('SLUICE_TOKENS', 'set SLUICE_TOKENS or SLUICE_TOKENS_FILE to at least one admin token');
   return tokens;
@@ -86,11 +87,13 @@ export async function createService(runtime: Runtime): Promise<Service> {
   // CPU for its queries (measured where /proc tells, else as wall-clock time, which over-counts). When the
   // database runs elsewhere its size is unknown: one core of it.
   const cores = availableParallelism();
-  const impact = demo ? { cores } : {
-    openLoadMonitor: () => openLoadMonitor(databaseUrl!),
-    capacity: isLocalDatabase(databaseUrl!) ? cores : 1,
-    cores,
-  };
+  const impact = demo
+    ? { cores }
+    : {
+        openLoadMonitor: () => openLoadMonitor(databaseUrl!),
+        capacity: isLocalDatabase(databaseUrl!) ? cores : 1,
+        cores,
+      };
   const kernel = createKernel({ config, store, runner, openDb, host, product: productDef(product), ...impact });
   const checkToken = await createTokenCheck(tokens);
   const zone = serverZone();
@@ -99,12 +102,14 @@ export async function createService(runtime: Runtime): Promise<Service> {
   const app = createApp({ kernel, checkToken, log: runtime.log, extend });
   const scheduler = startScheduler({ kernel, store, zone, nodeId: config.nodeId, now, log: runtime.log });
   const origin = `http://${config.host}:${config.port}`;
-  const banner = demo ? [...demoBanner(demo, origin, tokens[0] === demo.token ? demo.token : null), `Journal: ${store.dir}`] : [
-    `Sluice exporting the ${product} site at ${redact(databaseUrl!)}`,
-    `REST API: ${origin}/rest/datapipeline/latest/export`,
-    `Admin console: ${origin}/admin/data-pipeline`,
-    `Journal: ${store.dir}`,
-  ];
+  const banner = demo
+    ? [...demoBanner(demo, origin, tokens[0] === demo.token ? demo.token : null), `Journal: ${store.dir}`]
+    : [
+        `Sluice exporting the ${product} site at ${redact(databaseUrl!)}`,
+        `REST API: ${origin}/rest/datapipeline/latest/export`,
+        `Admin console: ${origin}/admin/data-pipeline`,
+        `Journal: ${store.dir}`,
+      ];
   const close = async () => {
     await scheduler.stop();
     await kernel.close();

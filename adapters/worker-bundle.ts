@@ -28,8 +28,14 @@ export async function bundleWorker(entry: URL): Promise<WorkerScript> {
     dir = await mkdtemp(join(tmpdir(), 'sluice-worker-'));
     const outfile = join(dir, 'export-task.mjs');
     await build({
-      entryPoints: [fileURLToPath(entry)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20',
-      banner: { js: REQUIRE_SHIM }, logLevel: 'silent',
+      entryPoints: [fileURLToPath(entry)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      banner: { js: REQUIRE_SHIM },
+      logLevel: 'silent',
     });
     // esbuild's service process is not needed again.
     await stop();

@@ -3,10 +3,12 @@
 // generation. The corpus is already escaped for LOAD DATA's tab-separated format.
 import type { Random } from './random.ts';
 
-const WORDS = ('the of and to in is for on with that this page team release plan meeting notes design review '
-  + 'sprint backlog customer incident report database migration server cluster budget roadmap quarter '
-  + 'über café naïve façade résumé Zürich 日本語 テスト данные προϊόν '
-  + 'rows columns export pipeline analytics dashboard deadline owner status draft approved').split(' ');
+const WORDS = (
+  'the of and to in is for on with that this page team release plan meeting notes design review ' +
+  'sprint backlog customer incident report database migration server cluster budget roadmap quarter ' +
+  'über café naïve façade résumé Zürich 日本語 テスト данные προϊόν ' +
+  'rows columns export pipeline analytics dashboard deadline owner status draft approved'
+).split(' ');
 
 const ENTITIES = ['&nbsp;', '&amp;', '&lt;', '&gt;', '&quot;', '&#8217;', '&#x201C;', '&hellip;', '&eacute;'];
 

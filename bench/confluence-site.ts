@@ -20,8 +20,14 @@ const PER_SCALE = { users: 2000, spaces: 60, pages: 6000, comments: 12_000, atta
 export function sitePlan(scale: number): SitePlan {
   const n = (count: number) => Math.max(1, Math.round(count * scale));
   return {
-    scale, users: n(PER_SCALE.users), spaces: n(PER_SCALE.spaces), pages: n(PER_SCALE.pages), comments: n(PER_SCALE.comments),
-    attachments: n(PER_SCALE.attachments), labels: n(PER_SCALE.labels), events: n(PER_SCALE.events),
+    scale,
+    users: n(PER_SCALE.users),
+    spaces: n(PER_SCALE.spaces),
+    pages: n(PER_SCALE.pages),
+    comments: n(PER_SCALE.comments),
+    attachments: n(PER_SCALE.attachments),
+    labels: n(PER_SCALE.labels),
+    events: n(PER_SCALE.events),
   };
 }
 
@@ -59,7 +65,12 @@ export function contentLayout(plan: SitePlan, seed: number): ContentLayout {
   for (let i = 0; i < plan.attachments; i++) kinds.push('attachment');
   shuffle(kinds, random);
   const rows: ContentRow[] = kinds.map((kind, i) => ({
-    id: FIRST_CONTENT_ID + i, kind, page: -1, version: 1, parentComment: null, age: i / kinds.length,
+    id: FIRST_CONTENT_ID + i,
+    kind,
+    page: -1,
+    version: 1,
+    parentComment: null,
+    age: i / kinds.length,
   }));
   const pages = rows.filter((r) => r.kind === 'page');
   pages.forEach((row, i) => {

@@ -47,7 +47,9 @@ function resultOf(body: any, timeline: ExportResult['timeline'], pauses: string[
   for (const [name, stats] of Object.entries(body.statistics.entities) as [string, { rows: number; bytes: number; durationMs: number }][]) {
     const seconds = stats.durationMs / 1000;
     entities[name] = {
-      rows: stats.rows, bytes: stats.bytes, seconds,
+      rows: stats.rows,
+      bytes: stats.bytes,
+      seconds,
       rowsPerSecond: seconds > 0 ? stats.rows / seconds : 0,
       mbPerSecond: seconds > 0 ? stats.bytes / 1e6 / seconds : 0,
     };

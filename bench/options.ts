@@ -50,15 +50,25 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   const positive = (name: string, text: string, max = Number.POSITIVE_INFINITY) => {
     const n = Number(text);
-    if (!(n > 0 && n <= max)) throw new Error(`Cannot run the benchmark with --${name} "${text}": expected a number above 0${max < Infinity ? ` and at most ${max}` : ''}`);
+    if (!(n > 0 && n <= max))
+      throw new Error(`Cannot run the benchmark with --${name} "${text}": expected a number above 0${max < Infinity ? ` and at most ${max}` : ''}`);
     return n;
   };
-  if (values.product !== 'confluence' && values.product !== 'jira') throw new Error(`Cannot benchmark --product "${values.product}": expected confluence or jira`);
+  if (values.product !== 'confluence' && values.product !== 'jira')
+    throw new Error(`Cannot benchmark --product "${values.product}": expected confluence or jira`);
   return {
-    scale: positive('scale', values.scale), rounds: Math.round(positive('rounds', values.rounds)),
-    json: values.json ?? null, svg: values.svg ?? null, product: values.product,
-    concurrency: Math.round(positive('concurrency', values.concurrency)), budget: positive('budget', values.budget, 1),
-    memoryCheck: !values['no-memory-check'], keep: values.keep,
-    host: values.host, port: Number(values.port), user: values.user, password: values.password,
+    scale: positive('scale', values.scale),
+    rounds: Math.round(positive('rounds', values.rounds)),
+    json: values.json ?? null,
+    svg: values.svg ?? null,
+    product: values.product,
+    concurrency: Math.round(positive('concurrency', values.concurrency)),
+    budget: positive('budget', values.budget, 1),
+    memoryCheck: !values['no-memory-check'],
+    keep: values.keep,
+    host: values.host,
+    port: Number(values.port),
+    user: values.user,
+    password: values.password,
   };
 }

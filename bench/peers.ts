@@ -15,11 +15,13 @@ export interface PeerResult {
 async function timed(queries: Record<string, string>, dump: (entity: string, sql: string) => Promise<void>): Promise<PeerResult> {
   const started = performance.now();
   const times: Record<string, number> = {};
-  await Promise.all(Object.entries(queries).map(async ([entity, sql]) => {
-    const t0 = performance.now();
-    await dump(entity, sql);
-    times[entity] = (performance.now() - t0) / 1000;
-  }));
+  await Promise.all(
+    Object.entries(queries).map(async ([entity, sql]) => {
+      const t0 = performance.now();
+      await dump(entity, sql);
+      times[entity] = (performance.now() - t0) / 1000;
+    }),
+  );
   return { seconds: (performance.now() - started) / 1000, entities: times };
 }
 
@@ -27,15 +29,22 @@ async function timed(queries: Record<string, string>, dump: (entity: string, sql
 export async function mariadbBatch(server: ServerAddress, database: string, queries: Record<string, string>): Promise<PeerResult> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-peer-'));
   try {
-    return await timed(queries, (entity, sql) => new Promise<void>((resolve, reject) => {
-      const args = ['--batch', '--quick', '-h', server.host, '-P', String(server.port), '-u', server.user, database, '-e', sql];
-      if (server.password) args.push(`-p${server.password}`);
-      const out = `${join(dir, entity)}.tsv`;
-      const child = spawn('sh', ['-c', 'exec "$0" "$@" > "$OUT"', 'mariadb', ...args], { env: { ...process.env, OUT: out }, stdio: ['ignore', 'ignore', 'pipe'] });
-      let errors = '';
-      child.stderr!.on('data', (d) => (errors += d));
-      child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`Cannot dump ${entity} with mariadb --batch: ${errors}`))));
-    }));
+    return await timed(
+      queries,
+      (entity, sql) =>
+        new Promise<void>((resolve, reject) => {
+          const args = ['--batch', '--quick', '-h', server.host, '-P', String(server.port), '-u', server.user, database, '-e', sql];
+          if (server.password) args.push(`-p${server.password}`);
+          const out = `${join(dir, entity)}.tsv`;
+          const child = spawn('sh', ['-c', 'exec "$0" "$@" > "$OUT"', 'mariadb', ...args], {
+            env: { ...process.env, OUT: out },
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let errors = '';
+          child.stderr!.on('data', (d) => (errors += d));
+          child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`Cannot dump ${entity} with mariadb --batch: ${errors}`))));
+        }),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

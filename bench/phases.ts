@@ -64,7 +64,9 @@ export async function fullSpeedRounds(site: Site, rounds: number, log: (line: st
     const batch = await mariadbBatch(site.server, site.database, site.peerQueries);
     const outfile = await intoOutfile(site.server, site.database, site.peerQueries);
     const sluice = await exportOnce(site, 1);
-    log(`  round ${round}: Sluice ${sluice.totalSeconds.toFixed(2)} s, mariadb --batch ${batch.seconds.toFixed(2)} s, INTO OUTFILE ${outfile.seconds.toFixed(2)} s`);
+    log(
+      `  round ${round}: Sluice ${sluice.totalSeconds.toFixed(2)} s, mariadb --batch ${batch.seconds.toFixed(2)} s, INTO OUTFILE ${outfile.seconds.toFixed(2)} s`,
+    );
     results.push({ sluice, mariadbBatch: batch, intoOutfile: outfile });
   }
   return results;
@@ -93,7 +95,10 @@ async function exportWindow(site: Site, workload: Workload, budget: number): Pro
 }
 
 const meanCpu = (a: CpuUse, b: CpuUse): CpuUse => ({
-  database: (a.database + b.database) / 2, workload: (a.workload + b.workload) / 2, sluice: 0, foreign: (a.foreign + b.foreign) / 2,
+  database: (a.database + b.database) / 2,
+  workload: (a.workload + b.workload) / 2,
+  sluice: 0,
+  foreign: (a.foreign + b.foreign) / 2,
 });
 
 /**
@@ -109,10 +114,12 @@ export async function impactRounds(site: Site, workload: Workload, budget: numbe
     const baseline = { ...workload.combined([before.range, after.range]), cpu: meanCpu(before.cpu, after.cpu) };
     results.push({ ...measured, baseline });
     before = after;
-    log(`  round ${round}: export ${measured.sluice.totalSeconds.toFixed(1)} s using ${(measured.sluice.cpuSeconds / measured.sluice.totalSeconds).toFixed(2)} cores; `
-      + `foreground ${baseline.throughput.toFixed(0)} → ${measured.during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${measured.during.p95Ms.toFixed(1)} ms; `
-      + `other work on the machine ${baseline.cpu.foreign.toFixed(2)} / ${measured.during.cpu.foreign.toFixed(2)} cores`
-      + (baseline.errors + measured.during.errors > 0 ? `; ${baseline.errors + measured.during.errors} foreground operations FAILED (a lost connection)` : ''));
+    log(
+      `  round ${round}: export ${measured.sluice.totalSeconds.toFixed(1)} s using ${(measured.sluice.cpuSeconds / measured.sluice.totalSeconds).toFixed(2)} cores; ` +
+        `foreground ${baseline.throughput.toFixed(0)} → ${measured.during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${measured.during.p95Ms.toFixed(1)} ms; ` +
+        `other work on the machine ${baseline.cpu.foreign.toFixed(2)} / ${measured.during.cpu.foreign.toFixed(2)} cores` +
+        (baseline.errors + measured.during.errors > 0 ? `; ${baseline.errors + measured.during.errors} foreground operations FAILED (a lost connection)` : ''),
+    );
   }
   return results;
 }

@@ -24,16 +24,25 @@ export function printReport(s: Summary, options: BenchOptions, log: (line: strin
   log(impactLine(budgeted, options.concurrency));
   log(`Peak RSS of the Sluice process: ${mb(budgeted.peakRssBytes)}`);
   log(`\n## Budget 1 (maintenance window), medians of ${full.rounds} runs\n\n${markdownTable(full, null)}\n`);
-  log(`Database's own dumps of the same rows, medians of ${full.rounds} runs: mariadb --batch ${duration(s.peers.mariadbBatchSeconds)} `
-    + `(Sluice ${fmt(s.peers.sluiceToMariadbBatch, 2)}×), SELECT … INTO OUTFILE ${duration(s.peers.intoOutfileSeconds)} (Sluice ${fmt(s.peers.sluiceToIntoOutfile, 2)}×)`);
+  log(
+    `Database's own dumps of the same rows, medians of ${full.rounds} runs: mariadb --batch ${duration(s.peers.mariadbBatchSeconds)} ` +
+      `(Sluice ${fmt(s.peers.sluiceToMariadbBatch, 2)}×), SELECT … INTO OUTFILE ${duration(s.peers.intoOutfileSeconds)} (Sluice ${fmt(s.peers.sluiceToIntoOutfile, 2)}×)`,
+  );
   const x4 = s.peers.atFourTimesScale;
-  if (x4) log(`At scale ${s.memory.scale4x}: Sluice ${duration(x4.sluiceSeconds)}, mariadb --batch ${duration(x4.mariadbBatchSeconds)} (Sluice ${fmt(x4.sluiceToMariadbBatch, 2)}×)`);
+  if (x4)
+    log(
+      `At scale ${s.memory.scale4x}: Sluice ${duration(x4.sluiceSeconds)}, mariadb --batch ${duration(x4.mariadbBatchSeconds)} (Sluice ${fmt(x4.sluiceToMariadbBatch, 2)}×)`,
+    );
   log(impactLine(full, options.concurrency).replace(/medians of \d+ rounds/, 'one round'));
-  log(`Peak RSS of the Sluice process: ${mb(full.peakRssBytes)} at scale ${s.memory.scale}`
-    + (s.memory.peakRssBytes4x === null ? '' : `, ${mb(s.memory.peakRssBytes4x)} at scale ${s.memory.scale4x} (${pct(s.memory.difference!)})`));
-  log(`\nTargets: impact ≤ 5% on throughput and p95 at budget ${options.budget}: ${mark(s.targets.impact)}; every entity above Atlassian's rows/s: `
-    + `${mark(s.targets.atlassianRates)}; budget 1 within 1.5× of mariadb --batch: ${mark(s.targets.mariadbBatchRatio)} at scale ${s.scale}, `
-    + `${mark(s.targets.mariadbBatchRatioAt4x)} at scale ${s.memory.scale4x}; `
-    + `peak RSS at 4× the scale within 25%: ${mark(s.targets.flatMemory)}`);
+  log(
+    `Peak RSS of the Sluice process: ${mb(full.peakRssBytes)} at scale ${s.memory.scale}` +
+      (s.memory.peakRssBytes4x === null ? '' : `, ${mb(s.memory.peakRssBytes4x)} at scale ${s.memory.scale4x} (${pct(s.memory.difference!)})`),
+  );
+  log(
+    `\nTargets: impact ≤ 5% on throughput and p95 at budget ${options.budget}: ${mark(s.targets.impact)}; every entity above Atlassian's rows/s: ` +
+      `${mark(s.targets.atlassianRates)}; budget 1 within 1.5× of mariadb --batch: ${mark(s.targets.mariadbBatchRatio)} at scale ${s.scale}, ` +
+      `${mark(s.targets.mariadbBatchRatioAt4x)} at scale ${s.memory.scale4x}; ` +
+      `peak RSS at 4× the scale within 25%: ${mark(s.targets.flatMemory)}`,
+  );
   log(`Load average at start ${s.machine.loadAverage.start}, at end ${s.machine.loadAverage.end}`);
 }

@@ -37,13 +37,17 @@ export function medianRun(exports: MeasuredExport[], rounds: ImpactRound[] | nul
   }
   const paired = (rounds ?? []).map(impactOf);
   return {
-    budget: exports[0].budget, entities, totalSeconds: median(exports.map((e) => e.totalSeconds)),
+    budget: exports[0].budget,
+    entities,
+    totalSeconds: median(exports.map((e) => e.totalSeconds)),
     peakRssBytes: median(exports.map((e) => e.peakRssBytes)),
     impact: { throughputDrop: median(paired.map((p) => p.throughputDrop)), p95Rise: median(paired.map((p) => p.p95Rise)) },
     rounds: exports.length,
     foreground: {
-      baselineOpsPerSecond: median((rounds ?? []).map((r) => r.baseline.throughput)), duringOpsPerSecond: median((rounds ?? []).map((r) => r.during.throughput)),
-      baselineP95Ms: median((rounds ?? []).map((r) => r.baseline.p95Ms)), duringP95Ms: median((rounds ?? []).map((r) => r.during.p95Ms)),
+      baselineOpsPerSecond: median((rounds ?? []).map((r) => r.baseline.throughput)),
+      duringOpsPerSecond: median((rounds ?? []).map((r) => r.during.throughput)),
+      baselineP95Ms: median((rounds ?? []).map((r) => r.baseline.p95Ms)),
+      duringP95Ms: median((rounds ?? []).map((r) => r.during.p95Ms)),
     },
     cpu: {
       sluiceCores: median(exports.map((e) => e.cpuSeconds / e.totalSeconds)),
@@ -57,12 +61,19 @@ export function peerSummary(rounds: FullSpeedRound[]) {
   const mariadbBatchSeconds = median(rounds.map((r) => r.mariadbBatch.seconds));
   const intoOutfileSeconds = median(rounds.map((r) => r.intoOutfile.seconds));
   return {
-    mariadbBatchSeconds, intoOutfileSeconds,
-    sluiceToMariadbBatch: sluice / mariadbBatchSeconds, sluiceToIntoOutfile: sluice / intoOutfileSeconds,
-    entities: Object.fromEntries(Object.keys(rounds[0].mariadbBatch.entities).map((name) => [name, {
-      mariadbBatchSeconds: median(rounds.map((r) => r.mariadbBatch.entities[name])),
-      intoOutfileSeconds: median(rounds.map((r) => r.intoOutfile.entities[name])),
-    }])),
+    mariadbBatchSeconds,
+    intoOutfileSeconds,
+    sluiceToMariadbBatch: sluice / mariadbBatchSeconds,
+    sluiceToIntoOutfile: sluice / intoOutfileSeconds,
+    entities: Object.fromEntries(
+      Object.keys(rounds[0].mariadbBatch.entities).map((name) => [
+        name,
+        {
+          mariadbBatchSeconds: median(rounds.map((r) => r.mariadbBatch.entities[name])),
+          intoOutfileSeconds: median(rounds.map((r) => r.intoOutfile.entities[name])),
+        },
+      ]),
+    ),
   };
 }
 
@@ -75,7 +86,13 @@ export interface Targets {
   flatMemory: boolean | null;
 }
 
-export function checkTargets(product: 'confluence' | 'jira', budgeted: RunSummary, peers: ReturnType<typeof peerSummary>, memoryDifference: number | null, ratioAt4x: number | null): Targets {
+export function checkTargets(
+  product: 'confluence' | 'jira',
+  budgeted: RunSummary,
+  peers: ReturnType<typeof peerSummary>,
+  memoryDifference: number | null,
+  ratioAt4x: number | null,
+): Targets {
   return {
     impact: budgeted.impact.throughputDrop <= IMPACT_TARGET && budgeted.impact.p95Rise <= IMPACT_TARGET,
     atlassianRates: Object.entries(budgeted.entities).every(([name, e]) => e.rowsPerSecond > (ATLASSIAN_ROWS_PER_SECOND[product][name] ?? 0)),
@@ -96,7 +113,8 @@ function duration(seconds: number): string {
 
 /** Atlassian's table shape: entity, count, duration, rows/s, MB/s (with their rate for comparison when asked). */
 export function markdownTable(run: RunSummary, compare: Record<string, number> | null): string {
-  const head = compare ? '| entity | count | duration | rows/s | MB/s | Atlassian rows/s |\n|---|---:|---:|---:|---:|---:|'
+  const head = compare
+    ? '| entity | count | duration | rows/s | MB/s | Atlassian rows/s |\n|---|---:|---:|---:|---:|---:|'
     : '| entity | count | duration | rows/s | MB/s |\n|---|---:|---:|---:|---:|';
   const lines = Object.entries(run.entities).map(([name, e]) => {
     const cells = [name, fmt(e.rows), duration(e.seconds), fmt(e.rowsPerSecond), fmt(e.mbPerSecond, 1)];
@@ -112,10 +130,12 @@ export function markdownTable(run: RunSummary, compare: Record<string, number> |
 
 export function impactLine(run: RunSummary, concurrency: number): string {
   const f = run.foreground;
-  return `Foreground workload (${concurrency} connections, medians of ${run.rounds} rounds): throughput ${fmt(f.baselineOpsPerSecond)} → ${fmt(f.duringOpsPerSecond)} ops/s, `
-    + `p95 ${fmt(f.baselineP95Ms, 1)} → ${fmt(f.duringP95Ms, 1)} ms; impact (median of the rounds' own changes): throughput ${pct(-run.impact.throughputDrop)}, p95 ${pct(run.impact.p95Rise)}; `
-    + `the export's process used ${fmt(run.cpu.sluiceCores, 2)} cores on average; other work on the machine ${fmt(run.cpu.otherWorkCores, 2)} cores`
-    + (run.cpu.otherWorkCores > NOISY_CORES ? ' (NOISY: run again on a quiet machine)' : '');
+  return (
+    `Foreground workload (${concurrency} connections, medians of ${run.rounds} rounds): throughput ${fmt(f.baselineOpsPerSecond)} → ${fmt(f.duringOpsPerSecond)} ops/s, ` +
+    `p95 ${fmt(f.baselineP95Ms, 1)} → ${fmt(f.duringP95Ms, 1)} ms; impact (median of the rounds' own changes): throughput ${pct(-run.impact.throughputDrop)}, p95 ${pct(run.impact.p95Rise)}; ` +
+    `the export's process used ${fmt(run.cpu.sluiceCores, 2)} cores on average; other work on the machine ${fmt(run.cpu.otherWorkCores, 2)} cores` +
+    (run.cpu.otherWorkCores > NOISY_CORES ? ' (NOISY: run again on a quiet machine)' : '')
+  );
 }
 
 export const mark = (ok: boolean | null) => (ok === null ? 'not checked' : ok ? 'met' : 'NOT met');

@@ -20,7 +20,10 @@ import { startWorkload, type Workload } from './workload.ts';
 const WARMUP_MS = 20_000;
 
 const log = (line: string) => console.log(line);
-const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 async function seeded(server: ServerAddress, options: BenchOptions, scale: number, name: string): Promise<Site> {
   const site = { server, database: name, url: urlOf(server, name), product: options.product };
@@ -30,8 +33,10 @@ async function seeded(server: ServerAddress, options: BenchOptions, scale: numbe
     return { ...site, peerQueries: JIRA_PEER_QUERIES };
   }
   const { plan, seconds } = await seedConfluence(server, name, scale);
-  log(`Seeded ${name} at scale ${scale} in ${fmt(seconds, 1)} s: ${fmt(plan.users)} users, ${fmt(plan.spaces)} spaces, ${fmt(plan.pages)} pages `
-    + `(with old versions), ${fmt(plan.comments)} comments, ${fmt(plan.attachments)} attachments, ${fmt(plan.events)} analytics events`);
+  log(
+    `Seeded ${name} at scale ${scale} in ${fmt(seconds, 1)} s: ${fmt(plan.users)} users, ${fmt(plan.spaces)} spaces, ${fmt(plan.pages)} pages ` +
+      `(with old versions), ${fmt(plan.comments)} comments, ${fmt(plan.attachments)} attachments, ${fmt(plan.events)} analytics events`,
+  );
   return { ...site, peerQueries: CONFLUENCE_PEER_QUERIES };
 }
 
@@ -45,7 +50,12 @@ async function atFourTimes(server: ServerAddress, options: BenchOptions) {
     const batch = await mariadbBatch(server, site.database, site.peerQueries);
     const seconds = median(runs.map((r) => r.totalSeconds));
     log(`  ${runs.map((r) => `Sluice ${fmt(r.totalSeconds, 2)} s, peak RSS ${mb(r.peakRssBytes)}`).join('; ')}; mariadb --batch ${fmt(batch.seconds, 2)} s`);
-    return { peakRssBytes: median(runs.map((r) => r.peakRssBytes)), sluiceSeconds: seconds, mariadbBatchSeconds: batch.seconds, sluiceToMariadbBatch: seconds / batch.seconds };
+    return {
+      peakRssBytes: median(runs.map((r) => r.peakRssBytes)),
+      sluiceSeconds: seconds,
+      mariadbBatchSeconds: batch.seconds,
+      sluiceToMariadbBatch: seconds / batch.seconds,
+    };
   } finally {
     if (!options.keep) await dropDatabase(server, site.database);
   }
@@ -59,7 +69,7 @@ async function main(): Promise<void> {
   const site = await seeded(server, options, options.scale, `sluice_bench_${process.pid}`);
   let workload: Workload | null = null;
   try {
-    log('\nBudget 1 (as fast as possible) next to the database\'s own dumps of the same rows:');
+    log("\nBudget 1 (as fast as possible) next to the database's own dumps of the same rows:");
     const full = await fullSpeedRounds(site, options.rounds, log);
     log(`\nBudget ${options.budget} against the foreground workload (${options.concurrency} connections):`);
     workload = await startWorkload(site.url, options.concurrency, options.product);
@@ -72,23 +82,35 @@ async function main(): Promise<void> {
     const foreground = workload.series();
     if (options.memoryCheck) log(`\nAt four times the scale (${options.scale * 4}):`);
     const x4 = await atFourTimes(server, options);
-    const budgeted = medianRun(rounds.map((r) => r.sluice), rounds);
-    const fullSpeed = medianRun(full.map((r) => r.sluice), maintenance);
+    const budgeted = medianRun(
+      rounds.map((r) => r.sluice),
+      rounds,
+    );
+    const fullSpeed = medianRun(
+      full.map((r) => r.sluice),
+      maintenance,
+    );
     const peers = peerSummary(full);
     const difference = x4 === null ? null : x4.peakRssBytes / fullSpeed.peakRssBytes - 1;
     const summary: Summary = {
-      scale: options.scale, product: options.product,
+      scale: options.scale,
+      product: options.product,
       machine: { cores: availableParallelism(), loadAverage: { start: startLoad, end: load() } },
-      runs: [budgeted, fullSpeed], peers: { ...peers, atFourTimesScale: x4 },
+      runs: [budgeted, fullSpeed],
+      peers: { ...peers, atFourTimesScale: x4 },
       memory: { scale: options.scale, peakRssBytes: fullSpeed.peakRssBytes, scale4x: options.scale * 4, peakRssBytes4x: x4?.peakRssBytes ?? null, difference },
-      workload: { concurrency: options.concurrency }, atlassianRowsPerSecond: ATLASSIAN_ROWS_PER_SECOND[options.product],
+      workload: { concurrency: options.concurrency },
+      atlassianRowsPerSecond: ATLASSIAN_ROWS_PER_SECOND[options.product],
       targets: checkTargets(options.product, budgeted, peers, difference, x4?.sluiceToMariadbBatch ?? null),
     };
     printReport(summary, options, log);
     if (options.json) await writeFile(options.json, JSON.stringify(summary, null, 2) + '\n');
     if (options.svg) {
       const exports = [...rounds, ...maintenance].map((r) => r.sluice);
-      await writeFile(options.svg, renderChart({ title: `Sluice export vs foreground workload (${options.product}, scale ${options.scale})`, foreground, exports }));
+      await writeFile(
+        options.svg,
+        renderChart({ title: `Sluice export vs foreground workload (${options.product}, scale ${options.scale})`, foreground, exports }),
+      );
     }
   } finally {
     await workload?.stop();

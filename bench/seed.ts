@@ -47,14 +47,16 @@ export async function seedConfluence(server: ServerAddress, database: string, sc
   await first.query(await readFile(SCHEMA_FILE, 'utf8'));
   await first.end();
   const queue = confluenceTables(plan, SEED);
-  await Promise.all(Array.from({ length: PARALLEL_LOADS }, async () => {
-    const conn = await connect(server, database);
-    try {
-      for (let table = queue.shift(); table; table = queue.shift()) await loadTable(conn, table);
-    } finally {
-      await conn.end();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: PARALLEL_LOADS }, async () => {
+      const conn = await connect(server, database);
+      try {
+        for (let table = queue.shift(); table; table = queue.shift()) await loadTable(conn, table);
+      } finally {
+        await conn.end();
+      }
+    }),
+  );
   const last = await connect(server, database);
   await last.query(`ANALYZE TABLE SPACES, CONTENT, BODYCONTENT, LABEL, CONTENT_LABEL, user_mapping, cwd_user, cwd_directory, AO_7B47A5_EVENT`);
   await last.end();

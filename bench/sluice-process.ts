@@ -38,16 +38,27 @@ export async function startSluice(databaseUrl: string, budget: number): Promise<
   const home = await mkdtemp(join(tmpdir(), 'sluice-bench-'));
   const port = await freePort();
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? home, DATABASE_URL: databaseUrl, PIPELINE_HOME: home,
-    PORT: String(port), HOST: '127.0.0.1', SLUICE_TOKENS: TOKEN, SLUICE_IMPACT_BUDGET: String(budget),
-    SLUICE_MIN_FREE_DISK: '0', NODE_ID: 'bench',
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? home,
+    DATABASE_URL: databaseUrl,
+    PIPELINE_HOME: home,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SLUICE_TOKENS: TOKEN,
+    SLUICE_IMPACT_BUDGET: String(budget),
+    SLUICE_MIN_FREE_DISK: '0',
+    NODE_ID: 'bench',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'adapters/node.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (t: string) => (output += t));
   child.stderr!.setEncoding('utf8').on('data', (t: string) => (output += t));
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  await waitFor(() => /Listening on /.test(output), child, () => output);
+  await waitFor(
+    () => /Listening on /.test(output),
+    child,
+    () => output,
+  );
   const base = `http://127.0.0.1:${port}`;
   return {
     pid: child.pid!,

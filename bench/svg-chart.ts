@@ -19,7 +19,7 @@ const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 function niceScale(max: number): { top: number; step: number } {
   if (!(max > 0)) return { top: 1, step: 0.25 };
   const magnitude = 10 ** Math.floor(Math.log10(max));
-  const step = [1, 2, 2.5, 5, 10].map((f) => f * magnitude / 4).find((s) => s * 4 >= max) ?? magnitude;
+  const step = [1, 2, 2.5, 5, 10].map((f) => (f * magnitude) / 4).find((s) => s * 4 >= max) ?? magnitude;
   return { top: step * 4, step };
 }
 
@@ -49,7 +49,9 @@ export function renderChart(input: ChartInput): string {
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15">${esc(input.title)}</text>`,
   ];
   for (const e of input.exports) {
-    out.push(`<rect x="${x(e.startMs).toFixed(1)}" y="${M.top}" width="${Math.max(1, x(e.endMs) - x(e.startMs)).toFixed(1)}" height="${H - M.top - M.bottom}" fill="${EXPORT}" opacity="0.12"/>`);
+    out.push(
+      `<rect x="${x(e.startMs).toFixed(1)}" y="${M.top}" width="${Math.max(1, x(e.endMs) - x(e.startMs)).toFixed(1)}" height="${H - M.top - M.bottom}" fill="${EXPORT}" opacity="0.12"/>`,
+    );
     out.push(`<text x="${(x(e.startMs) + 4).toFixed(1)}" y="${M.top + 14}" fill="${EXPORT}">export, budget ${e.budget}</text>`);
   }
   for (let i = 0; i <= 4; i++) {

@@ -27,7 +27,8 @@ export interface Workload {
 
 export async function startWorkload(url: string, concurrency: number, product: 'confluence' | 'jira'): Promise<Workload> {
   const child: ChildProcess = fork(new URL('./workload-process.ts', import.meta.url), [JSON.stringify({ url, concurrency, product })], {
-    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ticks: { atMs: number; latencies: number[]; errors: number }[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -39,8 +40,7 @@ export async function startWorkload(url: string, concurrency: number, product: '
   });
   child.removeAllListeners('exit');
   const inWindow = (startMs: number, endMs: number) => ticks.filter((t) => t.atMs > startMs && t.atMs <= endMs);
-  const errorsIn = (window: typeof ticks) =>
-    window.length === 0 ? 0 : window[window.length - 1].errors - (ticks[ticks.indexOf(window[0]) - 1]?.errors ?? 0);
+  const errorsIn = (window: typeof ticks) => (window.length === 0 ? 0 : window[window.length - 1].errors - (ticks[ticks.indexOf(window[0]) - 1]?.errors ?? 0));
   const stats = (ranges: { startMs: number; endMs: number }[]): WindowStats => {
     const windows = ranges.map((r) => inWindow(r.startMs, r.endMs));
     const latencies = windows.flat().flatMap((t) => t.latencies);

@@ -12,6 +12,7 @@ export class CliError extends Error {
 
 export interface Reply {
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: the server's JSON, which each command reads field by field
   body: any;
 }
 
@@ -32,7 +33,8 @@ export function apiBaseOf(url: string): string {
   } catch {
     throw new CliError(`Cannot use the server URL ${JSON.stringify(url)}: expected http(s)://host:port`, 2);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new CliError(`Cannot use the server URL ${JSON.stringify(url)}: expected http or https`, 2);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new CliError(`Cannot use the server URL ${JSON.stringify(url)}: expected http or https`, 2);
   const path = parsed.pathname.replace(/\/+$/, '');
   return `${parsed.origin}${/\/rest\/datapipeline\/[^/]+$/.test(path) ? path : `${path}${API_BASE}`}`;
 }
@@ -63,6 +65,7 @@ export function createRequest(url: string, token: string, timeoutMs = 30_000): R
 }
 
 /** The API's error items as one line. */
+// biome-ignore lint/suspicious/noExplicitAny: any JSON the server answered, error body or not
 export function errorsOf(body: any): string {
   if (Array.isArray(body?.errors) && body.errors.length > 0) return body.errors.map((e: { message: string }) => e.message).join('; ');
   return typeof body?.message === 'string' ? body.message : JSON.stringify(body);

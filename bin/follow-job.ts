@@ -31,7 +31,9 @@ async function fetchJob(request: Request, jobId: number): Promise<JobStatus> {
 }
 
 function stateKey(job: JobStatus): string {
-  return `${job.status}|${Object.entries(job.progress ?? {}).map(([n, p]) => `${n}:${p.state}`).join(',')}`;
+  return `${job.status}|${Object.entries(job.progress ?? {})
+    .map(([n, p]) => `${n}:${p.state}`)
+    .join(',')}`;
 }
 
 export async function followJob(request: Request, jobId: number, options: FollowOptions): Promise<JobStatus> {

@@ -14,7 +14,10 @@ function bar(percent: number | null, done: boolean): string {
 function headline(job: JobStatus, nowMs: number): string {
   const s = summarize(job, nowMs);
   if (s.entities.length === 0 && s.running) return `Job ${job.jobId} ${STATUS_LABELS[job.status]} · preparing (estimating rows)`;
-  const parts = [`Job ${job.jobId} ${STATUS_LABELS[job.status]}`, `${formatCount(s.totalRows)}${s.totalEstimated === null ? '' : ` of ~${formatCount(s.totalEstimated)}`} rows`];
+  const parts = [
+    `Job ${job.jobId} ${STATUS_LABELS[job.status]}`,
+    `${formatCount(s.totalRows)}${s.totalEstimated === null ? '' : ` of ~${formatCount(s.totalEstimated)}`} rows`,
+  ];
   if (s.rowsPerSecond !== null) parts.push(`${formatCount(s.rowsPerSecond)} rows/s`);
   if (s.running && s.etaSeconds !== null) parts.push(`ETA ${formatDuration(s.etaSeconds * 1000)}`);
   parts.push(`elapsed ${formatDuration(s.elapsedMs)}`);
@@ -65,6 +68,10 @@ export function renderHistory(values: JobStatus[]): string[] {
   });
   const head = ['JOB', 'STATUS', 'STARTED', 'DURATION', 'ROWS'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i >= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i >= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)];
 }

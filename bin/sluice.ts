@@ -22,9 +22,16 @@ Options:
 --from is ISO 8601 with an offset, e.g. 2024-01-01T00:00Z (default: the last 365 days).`;
 
 const OPTIONS = {
-  url: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-  from: { type: 'string' }, force: { type: 'boolean' }, wait: { type: 'boolean' },
-  job: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  from: { type: 'string' },
+  force: { type: 'boolean' },
+  wait: { type: 'boolean' },
+  job: { type: 'string' },
+  limit: { type: 'string' },
+  offset: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -46,7 +53,12 @@ async function runExport(request: Request, v: Values): Promise<number> {
     return 0;
   }
   if (!v.json) print(`Started job ${body.jobId} (exporting from ${body.config.exportFrom})`);
-  const final = await followJob(request, body.jobId, { tty: process.stdout.isTTY === true && !v.json, columns: process.stdout.columns, print, stream: process.stdout });
+  const final = await followJob(request, body.jobId, {
+    tty: process.stdout.isTTY === true && !v.json,
+    columns: process.stdout.columns,
+    print,
+    stream: process.stdout,
+  });
   if (v.json) print(JSON.stringify(final, null, 2));
   else renderOutcome(final).forEach((line) => print(line));
   return final.status === 'COMPLETED' ? 0 : 1;
@@ -84,11 +96,14 @@ async function runHistory(request: Request, v: Values): Promise<number> {
 }
 
 const COMMANDS: Record<string, (request: Request, v: Values) => Promise<number>> = {
-  export: runExport, status: runStatus, cancel: runCancel, history: runHistory,
+  export: runExport,
+  status: runStatus,
+  cancel: runCancel,
+  history: runHistory,
 };
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {

@@ -10,9 +10,19 @@ import { parseExportParams, parseJobIdParam } from './schemas.ts';
 export const BASE_PATHS = ['/rest/datapipeline/latest', '/rest/datapipeline/1.0'] as const;
 
 const STATUS_BY_CODE: Record<SluiceError['code'], ContentfulStatusCode> = {
-  'bad.request': 400, unauthorized: 401, forbidden: 403, 'not.found': 404, 'method.not.allowed': 405,
-  'export.running': 409, 'nothing.to.cancel': 409, 'export.rejected': 422, 'config.invalid': 500,
-  'journal.corrupt': 500, 'source.unavailable': 503, 'service.unavailable': 503, internal: 500,
+  'bad.request': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not.found': 404,
+  'method.not.allowed': 405,
+  'export.running': 409,
+  'nothing.to.cancel': 409,
+  'export.rejected': 422,
+  'config.invalid': 500,
+  'journal.corrupt': 500,
+  'source.unavailable': 503,
+  'service.unavailable': 503,
+  internal: 500,
 };
 
 export interface AppDeps {

@@ -23,10 +23,12 @@ export type TokenCheck = (presented: string) => Promise<boolean>;
 
 /** Entries are plain tokens or `sha256:<64 hex>` digests of one. */
 export async function createTokenCheck(entries: readonly string[]): Promise<TokenCheck> {
-  const digests = await Promise.all(entries.map((entry) => {
-    const m = /^sha256:([0-9a-fA-F]{64})$/.exec(entry);
-    return m ? Promise.resolve(fromHex(m[1].toLowerCase())) : sha256(entry);
-  }));
+  const digests = await Promise.all(
+    entries.map((entry) => {
+      const m = /^sha256:([0-9a-fA-F]{64})$/.exec(entry);
+      return m ? Promise.resolve(fromHex(m[1].toLowerCase())) : sha256(entry);
+    }),
+  );
   return async (presented) => {
     const digest = await sha256(presented);
     // Every digest is compared, whichever matches, so timing does not tell which entry (or none) matched.

@@ -49,19 +49,36 @@ function parseWith<T>(schema: v.GenericSchema<unknown, T>, body: unknown, what: 
 }
 
 const object = <T extends v.ObjectEntries>(entries: T, what: string) =>
-  v.strictObject(entries, (issue) => issue.expected === 'never'
-    ? `Cannot accept the field ${quote(issue.path?.[0]?.key)} in ${what}`
-    : `Cannot read ${what}: the field ${quote(issue.path?.[0]?.key)} is missing`);
+  v.strictObject(entries, (issue) =>
+    issue.expected === 'never'
+      ? `Cannot accept the field ${quote(issue.path?.[0]?.key)} in ${what}`
+      : `Cannot read ${what}: the field ${quote(issue.path?.[0]?.key)} is missing`,
+  );
 
-const exportPathBody = object({
-  path: v.pipe(
-    v.string((i) => `Cannot use the export path ${quote(i.input)}: expected a string`),
-    v.check((p) => p.length > 0 && p.length <= MAX_PATH, (i) => `Cannot use the export path ${quote(i.input)}: expected 1 to ${MAX_PATH} characters`),
-    v.check((p) => !/[\0-\x1f]/.test(p), (i) => `Cannot use the export path ${quote(i.input)}: it contains a control character`),
-    v.check((p) => p.startsWith('/'), (i) => `Cannot use the export path ${quote(i.input)}: it must be absolute`),
-    v.check((p) => !p.split('/').includes('..'), (i) => `Cannot use the export path ${quote(i.input)}: it must not contain ..`),
-  ),
-}, 'the export path body');
+const exportPathBody = object(
+  {
+    path: v.pipe(
+      v.string((i) => `Cannot use the export path ${quote(i.input)}: expected a string`),
+      v.check(
+        (p) => p.length > 0 && p.length <= MAX_PATH,
+        (i) => `Cannot use the export path ${quote(i.input)}: expected 1 to ${MAX_PATH} characters`,
+      ),
+      v.check(
+        (p) => !/[\0-\x1f]/.test(p),
+        (i) => `Cannot use the export path ${quote(i.input)}: it contains a control character`,
+      ),
+      v.check(
+        (p) => p.startsWith('/'),
+        (i) => `Cannot use the export path ${quote(i.input)}: it must be absolute`,
+      ),
+      v.check(
+        (p) => !p.split('/').includes('..'),
+        (i) => `Cannot use the export path ${quote(i.input)}: it must not contain ..`,
+      ),
+    ),
+  },
+  'the export path body',
+);
 
 /** `{ "path": "/abs/dir" }` → the path with trailing slashes removed (the root `/` stays). */
 export function parseExportPathBody(body: unknown): string {
@@ -78,31 +95,58 @@ export interface ScheduleInput {
 }
 
 function scheduleBody(now: number, versions: readonly number[]) {
-  return object({
-    days: v.pipe(
-      v.array(v.picklist(WEEKDAYS, (i) => `Cannot read the day ${quote(i.input)}: expected one of ${WEEKDAYS.join(', ')}`),
-        (i) => `Cannot read days ${quote(i.input)}: expected an array such as ["MONDAY","THURSDAY"]`),
-      v.minLength(1, 'Cannot schedule exports on no days: list at least one day'),
-      v.transform((days) => WEEKDAYS.filter((d) => days.includes(d))),
-    ),
-    repeatIntervalInWeeks: v.pipe(
-      v.number((i) => `Cannot read repeatIntervalInWeeks ${quote(i.input)}: expected a whole number of weeks`),
-      v.check((n) => Number.isInteger(n) && n >= 1 && n <= 52, (i) => `Cannot repeat every ${quote(i.input)} weeks: expected 1 to 52`),
-    ),
-    time: v.pipe(
-      v.string((i) => `Cannot read time ${quote(i.input)}: expected HH:mm`),
-      v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, (i) => `Cannot read time ${quote(i.input)}: expected HH:mm in 24-hour time, such as 02:00`),
-    ),
-    fromDate: v.optional(v.nullable(v.pipe(
-      v.string((i) => `Cannot read fromDate ${quote(i.input)}: expected ISO 8601 with an offset`),
-      v.check((s) => parseIsoWithOffset(s) !== null, (i) => `Cannot parse fromDate ${quote(i.input)}: expected ISO 8601 with an offset, such as 2020-12-30T23:01Z`),
-      v.check((s) => (parseIsoWithOffset(s) ?? 0) <= now, (i) => `Cannot export from ${quote(i.input)}: fromDate is in the future`),
-    )), null),
-    schemaVersion: v.optional(v.nullable(v.pipe(
-      v.number((i) => `Cannot read schemaVersion ${quote(i.input)}: expected a number`),
-      v.check((n) => versions.includes(n), (i) => `Cannot export schema version ${quote(i.input)}: this site offers ${versions.join(', ')}`),
-    )), null),
-  }, 'the schedule');
+  return object(
+    {
+      days: v.pipe(
+        v.array(
+          v.picklist(WEEKDAYS, (i) => `Cannot read the day ${quote(i.input)}: expected one of ${WEEKDAYS.join(', ')}`),
+          (i) => `Cannot read days ${quote(i.input)}: expected an array such as ["MONDAY","THURSDAY"]`,
+        ),
+        v.minLength(1, 'Cannot schedule exports on no days: list at least one day'),
+        v.transform((days) => WEEKDAYS.filter((d) => days.includes(d))),
+      ),
+      repeatIntervalInWeeks: v.pipe(
+        v.number((i) => `Cannot read repeatIntervalInWeeks ${quote(i.input)}: expected a whole number of weeks`),
+        v.check(
+          (n) => Number.isInteger(n) && n >= 1 && n <= 52,
+          (i) => `Cannot repeat every ${quote(i.input)} weeks: expected 1 to 52`,
+        ),
+      ),
+      time: v.pipe(
+        v.string((i) => `Cannot read time ${quote(i.input)}: expected HH:mm`),
+        v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, (i) => `Cannot read time ${quote(i.input)}: expected HH:mm in 24-hour time, such as 02:00`),
+      ),
+      fromDate: v.optional(
+        v.nullable(
+          v.pipe(
+            v.string((i) => `Cannot read fromDate ${quote(i.input)}: expected ISO 8601 with an offset`),
+            v.check(
+              (s) => parseIsoWithOffset(s) !== null,
+              (i) => `Cannot parse fromDate ${quote(i.input)}: expected ISO 8601 with an offset, such as 2020-12-30T23:01Z`,
+            ),
+            v.check(
+              (s) => (parseIsoWithOffset(s) ?? 0) <= now,
+              (i) => `Cannot export from ${quote(i.input)}: fromDate is in the future`,
+            ),
+          ),
+        ),
+        null,
+      ),
+      schemaVersion: v.optional(
+        v.nullable(
+          v.pipe(
+            v.number((i) => `Cannot read schemaVersion ${quote(i.input)}: expected a number`),
+            v.check(
+              (n) => versions.includes(n),
+              (i) => `Cannot export schema version ${quote(i.input)}: this site offers ${versions.join(', ')}`,
+            ),
+          ),
+        ),
+        null,
+      ),
+    },
+    'the schedule',
+  );
 }
 
 export function parseScheduleBody(body: unknown, now: number, versions: readonly number[]): ScheduleInput {
@@ -113,21 +157,33 @@ export function parseScheduleBody(body: unknown, now: number, versions: readonly
 export type OptOutType = 'SPACE' | 'PROJECT';
 
 function optOutBody(type: OptOutType) {
-  return object({
-    type: v.pipe(
-      v.string((i) => `Cannot read type ${quote(i.input)}: expected ${type}`),
-      v.check((t) => t === type, (i) => `Cannot opt out entities of type ${quote(i.input)}: this site opts out ${type}`),
-    ),
-    keys: v.pipe(
-      v.array(v.pipe(
-        v.string((i) => `Cannot read the key ${quote(i.input)}: expected a string`),
-        v.trim(),
-        v.check((k) => k.length >= 1 && k.length <= 255 && !/[\0-\x1f]/.test(k), (i) => `Cannot opt out the key ${quote(i.input)}: expected 1 to 255 printable characters`),
-      ), (i) => `Cannot read keys ${quote(i.input)}: expected an array of ${type === 'SPACE' ? 'space' : 'project'} keys`),
-      v.maxLength(MAX_OPTOUT_KEYS, `Cannot opt out more than ${MAX_OPTOUT_KEYS} keys at once`),
-      v.transform((keys) => [...new Set(keys)]),
-    ),
-  }, 'the opt-out body');
+  return object(
+    {
+      type: v.pipe(
+        v.string((i) => `Cannot read type ${quote(i.input)}: expected ${type}`),
+        v.check(
+          (t) => t === type,
+          (i) => `Cannot opt out entities of type ${quote(i.input)}: this site opts out ${type}`,
+        ),
+      ),
+      keys: v.pipe(
+        v.array(
+          v.pipe(
+            v.string((i) => `Cannot read the key ${quote(i.input)}: expected a string`),
+            v.trim(),
+            v.check(
+              (k) => k.length >= 1 && k.length <= 255 && !/[\0-\x1f]/.test(k),
+              (i) => `Cannot opt out the key ${quote(i.input)}: expected 1 to 255 printable characters`,
+            ),
+          ),
+          (i) => `Cannot read keys ${quote(i.input)}: expected an array of ${type === 'SPACE' ? 'space' : 'project'} keys`,
+        ),
+        v.maxLength(MAX_OPTOUT_KEYS, `Cannot opt out more than ${MAX_OPTOUT_KEYS} keys at once`),
+        v.transform((keys) => [...new Set(keys)]),
+      ),
+    },
+    'the opt-out body',
+  );
 }
 
 export function parseOptOutBody(body: unknown, type: OptOutType): { type: OptOutType; keys: string[] } {

@@ -26,13 +26,11 @@ export interface Config {
 const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
 
 const nonEmpty = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'));
-const bool = v.pipe(v.picklist(['true', 'false'], 'must be true or false'), v.transform((s) => s === 'true'));
-const port = v.pipe(
-  v.string(),
-  v.regex(/^\d{1,5}$/, 'must be a port number'),
-  v.transform(Number),
-  v.maxValue(65535, 'must be at most 65535'),
+const bool = v.pipe(
+  v.picklist(['true', 'false'], 'must be true or false'),
+  v.transform((s) => s === 'true'),
 );
+const port = v.pipe(v.string(), v.regex(/^\d{1,5}$/, 'must be a port number'), v.transform(Number), v.maxValue(65535, 'must be at most 65535'));
 const databaseUrl = v.pipe(
   v.string(),
   v.regex(/^(mysql|mariadb|postgres|postgresql):\/\/[^/]+\/[^/?]+/, 'must be mysql://user:pass@host:port/db or postgres://user@host:port/db'),
@@ -70,7 +68,10 @@ function read<T>(env: Record<string, string | undefined>, name: string, schema: 
 }
 
 export function parseTokens(text: string): string[] {
-  return text.split(/[\n,]/).map((t) => t.trim()).filter((t) => t !== '' && !t.startsWith('#'));
+  return text
+    .split(/[\n,]/)
+    .map((t) => t.trim())
+    .filter((t) => t !== '' && !t.startsWith('#'));
 }
 
 /** Turns an environment record into a Config; `defaults` supplies what only the runtime knows. */

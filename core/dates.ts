@@ -9,8 +9,12 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
     formatter = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
       hourCycle: 'h23',
-      year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(zone, formatter);
   }
@@ -58,10 +62,20 @@ export function localToUtcMs(local: string, zone: string): number {
 function plainWallMs(text: string): number {
   if (text.length !== 19) return Number.NaN;
   const separator = text.charCodeAt(10);
-  if (text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || (separator !== SPACE && separator !== LETTER_T)
-    || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return Number.NaN;
-  const year = digitsAt(text, 0, 4), month = digitsAt(text, 5, 2), day = digitsAt(text, 8, 2);
-  const hour = digitsAt(text, 11, 2), minute = digitsAt(text, 14, 2), second = digitsAt(text, 17, 2);
+  if (
+    text.charCodeAt(4) !== DASH ||
+    text.charCodeAt(7) !== DASH ||
+    (separator !== SPACE && separator !== LETTER_T) ||
+    text.charCodeAt(13) !== COLON ||
+    text.charCodeAt(16) !== COLON
+  )
+    return Number.NaN;
+  const year = digitsAt(text, 0, 4),
+    month = digitsAt(text, 5, 2),
+    day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2),
+    minute = digitsAt(text, 14, 2),
+    second = digitsAt(text, 17, 2);
   if ((year | month | day | hour | minute | second) < 0) return Number.NaN;
   return Date.UTC(year, month - 1, day, hour, minute, second, 0);
 }
@@ -99,8 +113,7 @@ function wallToInstant(wall: number, zone: string): number {
   // One offset from 14 h before the day to 14 h after it (checked at both ends and at noon, so two changes
   // would have to fall within a window resolveWall already assumes holds one): the whole day resolves with it.
   const offset = zoneOffsetMs(zone, day * DAY_MS - TRANSITION_WINDOW_MS);
-  const steady = offset === zoneOffsetMs(zone, day * DAY_MS + DAY_MS / 2)
-    && offset === zoneOffsetMs(zone, (day + 1) * DAY_MS + TRANSITION_WINDOW_MS);
+  const steady = offset === zoneOffsetMs(zone, day * DAY_MS + DAY_MS / 2) && offset === zoneOffsetMs(zone, (day + 1) * DAY_MS + TRANSITION_WINDOW_MS);
   if (steady && instant === wall - offset) {
     if (!days || days.size >= MAX_STEADY_DAYS) steadyDays.set(zone, (days = new Map()));
     days.set(day, offset);
@@ -132,8 +145,7 @@ export function formatOffsetIso(date: Date, withMillis = true): string {
   const offset = -date.getTimezoneOffset();
   const sign = offset >= 0 ? '+' : '-';
   const base =
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` + `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
   const millis = withMillis ? `.${pad(date.getMilliseconds(), 3)}` : '';
   return `${base}${millis}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
 }

@@ -83,14 +83,22 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
     if (config.minFreeDiskBytes > 0) {
       const free = await host.freeBytes(record.exportDir).catch(() => null);
       if (free !== null && free < config.minFreeDiskBytes) {
-        halt({ status: 'FAILED', errors: [{ key: DISK_KEY, message: `Stopped the export: ${free} bytes free at ${record.exportDir}, below the minimum of ${config.minFreeDiskBytes}` }] });
+        halt({
+          status: 'FAILED',
+          errors: [
+            { key: DISK_KEY, message: `Stopped the export: ${free} bytes free at ${record.exportDir}, below the minimum of ${config.minFreeDiskBytes}` },
+          ],
+        });
       }
     }
   };
 
   // A load pause is shown on every running entity at once: a paused worker sends no reports.
   const impact = createImpactControl({
-    budget: config.impactBudget, capacity: deps.capacity ?? 1, cores: deps.cores, openMonitor: deps.openLoadMonitor,
+    budget: config.impactBudget,
+    capacity: deps.capacity ?? 1,
+    cores: deps.cores,
+    openMonitor: deps.openLoadMonitor,
     onLoad: (reason) => {
       for (const [name, progress] of Object.entries(record.progress)) {
         if (progress.state === 'running' && progress.governor) setProgress(name, { governor: { ...progress.governor, paused: reason !== null, reason } });
@@ -106,11 +114,20 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
       return { ok: false, code: 'cancelled', message: 'Stopped before it started' };
     }
     setProgress(entity.name, { state: 'running' });
-    const handle = deps.runner.start({
-      product: deps.product.product, entity: entity.name, ctx: contextOf(record, deps, optedOut),
-      lineBreak: config.lineBreak, dir: record.exportDir, fileName: fileNameOf(entity.name, record.jobId, record.fileStamp),
-      share, ...(impact.cores > 0 ? { budgetCores: impact.cores } : {}), databaseUrl: config.databaseUrl ?? '',
-    }, (report) => setProgress(entity.name, { rows: report.rows, governor: report.governor }));
+    const handle = deps.runner.start(
+      {
+        product: deps.product.product,
+        entity: entity.name,
+        ctx: contextOf(record, deps, optedOut),
+        lineBreak: config.lineBreak,
+        dir: record.exportDir,
+        fileName: fileNameOf(entity.name, record.jobId, record.fileStamp),
+        share,
+        ...(impact.cores > 0 ? { budgetCores: impact.cores } : {}),
+        databaseUrl: config.databaseUrl ?? '',
+      },
+      (report) => setProgress(entity.name, { rows: report.rows, governor: report.governor }),
+    );
     handles.push(handle);
     impact.add(handle);
     return handle.outcome.then((outcome) => {
@@ -133,7 +150,8 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
     if (reason?.status === 'FAILED') return finish(record, 'FAILED', host.now(), { errors: reason.errors });
     if (reason?.status === 'CANCELLED') return finish(record, 'CANCELLED', host.now());
     const stats: Record<string, EntityStatistics> = {};
-    let exported = 0, written = 0;
+    let exported = 0,
+      written = 0;
     outcomes.forEach((outcome, i) => {
       if (!outcome.ok) return;
       stats[entities[i].name] = { rows: outcome.rows, bytes: outcome.bytes, durationMs: outcome.durationMs, file: outcome.file };
@@ -200,8 +218,12 @@ function merge(a: ErrorItem[] | null, b: ErrorItem[]): ErrorItem[] | null {
 function contextOf(record: JobRecord, deps: RunDeps, optedOut: readonly string[]): ReadContext {
   const zone = deps.config.sourceTimezone;
   return {
-    baseUrl: deps.config.baseUrl, fromMs: record.fromMs, fromLocal: utcMsToLocal(record.fromMs, zone), timezone: zone,
-    optedOut, schemaVersion: record.config.schemaVersion,
+    baseUrl: deps.config.baseUrl,
+    fromMs: record.fromMs,
+    fromLocal: utcMsToLocal(record.fromMs, zone),
+    timezone: zone,
+    optedOut,
+    schemaVersion: record.config.schemaVersion,
   };
 }
 
@@ -231,7 +253,7 @@ async function planEntities(record: JobRecord, deps: RunDeps) {
   const progress: JobRecord['progress'] = {};
   for (const entity of deps.product.entities) {
     if (entity.versions && !entity.versions.includes(record.config.schemaVersion)) continue;
-    if (entity.optional && entity.optional.tables.some((t) => db.table(t) === null)) {
+    if (entity.optional?.tables.some((t) => db.table(t) === null)) {
       warnings.push(entity.optional.warning);
       continue;
     }

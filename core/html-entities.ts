@@ -1,6 +1,6 @@
 // Decodes character references in Confluence storage-format XHTML bodies once,
 // leaving tags alone. Runtime-neutral: no node:* imports.
-import { HTML_ENTITY_TABLE } from "./html-entity-table.ts";
+import { HTML_ENTITY_TABLE } from './html-entity-table.ts';
 
 // One alternation so a body is scanned in a single pass and replacement text is
 // never re-scanned (`&amp;lt;` -> `&lt;`). Every reference requires its `;`.
@@ -29,12 +29,7 @@ function decodeNumeric(match: string, digits: string, radix: 10 | 16): string {
   return isDecodableCodePoint(cp) ? String.fromCodePoint(cp) : match;
 }
 
-function replaceReference(
-  match: string,
-  hex: string | undefined,
-  decimal: string | undefined,
-  name: string | undefined,
-): string {
+function replaceReference(match: string, hex: string | undefined, decimal: string | undefined, name: string | undefined): string {
   if (hex !== undefined) return decodeNumeric(match, hex, 16);
   if (decimal !== undefined) return decodeNumeric(match, decimal, 10);
   // Map lookup, so `&constructor;` or `&__proto__;` stay unknown.
@@ -46,7 +41,7 @@ function replaceReference(
  * references once; invalid or unknown references are kept verbatim.
  */
 export function decodeEntities(text: string): string {
-  if (text.indexOf("&") === -1) return text;
+  if (text.indexOf('&') === -1) return text;
   return text.replace(REFERENCE, replaceReference);
 }
 

@@ -104,13 +104,14 @@ function watchLoad(options: ImpactOptions, broadcast: (reason: string | null) =>
   let stopped = false;
   let wake: (() => void) | null = null;
   let loop: Promise<void> = Promise.resolve();
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    wake = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   const watch = async (openMonitor: OpenLoadMonitor) => {
     // A monitor whose connection fails (refused, killed, the server restarted) is opened again at the next
     // sample; meanwhile the samples are unreadable and the duty cycle alone bounds the export.
@@ -123,10 +124,13 @@ function watchLoad(options: ImpactOptions, broadcast: (reason: string | null) =>
     try {
       while (!stopped) {
         monitor ??= await openMonitor().catch(() => null);
-        const sample = monitor === null ? UNREADABLE : await monitor.sample().catch(async () => {
-          await drop();
-          return UNREADABLE;
-        });
+        const sample =
+          monitor === null
+            ? UNREADABLE
+            : await monitor.sample().catch(async () => {
+                await drop();
+                return UNREADABLE;
+              });
         const verdict = governor.observe(sample);
         if (verdict.reason !== reason && !stopped) {
           reason = verdict.reason;
@@ -151,6 +155,3 @@ function watchLoad(options: ImpactOptions, broadcast: (reason: string | null) =>
     },
   };
 }
-
-
-

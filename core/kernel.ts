@@ -99,12 +99,27 @@ export function createKernel(deps: KernelDeps): Kernel {
   const newRecord = (jobId: number, params: ExportParams, root: string, start: Date, trigger: 'api' | 'schedule'): JobRecord => {
     const fromMs = params.fromDateMs ?? Math.floor((start.getTime() - DEFAULT_LOOKBACK_MS) / 60_000) * 60_000;
     return {
-      startTime: formatOffsetIso(start), completedTime: null, cancelledTime: null, nodeId: host.nodeId, jobId,
+      startTime: formatOffsetIso(start),
+      completedTime: null,
+      cancelledTime: null,
+      nodeId: host.nodeId,
+      jobId,
       status: 'STARTED',
-      config: { exportFrom: formatOffsetIso(new Date(fromMs), false), forcedExport: params.forceExport, schemaVersion: params.schemaVersion ?? activeVersion() },
-      statistics: null, warnings: null, errors: null, rootExportPath: root, progress: {},
-      fromMs, owner: { nodeId: host.nodeId, pid: host.pid, heartbeatMs: start.getTime() },
-      exportDir: host.joinPath(root, String(jobId)), fileStamp: fileStampOf(start), trigger,
+      config: {
+        exportFrom: formatOffsetIso(new Date(fromMs), false),
+        forcedExport: params.forceExport,
+        schemaVersion: params.schemaVersion ?? activeVersion(),
+      },
+      statistics: null,
+      warnings: null,
+      errors: null,
+      rootExportPath: root,
+      progress: {},
+      fromMs,
+      owner: { nodeId: host.nodeId, pid: host.pid, heartbeatMs: start.getTime() },
+      exportDir: host.joinPath(root, String(jobId)),
+      fileStamp: fileStampOf(start),
+      trigger,
     };
   };
 
@@ -113,7 +128,9 @@ export function createKernel(deps: KernelDeps): Kernel {
   const checkVersion = (version: number | null) => {
     if (version !== null && !product.schemaVersions.some((s) => s.version === version)) {
       const known = product.schemaVersions.map((s) => s.version).join(', ');
-      throw new ValidationError([{ key: 'invalid.schemaVersion', message: `Cannot export schema version ${version}: this ${product.product} site offers ${known}` }]);
+      throw new ValidationError([
+        { key: 'invalid.schemaVersion', message: `Cannot export schema version ${version}: this ${product.product} site offers ${known}` },
+      ]);
     }
   };
 
@@ -141,7 +158,9 @@ export function createKernel(deps: KernelDeps): Kernel {
     if (record.status === 'FAILED') throw new ExportRejectedError(toStatus(record));
     // The next job may already be active when this one's final save returns: only this job lets go of `active`.
     const jobId = record.jobId;
-    active = runExport(record, deps, () => { if (active?.jobId === jobId) active = null; });
+    active = runExport(record, deps, () => {
+      if (active?.jobId === jobId) active = null;
+    });
     return toStatus(record);
   };
 

@@ -67,9 +67,7 @@ export function createLoadGovernor(settings: LoadSettings = DEFAULT_LOAD): LoadG
 
   const limits = (signal: Signal) => {
     const base = baseline[signal]!;
-    const [factor, margin] = signal === 'threadsRunning'
-      ? [settings.threadsFactor, settings.threadsMargin]
-      : [settings.probeFactor, settings.probeMarginMs];
+    const [factor, margin] = signal === 'threadsRunning' ? [settings.threadsFactor, settings.threadsMargin] : [settings.probeFactor, settings.probeMarginMs];
     const high = base * factor + margin;
     return { high, low: base + (high - base) * settings.resumeFraction };
   };
@@ -124,7 +122,10 @@ export function createLoadGovernor(settings: LoadSettings = DEFAULT_LOAD): LoadG
 
 function setMedians(baseline: Record<Signal, number | null>, samples: readonly LoadSample[]): void {
   for (const signal of ['threadsRunning', 'probeMs'] as const) {
-    const values = samples.map((s) => s[signal]).filter((v): v is number => v !== null).sort((a, b) => a - b);
+    const values = samples
+      .map((s) => s[signal])
+      .filter((v): v is number => v !== null)
+      .sort((a, b) => a - b);
     baseline[signal] = values.length === 0 ? null : values[Math.floor(values.length / 2)];
   }
 }

@@ -16,8 +16,7 @@ export async function checkIndexJournal(db: Db, journalText: string | null, file
   if (table === null) return problem('Cannot check the search index: the site has no journalentry table');
   const found = await db.query(`SELECT entry_id FROM ${table} WHERE journal_name = 'main_index' AND entry_id = ?`, [lastId]);
   if (found.length === 0) return problem(`The search index is out of date: entry ${lastId} is no longer in the index journal`);
-  const [pending] = await db.query(
-    `SELECT MIN(creationdate) AS oldest FROM ${table} WHERE journal_name = 'main_index' AND entry_id > ?`, [lastId]);
+  const [pending] = await db.query(`SELECT MIN(creationdate) AS oldest FROM ${table} WHERE journal_name = 'main_index' AND entry_id > ?`, [lastId]);
   const oldest = dateMs(pending?.oldest, zone);
   if (oldest !== null && now - oldest > MAX_LAG_MS) {
     return problem(`The search index is behind: changes since ${new Date(oldest).toISOString()} are not indexed yet`);

@@ -46,7 +46,13 @@ function instantOn(day: number, time: string, zone: string): number {
 }
 
 /** The first run on any listed day after `afterMs`, ignoring the week interval (null without days). */
-function firstListed(schedule: Pick<Schedule, 'days' | 'time'>, afterMs: number, zone: string, weekOk: (day: number) => boolean, horizonDays: number): number | null {
+function firstListed(
+  schedule: Pick<Schedule, 'days' | 'time'>,
+  afterMs: number,
+  zone: string,
+  weekOk: (day: number) => boolean,
+  horizonDays: number,
+): number | null {
   const wanted = new Set(schedule.days.map((d) => WEEKDAYS.indexOf(d)));
   if (wanted.size === 0) return null;
   const start = civilDay(afterMs, zone) - 1;
@@ -65,7 +71,7 @@ export function nextRunTime(schedule: Schedule, afterMs: number, zone: string): 
   if (first > afterMs) return first;
   const interval = Math.max(1, Math.floor(schedule.repeatIntervalInWeeks));
   const anchor = mondayOf(civilDay(first, zone));
-  const inRunWeek = (day: number) => (((mondayOf(day) - anchor) / 7) % interval + interval) % interval === 0;
+  const inRunWeek = (day: number) => ((((mondayOf(day) - anchor) / 7) % interval) + interval) % interval === 0;
   return firstListed(schedule, afterMs, zone, inRunWeek, 7 * interval + 8);
 }
 

@@ -64,7 +64,12 @@ export async function fireDueRun(deps: TickDeps, lastCheckMs: number, nowMs: num
     if (error instanceof ExportRejectedError) {
       run = { ...base, outcome: 'FAILED', jobId: error.job.jobId, message: error.job.errors?.map((e) => e.message).join('; ') ?? null };
     } else if (error instanceof ExportRunningError) {
-      run = { ...base, outcome: 'SKIPPED', jobId: null, message: `Cannot start the scheduled export of ${base.scheduledFor}: job ${error.job.jobId} was running` };
+      run = {
+        ...base,
+        outcome: 'SKIPPED',
+        jobId: null,
+        message: `Cannot start the scheduled export of ${base.scheduledFor}: job ${error.job.jobId} was running`,
+      };
     } else {
       const message = `Cannot start the scheduled export of ${base.scheduledFor}: ${errorMessage(error)}`;
       const job = await deps.kernel.recordFailedRun(paramsOf(schedule), new Date(due), [{ key: EXPORT_FAILED_KEY, message }]);

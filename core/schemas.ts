@@ -15,8 +15,7 @@ export function parseIsoWithOffset(raw: string): number | null {
   const [, y, mo, d, h, mi, s = '00', ms = '000', zone] = m;
   const wall = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, +ms);
   const check = new Date(wall);
-  const valid = check.getUTCFullYear() === +y && check.getUTCMonth() === +mo - 1 && check.getUTCDate() === +d
-    && +h < 24 && +mi < 60 && +s < 60;
+  const valid = check.getUTCFullYear() === +y && check.getUTCMonth() === +mo - 1 && check.getUTCDate() === +d && +h < 24 && +mi < 60 && +s < 60;
   if (!valid) return null;
   if (zone === 'Z') return wall;
   const offH = Number(zone.slice(1, 3));
@@ -47,10 +46,24 @@ function fromDateSchema(now: number) {
 }
 
 const boolFlag = (name: string) =>
-  v.pipe(v.string(), v.check((s) => s === 'true' || s === 'false', (i) => `Cannot read ${name} ${quoteValue(String(i.input))}: expected true or false`), v.transform((s) => s === 'true'));
+  v.pipe(
+    v.string(),
+    v.check(
+      (s) => s === 'true' || s === 'false',
+      (i) => `Cannot read ${name} ${quoteValue(String(i.input))}: expected true or false`,
+    ),
+    v.transform((s) => s === 'true'),
+  );
 
 const positiveInt = (name: string) =>
-  v.pipe(v.string(), v.check((s) => /^[1-9]\d{0,15}$/.test(s), (i) => `Cannot read ${name} ${quoteValue(String(i.input))}: expected a positive integer`), v.transform(Number));
+  v.pipe(
+    v.string(),
+    v.check(
+      (s) => /^[1-9]\d{0,15}$/.test(s),
+      (i) => `Cannot read ${name} ${quoteValue(String(i.input))}: expected a positive integer`,
+    ),
+    v.transform(Number),
+  );
 
 export interface ExportParams {
   fromDateMs: number | null;

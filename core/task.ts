@@ -32,10 +32,6 @@ export interface ProgressReport {
 }
 
 /** Messages the kernel sends a running task. */
-export type ControlMessage =
-  | { type: 'cancel' }
-  | { type: 'pause'; reason: string }
-  | { type: 'resume' }
-  | { type: 'share'; share: number };
+export type ControlMessage = { type: 'cancel' } | { type: 'pause'; reason: string } | { type: 'resume' } | { type: 'share'; share: number };
 
 export const PARTIAL_SUFFIX = '.partial';

@@ -29,13 +29,18 @@ export default async function exportTask({ task, port }: { task: EntityTask; por
   const cpuSinceMs = atThreadStart ?? undefined;
   atThreadStart = null;
   try {
-    return await runEntityExport(task, () => openSource(task.databaseUrl), {
-      isCancelled: () => cancelled,
-      pauseReason: () => pauseReason,
-      share: () => share,
-      processCpuMs,
-      cpuSinceMs,
-    }, (report) => port.postMessage(report));
+    return await runEntityExport(
+      task,
+      () => openSource(task.databaseUrl),
+      {
+        isCancelled: () => cancelled,
+        pauseReason: () => pauseReason,
+        share: () => share,
+        processCpuMs,
+        cpuSinceMs,
+      },
+      (report) => port.postMessage(report),
+    );
   } catch (error) {
     return { ok: false, code: 'internal', message: `Cannot export ${task.entity}: ${errorMessage(error)}` };
   } finally {

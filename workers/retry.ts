@@ -38,16 +38,18 @@ export function withRetries(openDb: () => Promise<Conn>, isCancelled: () => bool
   };
 
   /** Settles as `work` does, or rejects as soon as the job is cancelled or `timeoutMs` has passed. */
-  const guarded = <T>(work: Promise<T>, timeoutMs: number): Promise<T> => new Promise<T>((resolve, reject) => {
-    const deadline = Date.now() + timeoutMs;
-    const timer = setInterval(() => {
-      if (isCancelled()) reject(new ReadCancelled('Cancelled while reading'));
-      else if (Date.now() > deadline) reject(Object.assign(new Error(`no answer from the database in ${Math.round(timeoutMs / 1000)} s`), { code: 'READ_TIMEOUT' }));
-      else return;
-      clearInterval(timer);
-    }, CANCEL_POLL_MS);
-    work.then(resolve, reject).finally(() => clearInterval(timer));
-  });
+  const guarded = <T>(work: Promise<T>, timeoutMs: number): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const deadline = Date.now() + timeoutMs;
+      const timer = setInterval(() => {
+        if (isCancelled()) reject(new ReadCancelled('Cancelled while reading'));
+        else if (Date.now() > deadline)
+          reject(Object.assign(new Error(`no answer from the database in ${Math.round(timeoutMs / 1000)} s`), { code: 'READ_TIMEOUT' }));
+        else return;
+        clearInterval(timer);
+      }, CANCEL_POLL_MS);
+      work.then(resolve, reject).finally(() => clearInterval(timer));
+    });
 
   const connect = async (): Promise<Conn> => {
     const opening = openDb();
@@ -55,7 +57,10 @@ export function withRetries(openDb: () => Promise<Conn>, isCancelled: () => bool
       return await guarded(opening, readTimeoutMs);
     } catch (error) {
       // Abandoned while connecting: a connection that opens later is closed, not leaked.
-      void opening.then((late) => late.close(), () => undefined);
+      void opening.then(
+        (late) => late.close(),
+        () => undefined,
+      );
       throw error;
     }
   };
@@ -87,9 +92,27 @@ export function withRetries(openDb: () => Promise<Conn>, isCancelled: () => bool
 }
 
 const RETRYABLE = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'ER_QUERY_INTERRUPTED', 'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK',
-  'PROTOCOL_SEQUENCE_TIMEOUT', 'READ_TIMEOUT', '57P01', '57P02', '57P03', '08006', '08003', '08001', '40001', '40P01',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED',
+  'ER_QUERY_INTERRUPTED',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_DEADLOCK',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'READ_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08006',
+  '08003',
+  '08001',
+  '40001',
+  '40P01',
 ]);
 
 /** Looks through wrappers too: a failed reconnect arrives as the source's error with the driver's as its cause. */

@@ -58,22 +58,32 @@ export async function runEntityExport(
   const finalPath = join(task.dir, task.fileName);
   const partialPath = finalPath + PARTIAL_SUFFIX;
   const csv = createCsvWriter(task.lineBreak);
-  const governor = createGovernor({ ...DEFAULT_GOVERNOR, targetChunkMs: control.targetChunkMs ?? DEFAULT_GOVERNOR.targetChunkMs, share: task.share, sharesHost: isLocalDatabase(task.databaseUrl) });
+  const governor = createGovernor({
+    ...DEFAULT_GOVERNOR,
+    targetChunkMs: control.targetChunkMs ?? DEFAULT_GOVERNOR.targetChunkMs,
+    share: task.share,
+    sharesHost: isLocalDatabase(task.databaseUrl),
+  });
   const rate = createRateMeter(RATE_WINDOW_MS, started);
   const file = await open(partialPath, 'wx', 0o600);
   const source = withRetries(openDb, control.isCancelled);
-  let rows = 0, scanned = 0, bytes = 0, after: string | null = null;
+  let rows = 0,
+    scanned = 0,
+    bytes = 0,
+    after: string | null = null;
   const read = (from: string | null, limit: number): ChunkRead => {
     // Only the attempt that succeeded counts as the chunk's query time: back-off waits and reconnects
     // after a fault are not the site's load, and counted as such they shrink chunks and stretch pauses for minutes.
     let attemptStart = performance.now();
-    const timed = source.run(async (db) => {
-      attemptStart = performance.now();
-      const before = db.cpuMs?.() ?? null;
-      const chunk = await entity.read(db, task.ctx, from, limit);
-      const after = before === null ? null : db.cpuMs?.() ?? null;
-      return { chunk, dbCpuMs: after === null || before === null ? null : after - before };
-    }, task.entity).then(({ chunk, dbCpuMs }) => ({ chunk, dbCpuMs, queryMs: performance.now() - attemptStart }));
+    const timed = source
+      .run(async (db) => {
+        attemptStart = performance.now();
+        const before = db.cpuMs?.() ?? null;
+        const chunk = await entity.read(db, task.ctx, from, limit);
+        const after = before === null ? null : (db.cpuMs?.() ?? null);
+        return { chunk, dbCpuMs: after === null || before === null ? null : after - before };
+      }, task.entity)
+      .then(({ chunk, dbCpuMs }) => ({ chunk, dbCpuMs, queryMs: performance.now() - attemptStart }));
     // A read still in flight when the export stops must not surface as an unhandled rejection.
     timed.catch(() => undefined);
     return { limit, timed };
@@ -104,7 +114,11 @@ export async function runEntityExport(
       const pauseMs = governor.record({ rows: chunk.scanned, bytes: written, queryMs, processMs: performance.now() - processStart, cpuMs });
       rate.add(chunk.rows.length, Date.now());
       const reason = control.pauseReason();
-      report({ rows, bytes, governor: { chunkRows: governor.chunkRows, rowsPerSecond: rate.perSecond(Date.now()), share: governor.share, paused: reason !== null, reason } });
+      report({
+        rows,
+        bytes,
+        governor: { chunkRows: governor.chunkRows, rowsPerSecond: rate.perSecond(Date.now()), share: governor.share, paused: reason !== null, reason },
+      });
       if (!more) break;
       await pause(pauseMs, control);
     }
@@ -129,7 +143,7 @@ export async function runEntityExport(
  * that is really full answers the next write with ENOSPC.
  */
 async function writeAll(file: FileHandle, data: Uint8Array): Promise<number> {
-  for (let done = 0; done < data.length;) {
+  for (let done = 0; done < data.length; ) {
     const { bytesWritten } = await file.write(data, done, data.length - done);
     if (bytesWritten === 0) throw Object.assign(new Error('Cannot write: the file system took no bytes'), { code: 'EIO' });
     done += bytesWritten;
@@ -141,6 +155,7 @@ function failure(error: unknown, entity: string): EntityOutcome {
   if (error instanceof Cancelled || error instanceof ReadCancelled) return { ok: false, code: 'cancelled', message: `Cancelled while exporting ${entity}` };
   const code = (error as { code?: string }).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return { ok: false, code: 'disk', message: `Cannot write ${entity}: the disk is full` };
-  if (code === 'EEXIST' || code === 'EACCES' || code === 'EROFS') return { ok: false, code: 'file', message: `Cannot write the ${entity} file: ${errorMessage(error)}` };
+  if (code === 'EEXIST' || code === 'EACCES' || code === 'EROFS')
+    return { ok: false, code: 'file', message: `Cannot write the ${entity} file: ${errorMessage(error)}` };
   return { ok: false, code: 'source', message: `Cannot export ${entity}: ${errorMessage(error)}` };
 }

@@ -20,13 +20,33 @@ export interface DemoContent {
 }
 
 const SPACES = [
-  ['ENG', 'Engineering', 'global', 'CURRENT'], ['PROD', 'Product', 'global', 'CURRENT'],
-  ['MKT', 'Marketing', 'global', 'CURRENT'], ['PPL', 'People & Culture', 'global', 'CURRENT'],
-  ['OPS', 'Operations (old)', 'global', 'ARCHIVED'], ['~alice.andersen', 'Alice Andersen', 'personal', 'CURRENT'],
+  ['ENG', 'Engineering', 'global', 'CURRENT'],
+  ['PROD', 'Product', 'global', 'CURRENT'],
+  ['MKT', 'Marketing', 'global', 'CURRENT'],
+  ['PPL', 'People & Culture', 'global', 'CURRENT'],
+  ['OPS', 'Operations (old)', 'global', 'ARCHIVED'],
+  ['~alice.andersen', 'Alice Andersen', 'personal', 'CURRENT'],
 ] as const;
 
-const LABELS = ['architecture', 'how-to', 'meeting-notes', 'release', 'onboarding', 'decision', 'retrospective',
-  'api', 'security', 'roadmap', 'incident', 'runbook', 'faq', 'design', 'q3-planning', 'customer', 'über-wichtig'];
+const LABELS = [
+  'architecture',
+  'how-to',
+  'meeting-notes',
+  'release',
+  'onboarding',
+  'decision',
+  'retrospective',
+  'api',
+  'security',
+  'roadmap',
+  'incident',
+  'runbook',
+  'faq',
+  'design',
+  'q3-planning',
+  'customer',
+  'über-wichtig',
+];
 const TEAM_LABELS = ['platform', 'growth', 'support'];
 
 type Content = Omit<DemoRow, 'contentid'> & { contentid: number };
@@ -40,13 +60,26 @@ interface Builder {
   out: DemoContent;
 }
 
-function contentRow(b: Builder, type: string, fields: Partial<Content>,
-  createdMs = between(b.random, b.nowMs - 3 * 365 * DAY_MS, b.nowMs - DAY_MS)): Content {
+function contentRow(b: Builder, type: string, fields: Partial<Content>, createdMs = between(b.random, b.nowMs - 3 * 365 * DAY_MS, b.nowMs - DAY_MS)): Content {
   return {
-    contentid: b.nextId(), hibernateversion: 0, contenttype: type, title: null, lowertitle: null, version: 1,
-    creator: b.random.pick(b.authors), creationdate: sqlTimestamp(createdMs), lastmodifier: b.random.pick(b.authors),
-    lastmoddate: sqlTimestamp(between(b.random, createdMs, b.nowMs, 3)), versioncomment: null, prevver: null,
-    content_status: 'current', pageid: null, spaceid: null, parentid: null, parentcommentid: null, ...fields,
+    contentid: b.nextId(),
+    hibernateversion: 0,
+    contenttype: type,
+    title: null,
+    lowertitle: null,
+    version: 1,
+    creator: b.random.pick(b.authors),
+    creationdate: sqlTimestamp(createdMs),
+    lastmodifier: b.random.pick(b.authors),
+    lastmoddate: sqlTimestamp(between(b.random, createdMs, b.nowMs, 3)),
+    versioncomment: null,
+    prevver: null,
+    content_status: 'current',
+    pageid: null,
+    spaceid: null,
+    parentid: null,
+    parentcommentid: null,
+    ...fields,
   };
 }
 
@@ -61,8 +94,11 @@ function addVersioned(b: Builder, live: Content): void {
   const versions = 1 + Math.floor(b.random.next() ** 2 * 6);
   addWithBody(b, { ...live, version: versions, versioncomment: versions > 1 && b.random.chance(0.4) ? b.text.comment() : null }, b.text.body());
   for (let v = 1; v < versions; v++) {
-    addWithBody(b, { ...live, contentid: b.nextId(), version: v, prevver: live.contentid, versioncomment: null,
-      lastmoddate: live.creationdate }, b.text.body());
+    addWithBody(
+      b,
+      { ...live, contentid: b.nextId(), version: v, prevver: live.contentid, versioncomment: null, lastmoddate: live.creationdate },
+      b.text.body(),
+    );
   }
 }
 
@@ -74,9 +110,18 @@ function addSpaces(b: Builder): void {
     const home = contentRow(b, 'PAGE', { title: `${name} Home`, lowertitle: `${name} home`.toLowerCase(), spaceid: spaceId }, created);
     addVersioned(b, home);
     b.out.spaces.push({
-      spaceid: spaceId, spacename: name, spacekey: key, lowerspacekey: key.toLowerCase(), spacedescid: description.contentid,
-      homepage: home.contentid, creator: b.authors[i], creationdate: sqlTimestamp(created), lastmodifier: b.random.pick(b.authors),
-      lastmoddate: sqlTimestamp(between(b.random, created, b.nowMs, 2)), spacetype: type, spacestatus: status,
+      spaceid: spaceId,
+      spacename: name,
+      spacekey: key,
+      lowerspacekey: key.toLowerCase(),
+      spacedescid: description.contentid,
+      homepage: home.contentid,
+      creator: b.authors[i],
+      creationdate: sqlTimestamp(created),
+      lastmodifier: b.random.pick(b.authors),
+      lastmoddate: sqlTimestamp(between(b.random, created, b.nowMs, 2)),
+      spacetype: type,
+      spacestatus: status,
     });
     b.out.live.push({ id: home.contentid, spaceId, spaceKey: key });
   });
@@ -91,7 +136,13 @@ function addPages(b: Builder, size: DemoContentSize): void {
     const status = b.random.chance(0.03) ? 'draft' : b.random.chance(0.02) ? 'deleted' : 'current';
     const title = blog ? b.text.blogTitle() : b.text.pageTitle();
     const parent = blog ? null : b.random.chance(0.3) ? trees[s][0] : b.random.pick(trees[s]);
-    const row = contentRow(b, blog ? 'BLOGPOST' : 'PAGE', { title, lowertitle: title.toLowerCase(), spaceid: Number(space.spaceid), parentid: parent, content_status: status });
+    const row = contentRow(b, blog ? 'BLOGPOST' : 'PAGE', {
+      title,
+      lowertitle: title.toLowerCase(),
+      spaceid: Number(space.spaceid),
+      parentid: parent,
+      content_status: status,
+    });
     addVersioned(b, row);
     if (!blog) trees[s].push(row.contentid);
     b.out.live.push({ id: row.contentid, spaceId: Number(space.spaceid), spaceKey: String(space.spacekey) });
@@ -108,7 +159,8 @@ function addComments(b: Builder, count: number): void {
     const row = contentRow(b, 'COMMENT', { pageid: page, parentcommentid: parent });
     const versions = b.random.chance(0.1) ? 2 : 1;
     addWithBody(b, { ...row, version: versions }, b.text.commentBody());
-    if (versions === 2) addWithBody(b, { ...row, contentid: b.nextId(), version: 1, prevver: row.contentid, lastmoddate: row.creationdate }, b.text.commentBody());
+    if (versions === 2)
+      addWithBody(b, { ...row, contentid: b.nextId(), version: 1, prevver: row.contentid, lastmoddate: row.creationdate }, b.text.commentBody());
     onPage.set(page, [...earlier, row.contentid]);
   }
 }
@@ -116,15 +168,30 @@ function addComments(b: Builder, count: number): void {
 function addLabels(b: Builder, contentId: number): void {
   if (b.out.labels.length === 0) {
     const names = [...LABELS.map((n) => [n, 'global']), ...TEAM_LABELS.map((n) => [n, 'team']), ['favourite', 'my']];
-    names.forEach(([name, namespace], i) => b.out.labels.push({ labelid: 1000 + i, name, owner: namespace === 'my' ? b.authors[0] : null,
-      namespace, creationdate: sqlTimestamp(b.nowMs - 3 * 365 * DAY_MS), lastmoddate: sqlTimestamp(b.nowMs - 3 * 365 * DAY_MS) }));
+    names.forEach(([name, namespace], i) =>
+      b.out.labels.push({
+        labelid: 1000 + i,
+        name,
+        owner: namespace === 'my' ? b.authors[0] : null,
+        namespace,
+        creationdate: sqlTimestamp(b.nowMs - 3 * 365 * DAY_MS),
+        lastmoddate: sqlTimestamp(b.nowMs - 3 * 365 * DAY_MS),
+      }),
+    );
   }
   const chosen = new Set<number>();
   for (let n = b.random.int(0, 3); n > 0; n--) chosen.add(Number(b.random.pick(b.out.labels).labelid));
   for (const labelId of chosen) {
-    b.out.contentLabels.push({ id: b.out.contentLabels.length + 1, labelid: labelId, contentid: contentId, owner: null,
-      creationdate: sqlTimestamp(b.nowMs - 30 * DAY_MS), lastmoddate: sqlTimestamp(b.nowMs - 30 * DAY_MS),
-      labelableid: contentId, labelabletype: 'CONTENT' });
+    b.out.contentLabels.push({
+      id: b.out.contentLabels.length + 1,
+      labelid: labelId,
+      contentid: contentId,
+      owner: null,
+      creationdate: sqlTimestamp(b.nowMs - 30 * DAY_MS),
+      lastmoddate: sqlTimestamp(b.nowMs - 30 * DAY_MS),
+      labelableid: contentId,
+      labelabletype: 'CONTENT',
+    });
   }
 }
 

@@ -29,9 +29,16 @@ export async function generateDemoSite(engine: EmbeddedPostgres, nowMs: number, 
   const content = createDemoContent(random, people.authors, DEMO_SIZE, nowMs);
   const events = createDemoEvents(random, content.live, people.authors, DEMO_SIZE.events, nowMs);
   const tables: [string, DemoRow[]][] = [
-    ['cwd_directory', people.directories], ['cwd_user', people.users], ['user_mapping', people.mappings],
-    ['spaces', content.spaces], ['content', content.content], ['bodycontent', content.bodies], ['label', content.labels],
-    ['content_label', content.contentLabels], ['AO_7B47A5_EVENT', events], ['journalentry', createDemoJournal(20, nowMs)],
+    ['cwd_directory', people.directories],
+    ['cwd_user', people.users],
+    ['user_mapping', people.mappings],
+    ['spaces', content.spaces],
+    ['content', content.content],
+    ['bodycontent', content.bodies],
+    ['label', content.labels],
+    ['content_label', content.contentLabels],
+    ['AO_7B47A5_EVENT', events],
+    ['journalentry', createDemoJournal(20, nowMs)],
   ];
   await engine.exec(await readFile(SCHEMA, 'utf8'));
   await engine.exec('BEGIN');
@@ -40,9 +47,12 @@ export async function generateDemoSite(engine: EmbeddedPostgres, nowMs: number, 
   // Fresh statistics, so the planner and the export's row estimates see the real sizes.
   await engine.exec('ANALYZE');
   return {
-    spaces: content.spaces.length, pages: content.live.length,
+    spaces: content.spaces.length,
+    pages: content.live.length,
     comments: content.content.filter((c) => c.contenttype === 'COMMENT' && c.prevver === null).length,
-    users: people.mappings.length, events: events.length, generatedAt: new Date(nowMs).toISOString(),
+    users: people.mappings.length,
+    events: events.length,
+    generatedAt: new Date(nowMs).toISOString(),
   };
 }
 
@@ -52,8 +62,7 @@ async function insertAll(engine: EmbeddedPostgres, table: string, rows: readonly
   const names = columns.map(quoteIdent).join(', ');
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     const params: unknown[] = [];
-    const tuples = rows.slice(start, start + ROWS_PER_INSERT)
-      .map((row) => `(${columns.map((column) => `$${params.push(row[column] ?? null)}`).join(', ')})`);
+    const tuples = rows.slice(start, start + ROWS_PER_INSERT).map((row) => `(${columns.map((column) => `$${params.push(row[column] ?? null)}`).join(', ')})`);
     await engine.query(`INSERT INTO ${quoteIdent(table)} (${names}) VALUES ${tuples.join(', ')}`, params);
   }
 }

@@ -29,12 +29,15 @@ export async function openDemoSite(home: string, log: (line: string) => void): P
   await chmod(dir, 0o700);
   const unlock = await lockDemo(dir);
   try {
-    const summary = await readSummary(dir) ?? await buildSite(dir, log);
+    const summary = (await readSummary(dir)) ?? (await buildSite(dir, log));
     const engine = await openPglite(join(dir, 'pgdata'));
     await warmUp(engine.openDb);
     const token = await demoToken(dir);
     return {
-      dir, token, summary, openDb: engine.openDb,
+      dir,
+      token,
+      summary,
+      openDb: engine.openDb,
       close: async () => {
         await engine.close();
         await unlock();
@@ -47,7 +50,10 @@ export async function openDemoSite(home: string, log: (line: string) => void): P
 }
 
 async function readSummary(dir: string): Promise<DemoSummary | null> {
-  const built = await stat(join(dir, 'pgdata')).then(() => true, () => false);
+  const built = await stat(join(dir, 'pgdata')).then(
+    () => true,
+    () => false,
+  );
   if (!built) return null;
   return JSON.parse(await readFile(join(dir, 'site.json'), 'utf8')) as DemoSummary;
 }

@@ -2,16 +2,53 @@
 // the character entities real editors leave behind (&amp;, &nbsp;, &rsquo;, &#8217;), which the export decodes.
 import type { DemoRandom } from './demo-random.ts';
 
-const TOPICS = ['Release', 'Onboarding', 'Incident', 'Architecture', 'Roadmap', 'Budget', 'Hiring', 'Security',
-  'Billing API', 'Search', 'Mobile app', 'Data pipeline', 'Customer feedback', 'Design system', 'On-call'];
-const KINDS = ['plan', 'notes', 'review', 'checklist', 'decision record', 'runbook', 'retrospective', 'FAQ', 'how-to',
-  'overview', 'requirements', 'post-mortem'];
-const WORDS = ('the team agreed to ship review update plan customer service latency cache database index release '
-  + 'budget quarter goal owner risk timeline feedback metric dashboard migration rollout test staging production '
-  + 'design prototype api endpoint schema ticket sprint backlog estimate deploy monitor alert threshold report').split(' ');
+const TOPICS = [
+  'Release',
+  'Onboarding',
+  'Incident',
+  'Architecture',
+  'Roadmap',
+  'Budget',
+  'Hiring',
+  'Security',
+  'Billing API',
+  'Search',
+  'Mobile app',
+  'Data pipeline',
+  'Customer feedback',
+  'Design system',
+  'On-call',
+];
+const KINDS = [
+  'plan',
+  'notes',
+  'review',
+  'checklist',
+  'decision record',
+  'runbook',
+  'retrospective',
+  'FAQ',
+  'how-to',
+  'overview',
+  'requirements',
+  'post-mortem',
+];
+const WORDS = (
+  'the team agreed to ship review update plan customer service latency cache database index release ' +
+  'budget quarter goal owner risk timeline feedback metric dashboard migration rollout test staging production ' +
+  'design prototype api endpoint schema ticket sprint backlog estimate deploy monitor alert threshold report'
+).split(' ');
 const PHRASES = ['R&amp;D', 'don&rsquo;t', 'we&#8217;re', '10&nbsp;%', 'Q&amp;A', '&lt;draft&gt;', 'caf&eacute;', '&quot;done&quot;'];
-const COMMENTS = ['Looks good to me.', 'Can we add the numbers from last quarter?', 'Done &ndash; thanks!',
-  'I&rsquo;ve updated the table.', 'Who owns this?', 'See the linked ticket.', '+1', 'Let&#8217;s discuss on Monday.'];
+const COMMENTS = [
+  'Looks good to me.',
+  'Can we add the numbers from last quarter?',
+  'Done &ndash; thanks!',
+  'I&rsquo;ve updated the table.',
+  'Who owns this?',
+  'See the linked ticket.',
+  '+1',
+  'Let&#8217;s discuss on Monday.',
+];
 
 export interface DemoText {
   pageTitle(): string;

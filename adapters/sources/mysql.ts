@@ -32,12 +32,16 @@ export async function openMysql(url: string, options: MysqlOptions = { lowPriori
   conn.on('error', () => undefined);
   try {
     await conn.query(`SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED`);
-    await conn.query(`SET SESSION max_statement_time = ${STATEMENT_TIMEOUT_S}`).catch(() =>
-      conn.query(`SET SESSION max_execution_time = ${STATEMENT_TIMEOUT_S * 1000}`).catch(() => undefined));
+    await conn
+      .query(`SET SESSION max_statement_time = ${STATEMENT_TIMEOUT_S}`)
+      .catch(() => conn.query(`SET SESSION max_execution_time = ${STATEMENT_TIMEOUT_S * 1000}`).catch(() => undefined));
     const server = options.lowPriority || isLocalDatabase(url) ? await serverKind(conn) : null;
     if (options.lowPriority) await lowerPriority(conn, server);
     const [names] = await conn.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
-    const tables = resolveTables((names as DbRow[]).map((r) => String(r.name)), (t) => `\`${t}\``);
+    const tables = resolveTables(
+      (names as DbRow[]).map((r) => String(r.name)),
+      (t) => `\`${t}\``,
+    );
     const cpuMs = isLocalDatabase(url) ? await connectionCpuClock(conn, server) : null;
     return {
       dialect: 'mysql',

@@ -59,7 +59,10 @@ export async function createPostgresDb(run: QueryRunner, close: () => Promise<vo
   const names = await run(TABLES_SQL, []);
   return {
     dialect: 'postgres',
-    table: resolveTables(names.map((row) => String(row.name)), quoteIdent),
+    table: resolveTables(
+      names.map((row) => String(row.name)),
+      quoteIdent,
+    ),
     id: quoteIdent,
     query: (sql, params = []) => run(toNumberedPlaceholders(sql), params),
     ...(cpuMs ? { cpuMs } : {}),

@@ -36,7 +36,10 @@ function nonce(): string {
 
 function secureHeaders(c: Context, scriptNonce: string | null): void {
   const script = scriptNonce ? `'nonce-${scriptNonce}'` : "'none'";
-  c.header('content-security-policy', `default-src 'none'; script-src ${script}; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`);
+  c.header(
+    'content-security-policy',
+    `default-src 'none'; script-src ${script}; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  );
   c.header('x-frame-options', 'DENY');
   c.header('x-content-type-options', 'nosniff');
   c.header('referrer-policy', 'no-referrer');
@@ -44,7 +47,8 @@ function secureHeaders(c: Context, scriptNonce: string | null): void {
 }
 
 function requireNoCheck(c: Context): void {
-  if (c.req.header('x-atlassian-token') !== 'no-check') throw new SluiceError('forbidden', 'Cannot accept the request without the header X-Atlassian-Token: no-check');
+  if (c.req.header('x-atlassian-token') !== 'no-check')
+    throw new SluiceError('forbidden', 'Cannot accept the request without the header X-Atlassian-Token: no-check');
 }
 
 export function consoleRoutes(app: Hono, deps: ConsoleDeps): void {
@@ -57,15 +61,40 @@ export function consoleRoutes(app: Hono, deps: ConsoleDeps): void {
   page.get('/', async (c) => {
     const scriptNonce = nonce();
     secureHeaders(c, scriptNonce);
-    if (!(await signedIn(c))) return c.html(<>{raw('<!DOCTYPE html>')}<SignInPage nonce={scriptNonce} /></>);
+    if (!(await signedIn(c)))
+      return c.html(
+        <>
+          {raw('<!DOCTYPE html>')}
+          <SignInPage nonce={scriptNonce} />
+        </>,
+      );
     const [job, history, schedule, runs, exportPath, optOut] = await Promise.all([
-      deps.kernel.getStatus(), deps.kernel.history(0, HISTORY_PAGE), readSchedule(deps.store), readRuns(deps.store),
-      exportPathView(deps), readOptOut(deps),
+      deps.kernel.getStatus(),
+      deps.kernel.history(0, HISTORY_PAGE),
+      readSchedule(deps.store),
+      readRuns(deps.store),
+      exportPathView(deps),
+      readOptOut(deps),
     ]);
     const now = deps.now();
-    return c.html(<>{raw('<!DOCTYPE html>')}<ConsolePage nonce={scriptNonce} product={deps.kernel.product.product}
-      siteUrl={deps.siteUrl} nodeId={deps.nodeId} nowMs={now} job={job} history={{ ...history, offset: 0, limit: HISTORY_PAGE }}
-      schedule={scheduleView(schedule, deps.zone, now)} runs={runs} exportPath={exportPath} optOut={optOut} /></>);
+    return c.html(
+      <>
+        {raw('<!DOCTYPE html>')}
+        <ConsolePage
+          nonce={scriptNonce}
+          product={deps.kernel.product.product}
+          siteUrl={deps.siteUrl}
+          nodeId={deps.nodeId}
+          nowMs={now}
+          job={job}
+          history={{ ...history, offset: 0, limit: HISTORY_PAGE }}
+          schedule={scheduleView(schedule, deps.zone, now)}
+          runs={runs}
+          exportPath={exportPath}
+          optOut={optOut}
+        />
+      </>,
+    );
   });
 
   page.post('/session', limitBody, async (c) => {
@@ -78,7 +107,11 @@ export function consoleRoutes(app: Hono, deps: ConsoleDeps): void {
     }
     if (!(await deps.checkToken(token))) throw new SluiceError('unauthorized', 'Cannot sign in: that is not an admin token');
     setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true, sameSite: 'Strict', path: '/', maxAge: SESSION_SECONDS, secure: new URL(c.req.url).protocol === 'https:',
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+      maxAge: SESSION_SECONDS,
+      secure: new URL(c.req.url).protocol === 'https:',
     });
     return c.json({ status: 'OK' });
   });
@@ -104,9 +137,9 @@ export function consoleRoutes(app: Hono, deps: ConsoleDeps): void {
       case 'schedule-card':
         return c.html(<SchedulePanel view={scheduleView(await readSchedule(deps.store), deps.zone, now)} runs={await readRuns(deps.store)} />);
       case 'export-path-card':
-        return c.html(<ExportPathPanel {...await exportPathView(deps)} />);
+        return c.html(<ExportPathPanel {...(await exportPathView(deps))} />);
       case 'optout-card':
-        return c.html(<OptOutPanel {...await readOptOut(deps)} />);
+        return c.html(<OptOutPanel {...(await readOptOut(deps))} />);
       default:
         throw new SluiceError('not.found', `Cannot find the console fragment ${JSON.stringify(c.req.param('name').slice(0, 100))}`);
     }

@@ -3,7 +3,9 @@
 // Kept free of backticks and template placeholders: it lives inside a TypeScript template literal.
 import { RATE_CHART_SCRIPT } from './rate-chart-script.ts';
 
-export const CONSOLE_SCRIPT = RATE_CHART_SCRIPT + `
+export const CONSOLE_SCRIPT =
+  RATE_CHART_SCRIPT +
+  `
 (function () {
   var API = '/rest/datapipeline/latest';
   var BASE = '/admin/data-pipeline';

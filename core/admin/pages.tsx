@@ -33,10 +33,14 @@ export const SignInPage: FC<{ nonce: string }> = ({ nonce }) => (
   <Layout title="Sign in · Sluice data pipeline" nonce={nonce} script={SIGN_IN_SCRIPT}>
     <form id="signin" class="card signin" autocomplete="off">
       <h1>Sluice data pipeline</h1>
-      <p>Sign in with an admin token (one of <code>SLUICE_TOKENS</code>).</p>
+      <p>
+        Sign in with an admin token (one of <code>SLUICE_TOKENS</code>).
+      </p>
       <label for="token">Admin token</label>
       <input id="token" name="token" type="password" autocomplete="current-password" required autofocus />
-      <button class="primary" type="submit">Sign in</button>
+      <button class="primary" type="submit">
+        Sign in
+      </button>
       <p class="errors" role="alert" />
     </form>
   </Layout>
@@ -58,12 +62,21 @@ export interface ConsoleProps {
 
 const ExportActions: FC = () => (
   <form id="export-form" class="actions">
-    <div><label for="export-from">Export data from <span class="muted">(empty: the last 365 days)</span></label>
-      <input id="export-from" type="datetime-local" name="fromDate" /></div>
+    <div>
+      <label for="export-from">
+        Export data from <span class="muted">(empty: the last 365 days)</span>
+      </label>
+      <input id="export-from" type="datetime-local" name="fromDate" />
+    </div>
     <label class="check" title="Pre-validation problems become warnings instead of failing the export">
-      <input type="checkbox" name="force" /> Force</label>
-    <button id="export-button" class="primary" type="submit">Export</button>
-    <button id="cancel-button" class="danger" type="button" disabled>Cancel</button>
+      <input type="checkbox" name="force" /> Force
+    </label>
+    <button id="export-button" class="primary" type="submit">
+      Export
+    </button>
+    <button id="cancel-button" class="danger" type="button" disabled>
+      Cancel
+    </button>
     <p class="errors" role="alert" style="flex-basis:100%" />
   </form>
 );
@@ -71,23 +84,36 @@ const ExportActions: FC = () => (
 export const ConsolePage: FC<ConsoleProps> = (p) => (
   <Layout title="Data pipeline · Sluice" nonce={p.nonce} script={CONSOLE_SCRIPT}>
     <header class="top">
-      <div class="brand">Sluice<span>Data pipeline</span></div>
-      <div class="meta">{p.product === 'jira' ? 'Jira' : 'Confluence'} · {p.siteUrl} · node {p.nodeId}</div>
-      <button id="sign-out" type="button">Sign out</button>
+      <div class="brand">
+        Sluice<span>Data pipeline</span>
+      </div>
+      <div class="meta">
+        {p.product === 'jira' ? 'Jira' : 'Confluence'} · {p.siteUrl} · node {p.nodeId}
+      </div>
+      <button id="sign-out" type="button">
+        Sign out
+      </button>
     </header>
     <main class="grid">
       <div class="col">
         <section class="card" id="job-card">
-          <div class="card-head"><h2>Current export</h2></div>
+          <div class="card-head">
+            <h2>Current export</h2>
+          </div>
           <ExportActions />
           <JobPanel job={p.job} nowMs={p.nowMs} />
           <div class="chart" id="rate-chart">
-            <div class="chart-head"><span>Export rate</span><span id="rate-caption" /></div>
+            <div class="chart-head">
+              <span>Export rate</span>
+              <span id="rate-caption" />
+            </div>
             <svg viewBox="0 0 600 110" preserveAspectRatio="none" role="img" aria-label="Export rate over the current job" />
           </div>
         </section>
         <section class="card">
-          <div class="card-head"><h2>History</h2></div>
+          <div class="card-head">
+            <h2>History</h2>
+          </div>
           <HistoryPanel page={p.history} />
         </section>
       </div>

@@ -42,7 +42,7 @@ td{padding:6px 8px;border-bottom:1px solid #f0f1f3;vertical-align:middle}td.mono
 .chart{margin-top:12px;border-top:1px solid var(--line);padding-top:10px}.chart-head{display:flex;justify-content:space-between;font-size:12px;color:var(--muted);margin-bottom:4px}
 .chart svg{display:block;width:100%;height:90px}
 .actions{display:flex;flex-wrap:wrap;align-items:end;gap:10px;padding:10px 12px;margin:-2px 0 12px;background:#f7f8f9;border-radius:6px}
-label{display:block;font-size:12px;color:var(--muted);font-weight:600;margin-bottom:3px}
+label,legend{display:block;font-size:12px;color:var(--muted);font-weight:600;margin-bottom:3px}
 input[type=text],input[type=number],input[type=time],input[type=datetime-local],input[type=password],textarea{font:inherit;color:var(--ink);border:1px solid #c1c7d0;border-radius:5px;padding:5px 8px;background:#fff;width:100%}
 input:focus,textarea:focus,button:focus-visible{outline:2px solid var(--accent);outline-offset:1px}
 textarea{resize:vertical;min-height:64px;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px}
@@ -54,7 +54,7 @@ button.danger{color:var(--bad);border-color:#f1a29b}button.danger:hover{backgrou
 button.link{border:0;background:none;color:var(--accent);padding:0 2px;font-weight:500}
 .row{display:flex;gap:8px;align-items:end}.row>*{flex:1}.row>.fixed{flex:0 0 auto}
 .field{margin-bottom:10px}
-.days{display:flex;gap:4px;flex-wrap:wrap}.days label{margin:0}
+fieldset{border:0;padding:0;margin:0 0 10px}legend{padding:0}.days{display:flex;gap:4px;flex-wrap:wrap}.days label{margin:0}
 .days input{position:absolute;opacity:0;pointer-events:none}
 .days span{display:inline-block;min-width:36px;text-align:center;padding:4px 3px;border:1px solid #c1c7d0;border-radius:5px;font-size:12px;color:var(--ink);font-weight:600;cursor:pointer;user-select:none}
 .days input:checked+span{background:var(--accent);border-color:var(--accent);color:#fff}.days input:focus-visible+span{outline:2px solid var(--accent)}

@@ -12,8 +12,15 @@ export const STATUS_LABELS: Record<JobState | 'NOT_STARTED', string> = {
 };
 
 export const ENTITY_LABELS: Record<string, string> = {
-  users: 'Users', spaces: 'Spaces', pages: 'Pages', comments: 'Comments', analytics_events: 'Analytics events',
-  issues: 'Issues', issue_fields: 'Issue fields', issue_history: 'Issue history', issue_links: 'Issue links',
+  users: 'Users',
+  spaces: 'Spaces',
+  pages: 'Pages',
+  comments: 'Comments',
+  analytics_events: 'Analytics events',
+  issues: 'Issues',
+  issue_fields: 'Issue fields',
+  issue_history: 'Issue history',
+  issue_links: 'Issue links',
 };
 
 export interface EntityRow {
@@ -65,9 +72,15 @@ function entityRow(name: string, p: EntityProgress, job: JobStatus): EntityRow {
   const remaining = p.estimatedRows === null ? null : Math.max(0, p.estimatedRows - p.rows);
   const eta = rate && remaining !== null && rate > 0 ? Math.ceil(remaining / rate) : null;
   return {
-    name, label: ENTITY_LABELS[name] ?? name, rows: p.rows, estimatedRows: p.estimatedRows,
-    percent: stopped ? stoppedPercent(p) : percentOf(p.rows, p.estimatedRows, p.state === 'done'), state: stopped ? 'stopped' : p.state,
-    rowsPerSecond: rate, etaSeconds: p.state === 'done' && !stopped ? 0 : eta, governor: running ? p.governor ?? null : null,
+    name,
+    label: ENTITY_LABELS[name] ?? name,
+    rows: p.rows,
+    estimatedRows: p.estimatedRows,
+    percent: stopped ? stoppedPercent(p) : percentOf(p.rows, p.estimatedRows, p.state === 'done'),
+    state: stopped ? 'stopped' : p.state,
+    rowsPerSecond: rate,
+    etaSeconds: p.state === 'done' && !stopped ? 0 : eta,
+    governor: running ? (p.governor ?? null) : null,
   };
 }
 
@@ -85,17 +98,23 @@ export function summarize(job: JobStatus, nowMs: number): JobSummary {
   const rowsPerSecond = elapsedMs >= (running ? 1000 : 1) ? Math.round(totalRows / (elapsedMs / 1000)) : null;
   const remaining = totalEstimated === null ? null : totalEstimated - totalRows;
   return {
-    label: STATUS_LABELS[job.status], running, totalRows, totalEstimated,
+    label: STATUS_LABELS[job.status],
+    running,
+    totalRows,
+    totalEstimated,
     percent: job.status === 'COMPLETED' ? 100 : percentOf(totalRows, totalEstimated, false),
     rowsPerSecond,
     etaSeconds: running && remaining !== null && rowsPerSecond ? Math.ceil(remaining / rowsPerSecond) : null,
-    elapsedMs, entities,
+    elapsedMs,
+    entities,
   };
 }
 
 export function formatCount(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function formatBytes(n: number): string {

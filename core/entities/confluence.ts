@@ -15,15 +15,21 @@ const users: EntityDef = {
     const params: unknown[] = [];
     const keyset = afterKey('um.user_key', after, params);
     // The key page is read first and users are looked up for it, so a chunk's cost is bounded by its keys.
-    const keys = await db.query(`SELECT um.user_key AS user_key, um.username AS username, um.lower_username AS lower_username
-      FROM ${um} um WHERE 1=1${keyset} ORDER BY um.user_key${limitClause(limit)}`, params);
+    const keys = await db.query(
+      `SELECT um.user_key AS user_key, um.username AS username, um.lower_username AS lower_username
+      FROM ${um} um WHERE 1=1${keyset} ORDER BY um.user_key${limitClause(limit)}`,
+      params,
+    );
     const names = [...new Set(keys.map((k) => k.lower_username).filter((n) => n !== null))];
     const chosen = new Map<string, DbRow>();
     if (names.length > 0) {
-      const found = await db.query(`SELECT cu.lower_user_name AS lower_user_name, cu.display_name AS display_name,
+      const found = await db.query(
+        `SELECT cu.lower_user_name AS lower_user_name, cu.display_name AS display_name,
           cu.email_address AS email_address, cu.updated_date AS updated_date, cu.directory_id AS directory_id
         FROM ${cu} cu JOIN ${cd} d ON d.id = cu.directory_id
-        WHERE d.active = 'T' AND cu.lower_user_name IN (${placeholders(names.length)})`, names);
+        WHERE d.active = 'T' AND cu.lower_user_name IN (${placeholders(names.length)})`,
+        names,
+      );
       for (const row of found) {
         const name = String(row.lower_user_name);
         const current = chosen.get(name);
@@ -48,21 +54,44 @@ function isOnOrAfter(value: unknown, ctx: ReadContext): boolean {
 
 const spaces: EntityDef = {
   name: 'spaces',
-  columns: () => ['space_key', 'instance_url', 'space_url', 'homepage_url', 'space_name', 'space_type', 'space_status',
-    'creator_id', 'last_modifier_id', 'created_date', 'updated_date'],
+  columns: () => [
+    'space_key',
+    'instance_url',
+    'space_url',
+    'homepage_url',
+    'space_name',
+    'space_type',
+    'space_status',
+    'creator_id',
+    'last_modifier_id',
+    'created_date',
+    'updated_date',
+  ],
   async read(db, ctx, after, limit) {
     const params: unknown[] = [ctx.fromLocal];
     const where = `s.LASTMODDATE >= ?${notIn('s.SPACEKEY', ctx.optedOut, params)}${afterKey('s.SPACEID', after, params)}`;
-    const found = await db.query(`SELECT s.SPACEID AS id, s.SPACEKEY AS space_key, s.SPACENAME AS space_name,
+    const found = await db.query(
+      `SELECT s.SPACEID AS id, s.SPACEKEY AS space_key, s.SPACENAME AS space_name,
         s.HOMEPAGE AS homepage, s.SPACETYPE AS space_type, s.SPACESTATUS AS space_status, s.CREATOR AS creator,
         s.LASTMODIFIER AS modifier, s.CREATIONDATE AS created, s.LASTMODDATE AS updated
-      FROM ${requireTable(db, 'SPACES')} s WHERE ${where} ORDER BY s.SPACEID${limitClause(limit)}`, params);
+      FROM ${requireTable(db, 'SPACES')} s WHERE ${where} ORDER BY s.SPACEID${limitClause(limit)}`,
+      params,
+    );
     const rows = found.map((s): Cell[] => {
       const key = text(s.space_key) ?? '';
-      return [key, ctx.baseUrl, `${ctx.baseUrl}/display/${encodeURIComponent(key)}`,
-        s.homepage === null ? null : viewPageUrl(ctx.baseUrl, s.homepage), text(s.space_name),
-        text(s.space_type)?.toLowerCase() ?? null, text(s.space_status)?.toLowerCase() ?? null,
-        text(s.creator), text(s.modifier), dateCell(s.created, ctx.timezone), dateCell(s.updated, ctx.timezone)];
+      return [
+        key,
+        ctx.baseUrl,
+        `${ctx.baseUrl}/display/${encodeURIComponent(key)}`,
+        s.homepage === null ? null : viewPageUrl(ctx.baseUrl, s.homepage),
+        text(s.space_name),
+        text(s.space_type)?.toLowerCase() ?? null,
+        text(s.space_status)?.toLowerCase() ?? null,
+        text(s.creator),
+        text(s.modifier),
+        dateCell(s.created, ctx.timezone),
+        dateCell(s.updated, ctx.timezone),
+      ];
     });
     return { rows, lastKey: lastKeyOf(found, 'id'), scanned: found.length };
   },
@@ -73,15 +102,17 @@ const spaces: EntityDef = {
 async function bodiesOf(db: Db, ids: readonly string[]): Promise<Map<string, string | Uint8Array>> {
   const best = new Map<string, { type: number; id: bigint; body: string | Uint8Array }>();
   if (ids.length === 0) return new Map();
-  const found = await db.query(`SELECT b.CONTENTID AS content_id, b.BODYCONTENTID AS id, b.BODYTYPEID AS type, b.BODY AS body
-    FROM ${requireTable(db, 'BODYCONTENT')} b WHERE b.CONTENTID IN (${placeholders(ids.length)})`, ids, { bytes: ['body'] });
+  const found = await db.query(
+    `SELECT b.CONTENTID AS content_id, b.BODYCONTENTID AS id, b.BODYTYPEID AS type, b.BODY AS body
+    FROM ${requireTable(db, 'BODYCONTENT')} b WHERE b.CONTENTID IN (${placeholders(ids.length)})`,
+    ids,
+    { bytes: ['body'] },
+  );
   for (const row of found) {
     const candidate = { type: Number(row.type), id: BigInt(String(row.id)), body: textOrBytes(row.body) ?? '' };
     const key = String(row.content_id);
     const current = best.get(key);
-    const better = !current || (candidate.type === 2) !== (current.type === 2)
-      ? !current || candidate.type === 2
-      : candidate.id < current.id;
+    const better = !current || (candidate.type === 2) !== (current.type === 2) ? !current || candidate.type === 2 : candidate.id < current.id;
     if (better) best.set(key, candidate);
   }
   return new Map([...best].map(([key, { body }]) => [key, typeof body === 'string' ? decodeEntities(body) : decodeEntitiesUtf8(body)]));
@@ -89,9 +120,12 @@ async function bodiesOf(db: Db, ids: readonly string[]): Promise<Map<string, str
 
 async function labelsOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const found = await db.query(`SELECT cl.CONTENTID AS content_id, l.NAME AS name, l.NAMESPACE AS namespace
+  const found = await db.query(
+    `SELECT cl.CONTENTID AS content_id, l.NAME AS name, l.NAMESPACE AS namespace
     FROM ${requireTable(db, 'CONTENT_LABEL')} cl JOIN ${requireTable(db, 'LABEL')} l ON l.LABELID = cl.LABELID
-    WHERE cl.CONTENTID IN (${placeholders(ids.length)})`, ids);
+    WHERE cl.CONTENTID IN (${placeholders(ids.length)})`,
+    ids,
+  );
   const names = new Map<string, Set<string>>();
   for (const row of found) {
     if (row.name === null) continue;
@@ -109,68 +143,126 @@ const CONTENT_COLUMNS = `c.CONTENTID AS id, c.CONTENTTYPE AS type, c.TITLE AS ti
 
 const pages: EntityDef = {
   name: 'pages',
-  columns: () => ['page_id', 'instance_url', 'space_key', 'page_url', 'page_type', 'page_title', 'page_status',
-    'page_content', 'page_parent_id', 'labels', 'page_version', 'creator_id', 'last_modifier_id', 'created_date',
-    'updated_date', 'last_update_description'],
+  columns: () => [
+    'page_id',
+    'instance_url',
+    'space_key',
+    'page_url',
+    'page_type',
+    'page_title',
+    'page_status',
+    'page_content',
+    'page_parent_id',
+    'labels',
+    'page_version',
+    'creator_id',
+    'last_modifier_id',
+    'created_date',
+    'updated_date',
+    'last_update_description',
+  ],
   async read(db, ctx, after, limit) {
     const params: unknown[] = [ctx.fromLocal];
-    const where = `c.CONTENTTYPE IN ('PAGE','BLOGPOST') AND c.PREVVER IS NULL AND c.LASTMODDATE >= ?`
-      + notIn('s.SPACEKEY', ctx.optedOut, params) + afterKey('c.CONTENTID', after, params);
-    const found = await db.query(`SELECT ${CONTENT_COLUMNS}, s.SPACEKEY AS space_key
+    const where =
+      `c.CONTENTTYPE IN ('PAGE','BLOGPOST') AND c.PREVVER IS NULL AND c.LASTMODDATE >= ?` +
+      notIn('s.SPACEKEY', ctx.optedOut, params) +
+      afterKey('c.CONTENTID', after, params);
+    const found = await db.query(
+      `SELECT ${CONTENT_COLUMNS}, s.SPACEKEY AS space_key
       FROM ${requireTable(db, 'CONTENT')} c LEFT JOIN ${requireTable(db, 'SPACES')} s ON s.SPACEID = c.SPACEID
-      WHERE ${where} ORDER BY c.CONTENTID${limitClause(limit)}`, params);
+      WHERE ${where} ORDER BY c.CONTENTID${limitClause(limit)}`,
+      params,
+    );
     const ids = found.map((r) => String(r.id));
     const [bodies, labels] = await Promise.all([bodiesOf(db, ids), labelsOf(db, ids)]);
     const rows = found.map((c): CsvCell[] => {
       const id = String(c.id);
       const isPage = c.type === 'PAGE';
-      return [id, ctx.baseUrl, text(c.space_key), viewPageUrl(ctx.baseUrl, id), isPage ? 'page' : 'blogpost',
-        text(c.title), text(c.status), bodies.get(id) ?? null, isPage ? text(c.parent_id) : null,
-        labels.get(id) ?? null, text(c.version), text(c.creator), text(c.modifier),
-        dateCell(c.created, ctx.timezone), dateCell(c.updated, ctx.timezone), text(c.version_comment)];
+      return [
+        id,
+        ctx.baseUrl,
+        text(c.space_key),
+        viewPageUrl(ctx.baseUrl, id),
+        isPage ? 'page' : 'blogpost',
+        text(c.title),
+        text(c.status),
+        bodies.get(id) ?? null,
+        isPage ? text(c.parent_id) : null,
+        labels.get(id) ?? null,
+        text(c.version),
+        text(c.creator),
+        text(c.modifier),
+        dateCell(c.created, ctx.timezone),
+        dateCell(c.updated, ctx.timezone),
+        text(c.version_comment),
+      ];
     });
     return { rows, lastKey: lastKeyOf(found, 'id'), scanned: found.length };
   },
-  estimate: (db, ctx) => estimateCount(db, 'CONTENT',
-    `CONTENTTYPE IN ('PAGE','BLOGPOST') AND PREVVER IS NULL AND LASTMODDATE >= ?`, [ctx.fromLocal]),
+  estimate: (db, ctx) => estimateCount(db, 'CONTENT', `CONTENTTYPE IN ('PAGE','BLOGPOST') AND PREVVER IS NULL AND LASTMODDATE >= ?`, [ctx.fromLocal]),
 };
 
 const comments: EntityDef = {
   name: 'comments',
-  columns: () => ['comment_id', 'instance_url', 'comment_url', 'page_id', 'parent_comment_id', 'comment_content',
-    'creator_id', 'last_modifier_id', 'created_date', 'updated_date'],
+  columns: () => [
+    'comment_id',
+    'instance_url',
+    'comment_url',
+    'page_id',
+    'parent_comment_id',
+    'comment_content',
+    'creator_id',
+    'last_modifier_id',
+    'created_date',
+    'updated_date',
+  ],
   async read(db, ctx, after, limit) {
     const params: unknown[] = [ctx.fromLocal];
     const content = requireTable(db, 'CONTENT');
     // A comment's space is its page's; the joins exist only to honour opted-out spaces.
-    const optOut = ctx.optedOut.length === 0 ? { join: '', where: '' } : {
-      join: ` LEFT JOIN ${content} p ON p.CONTENTID = c.PAGEID LEFT JOIN ${requireTable(db, 'SPACES')} s ON s.SPACEID = p.SPACEID`,
-      where: notIn('s.SPACEKEY', ctx.optedOut, params),
-    };
-    const where = `c.CONTENTTYPE = 'COMMENT' AND c.PREVVER IS NULL AND c.LASTMODDATE >= ?${optOut.where}`
-      + afterKey('c.CONTENTID', after, params);
-    const found = await db.query(`SELECT ${CONTENT_COLUMNS} FROM ${content} c${optOut.join}
-      WHERE ${where} ORDER BY c.CONTENTID${limitClause(limit)}`, params);
-    const bodies = await bodiesOf(db, found.map((r) => String(r.id)));
+    const optOut =
+      ctx.optedOut.length === 0
+        ? { join: '', where: '' }
+        : {
+            join: ` LEFT JOIN ${content} p ON p.CONTENTID = c.PAGEID LEFT JOIN ${requireTable(db, 'SPACES')} s ON s.SPACEID = p.SPACEID`,
+            where: notIn('s.SPACEKEY', ctx.optedOut, params),
+          };
+    const where = `c.CONTENTTYPE = 'COMMENT' AND c.PREVVER IS NULL AND c.LASTMODDATE >= ?${optOut.where}` + afterKey('c.CONTENTID', after, params);
+    const found = await db.query(
+      `SELECT ${CONTENT_COLUMNS} FROM ${content} c${optOut.join}
+      WHERE ${where} ORDER BY c.CONTENTID${limitClause(limit)}`,
+      params,
+    );
+    const bodies = await bodiesOf(
+      db,
+      found.map((r) => String(r.id)),
+    );
     const rows = found.map((c): CsvCell[] => {
       const id = String(c.id);
-      const url = c.page_id === null ? null
-        : `${viewPageUrl(ctx.baseUrl, c.page_id)}&focusedCommentId=${id}#comment-${id}`;
-      return [id, ctx.baseUrl, url, text(c.page_id), text(c.parent_comment_id), bodies.get(id) ?? null,
-        text(c.creator), text(c.modifier), dateCell(c.created, ctx.timezone), dateCell(c.updated, ctx.timezone)];
+      const url = c.page_id === null ? null : `${viewPageUrl(ctx.baseUrl, c.page_id)}&focusedCommentId=${id}#comment-${id}`;
+      return [
+        id,
+        ctx.baseUrl,
+        url,
+        text(c.page_id),
+        text(c.parent_comment_id),
+        bodies.get(id) ?? null,
+        text(c.creator),
+        text(c.modifier),
+        dateCell(c.created, ctx.timezone),
+        dateCell(c.updated, ctx.timezone),
+      ];
     });
     return { rows, lastKey: lastKeyOf(found, 'id'), scanned: found.length };
   },
-  estimate: (db, ctx) => estimateCount(db, 'CONTENT',
-    `CONTENTTYPE = 'COMMENT' AND PREVVER IS NULL AND LASTMODDATE >= ?`, [ctx.fromLocal]),
+  estimate: (db, ctx) => estimateCount(db, 'CONTENT', `CONTENTTYPE = 'COMMENT' AND PREVVER IS NULL AND LASTMODDATE >= ?`, [ctx.fromLocal]),
 };
 
 const EVENT_TABLE = 'AO_7B47A5_EVENT';
 
 const analyticsEvents: EntityDef = {
   name: 'analytics_events',
-  columns: () => ['instance_url', 'event_id', 'event_name', 'created_date', 'event_author_id', 'event_space_key',
-    'event_container_id', 'event_content_id'],
+  columns: () => ['instance_url', 'event_id', 'event_name', 'created_date', 'event_author_id', 'event_space_key', 'event_container_id', 'event_content_id'],
   optional: {
     tables: [EVENT_TABLE],
     warning: { key: 'export.analytics.unavailable', message: `Skipped analytics events: the site has no ${EVENT_TABLE} table` },
@@ -179,12 +271,23 @@ const analyticsEvents: EntityDef = {
     const c = (name: string) => `e.${db.id(name)}`;
     const params: unknown[] = [ctx.fromMs];
     const where = `${c('EVENT_AT')} >= ?${notIn(c('SPACE_KEY'), ctx.optedOut, params)}${afterKey(c('ID'), after, params)}`;
-    const found = await db.query(`SELECT ${c('ID')} AS id, ${c('NAME')} AS name, ${c('EVENT_AT')} AS event_at,
+    const found = await db.query(
+      `SELECT ${c('ID')} AS id, ${c('NAME')} AS name, ${c('EVENT_AT')} AS event_at,
         ${c('USER_KEY')} AS user_key, ${c('SPACE_KEY')} AS space_key, ${c('CONTAINER_ID')} AS container_id,
         ${c('CONTENT_ID')} AS content_id
-      FROM ${requireTable(db, EVENT_TABLE)} e WHERE ${where} ORDER BY ${c('ID')}${limitClause(limit)}`, params);
-    const rows = found.map((e): Cell[] => [ctx.baseUrl, text(e.id), text(e.name), epochCell(e.event_at),
-      text(e.user_key), text(e.space_key), text(e.container_id), text(e.content_id)]);
+      FROM ${requireTable(db, EVENT_TABLE)} e WHERE ${where} ORDER BY ${c('ID')}${limitClause(limit)}`,
+      params,
+    );
+    const rows = found.map((e): Cell[] => [
+      ctx.baseUrl,
+      text(e.id),
+      text(e.name),
+      epochCell(e.event_at),
+      text(e.user_key),
+      text(e.space_key),
+      text(e.container_id),
+      text(e.content_id),
+    ]);
     return { rows, lastKey: lastKeyOf(found, 'id'), scanned: found.length };
   },
   estimate: (db, ctx) => estimateCount(db, EVENT_TABLE, `${db.id('EVENT_AT')} >= ?`, [ctx.fromMs]),

@@ -15,9 +15,10 @@ export async function estimateCount(db: Db, tableName: string, where: string, pa
 }
 
 async function catalogRows(db: Db, tableName: string): Promise<number | null> {
-  const sql = db.dialect === 'mysql'
-    ? 'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?'
-    : 'SELECT reltuples::bigint AS n FROM pg_class WHERE oid = to_regclass(?)';
+  const sql =
+    db.dialect === 'mysql'
+      ? 'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?'
+      : 'SELECT reltuples::bigint AS n FROM pg_class WHERE oid = to_regclass(?)';
   const resolved = db.table(tableName)!;
   // information_schema wants the bare name; to_regclass wants it quoted.
   const [row] = await db.query(sql, [db.dialect === 'mysql' ? resolved.replace(/^`|`$/g, '') : resolved]);

@@ -13,17 +13,22 @@ const SPRINT_TABLE = 'AO_60DB71_SPRINT';
 type Kind = 'option' | 'cascade' | 'user' | 'labels' | 'sprint' | 'plain';
 
 const KINDS: Readonly<Record<string, Kind>> = {
-  [`${SYSTEM_TYPE}select`]: 'option', [`${SYSTEM_TYPE}radiobuttons`]: 'option',
-  [`${SYSTEM_TYPE}multiselect`]: 'option', [`${SYSTEM_TYPE}multicheckboxes`]: 'option',
-  [`${SYSTEM_TYPE}cascadingselect`]: 'cascade', [`${SYSTEM_TYPE}userpicker`]: 'user',
-  [`${SYSTEM_TYPE}multiuserpicker`]: 'user', [`${SYSTEM_TYPE}labels`]: 'labels', [SPRINT_TYPE]: 'sprint',
+  [`${SYSTEM_TYPE}select`]: 'option',
+  [`${SYSTEM_TYPE}radiobuttons`]: 'option',
+  [`${SYSTEM_TYPE}multiselect`]: 'option',
+  [`${SYSTEM_TYPE}multicheckboxes`]: 'option',
+  [`${SYSTEM_TYPE}cascadingselect`]: 'cascade',
+  [`${SYSTEM_TYPE}userpicker`]: 'user',
+  [`${SYSTEM_TYPE}multiuserpicker`]: 'user',
+  [`${SYSTEM_TYPE}labels`]: 'labels',
+  [SPRINT_TYPE]: 'sprint',
 };
 
 // Fields that hold a set of values: always a JSON array, even with one value. Other fields are an array
 // only when a site holds several values for them.
-const ALWAYS_ARRAY = new Set([
-  'multiselect', 'multicheckboxes', 'multiuserpicker', 'multigrouppicker', 'multiversion', 'labels',
-].map((t) => SYSTEM_TYPE + t).concat(SPRINT_TYPE));
+const ALWAYS_ARRAY = new Set(
+  ['multiselect', 'multicheckboxes', 'multiuserpicker', 'multigrouppicker', 'multiversion', 'labels'].map((t) => SYSTEM_TYPE + t).concat(SPRINT_TYPE),
+);
 
 export interface FieldDef {
   id: string;
@@ -46,24 +51,40 @@ interface Resolved {
   users: Map<string, string>;
 }
 
-const kindOf = (field: FieldDef): Kind => (field.type === null ? 'plain' : KINDS[field.type] ?? 'plain');
+const kindOf = (field: FieldDef): Kind => (field.type === null ? 'plain' : (KINDS[field.type] ?? 'plain'));
 const referenced = (row: DbRow): string | null => text(row.stringvalue) ?? decimalCell(row.numbervalue);
 
 async function resolve(db: Db, input: CustomFieldInput): Promise<Resolved> {
   const fieldIds = numericIds([...input.values.map((v) => text(v.customfield)), ...input.labels.map((l) => text(l.fieldid))]);
-  const fieldRows = await lookupIn(db, fieldIds, (marks) => `SELECT f.ID AS id, f.cfname AS name,
-    f.CUSTOMFIELDTYPEKEY AS type FROM ${requireTable(db, 'customfield')} f WHERE f.ID IN (${marks})`);
+  const fieldRows = await lookupIn(
+    db,
+    fieldIds,
+    (marks) => `SELECT f.ID AS id, f.cfname AS name,
+    f.CUSTOMFIELDTYPEKEY AS type FROM ${requireTable(db, 'customfield')} f WHERE f.ID IN (${marks})`,
+  );
   const fields = new Map(fieldRows.map((f): [string, FieldDef] => [String(f.id), { id: String(f.id), name: text(f.name), type: text(f.type) }]));
-  const refsOf = (kinds: Kind[]) => input.values
-    .filter((v) => { const f = fields.get(String(v.customfield)); return f !== undefined && kinds.includes(kindOf(f)); })
-    .map(referenced);
+  const refsOf = (kinds: Kind[]) =>
+    input.values
+      .filter((v) => {
+        const f = fields.get(String(v.customfield));
+        return f !== undefined && kinds.includes(kindOf(f));
+      })
+      .map(referenced);
   const sprintTable = db.table(SPRINT_TABLE);
   const [options, sprints, users] = await Promise.all([
-    lookupIn(db, numericIds(refsOf(['option', 'cascade'])), (marks) => `SELECT o.ID AS id, o.customvalue AS value
-      FROM ${requireTable(db, 'customfieldoption')} o WHERE o.ID IN (${marks})`).then((rows) => indexBy(rows, 'id')),
-    sprintTable === null ? new Map<string, DbRow>() : lookupIn(db, numericIds(refsOf(['sprint'])), (marks) =>
-      `SELECT s.${db.id('ID')} AS id, s.${db.id('NAME')} AS value FROM ${sprintTable} s WHERE s.${db.id('ID')} IN (${marks})`)
-      .then((rows) => indexBy(rows, 'id')),
+    lookupIn(
+      db,
+      numericIds(refsOf(['option', 'cascade'])),
+      (marks) => `SELECT o.ID AS id, o.customvalue AS value
+      FROM ${requireTable(db, 'customfieldoption')} o WHERE o.ID IN (${marks})`,
+    ).then((rows) => indexBy(rows, 'id')),
+    sprintTable === null
+      ? new Map<string, DbRow>()
+      : lookupIn(
+          db,
+          numericIds(refsOf(['sprint'])),
+          (marks) => `SELECT s.${db.id('ID')} AS id, s.${db.id('NAME')} AS value FROM ${sprintTable} s WHERE s.${db.id('ID')} IN (${marks})`,
+        ).then((rows) => indexBy(rows, 'id')),
     userIdsByKey(db, refsOf(['user'])),
   ]);
   return { fields, options, sprints, users };
@@ -72,10 +93,15 @@ async function resolve(db: Db, input: CustomFieldInput): Promise<Resolved> {
 function valueOf(row: DbRow, kind: Kind, resolved: Resolved, zone: string): Cell {
   const ref = referenced(row);
   switch (kind) {
-    case 'option': case 'cascade': return ref === null ? null : text(resolved.options.get(ref)?.value);
-    case 'sprint': return ref === null ? null : text(resolved.sprints.get(ref)?.value);
-    case 'user': return ref === null ? null : resolved.users.get(ref) ?? null;
-    default: return plainValue(row, zone);
+    case 'option':
+    case 'cascade':
+      return ref === null ? null : text(resolved.options.get(ref)?.value);
+    case 'sprint':
+      return ref === null ? null : text(resolved.sprints.get(ref)?.value);
+    case 'user':
+      return ref === null ? null : (resolved.users.get(ref) ?? null);
+    default:
+      return plainValue(row, zone);
   }
 }
 
@@ -125,9 +151,8 @@ function fieldCell(field: FieldDef, rows: DbRow[], resolved: Resolved, zone: str
   const kind = kindOf(field);
   const ordered = [...rows].sort((a, b) => (BigInt(String(a.id)) < BigInt(String(b.id)) ? -1 : 1));
   if (kind === 'cascade') return cascadeCell(ordered, resolved);
-  const values = kind === 'labels'
-    ? [...new Set(ordered.map((r) => text(r.label)).filter(isValue))]
-    : ordered.map((r) => valueOf(r, kind, resolved, zone)).filter(isValue);
+  const values =
+    kind === 'labels' ? [...new Set(ordered.map((r) => text(r.label)).filter(isValue))] : ordered.map((r) => valueOf(r, kind, resolved, zone)).filter(isValue);
   if (values.length === 0) return null;
   return values.length === 1 && !ALWAYS_ARRAY.has(field.type ?? '') ? values[0] : sortedJsonArray(values);
 }

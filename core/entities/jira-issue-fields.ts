@@ -9,7 +9,11 @@ import { customFieldCells } from './jira-custom-fields.ts';
 import { afterDecimalKey, lookupIn } from './jira-lookups.ts';
 import { exportedIssueCondition, fromParam, notOptedOut } from './jira-selection.ts';
 
-interface FieldCell { id: string; name: Cell; value: string }
+interface FieldCell {
+  id: string;
+  name: Cell;
+  value: string;
+}
 
 // Components and versions reach an issue through nodeassociation; the type and entity columns are both
 // matched because scheme associations reuse the same ids.
@@ -22,10 +26,14 @@ const ASSOCIATIONS = [
 async function associatedNames(db: Db, ids: readonly string[]): Promise<DbRow[]> {
   const rows: DbRow[] = [];
   for (const a of ASSOCIATIONS) {
-    const found = await lookupIn(db, ids, (marks) => `SELECT na.SOURCE_NODE_ID AS issue, t.${a.name} AS name
+    const found = await lookupIn(
+      db,
+      ids,
+      (marks) => `SELECT na.SOURCE_NODE_ID AS issue, t.${a.name} AS name
       FROM ${requireTable(db, 'nodeassociation')} na JOIN ${requireTable(db, a.table)} t ON t.ID = na.SINK_NODE_ID
       WHERE na.SOURCE_NODE_ENTITY = 'Issue' AND na.SINK_NODE_ENTITY = '${a.sink}' AND na.ASSOCIATION_TYPE = '${a.type}'
-        AND na.SOURCE_NODE_ID IN (${marks})`);
+        AND na.SOURCE_NODE_ID IN (${marks})`,
+    );
     rows.push(...found.map((row) => ({ ...row, field: a.field.id })));
   }
   return rows;
@@ -52,7 +60,10 @@ function systemFieldCells(labels: readonly DbRow[], associated: readonly DbRow[]
   const cells = new Map<string, FieldCell[]>();
   for (const [issue, fields] of values) {
     // An issue carries a label once; duplicate rows are an artefact, not a second value.
-    cells.set(issue, [...fields].map(([id, list]) => ({ id, name: names.get(id)!, value: sortedJsonArray(id === 'labels' ? new Set(list) : list)! })));
+    cells.set(
+      issue,
+      [...fields].map(([id, list]) => ({ id, name: names.get(id)!, value: sortedJsonArray(id === 'labels' ? new Set(list) : list)! })),
+    );
   }
   return cells;
 }
@@ -60,23 +71,36 @@ function systemFieldCells(labels: readonly DbRow[], associated: readonly DbRow[]
 async function fieldsOf(db: Db, issues: readonly DbRow[], zone: string): Promise<Map<string, FieldCell[]>> {
   const ids = issues.map((issue) => String(issue.id));
   const [values, labels, associated] = await Promise.all([
-    lookupIn(db, ids, (marks) => `SELECT v.ID AS id, v.ISSUE AS issue, v.CUSTOMFIELD AS customfield, v.PARENTKEY AS parentkey,
+    lookupIn(
+      db,
+      ids,
+      (marks) => `SELECT v.ID AS id, v.ISSUE AS issue, v.CUSTOMFIELD AS customfield, v.PARENTKEY AS parentkey,
         v.STRINGVALUE AS stringvalue, v.NUMBERVALUE AS numbervalue, v.TEXTVALUE AS textvalue, v.DATEVALUE AS datevalue
-      FROM ${requireTable(db, 'customfieldvalue')} v WHERE v.ISSUE IN (${marks})`),
-    lookupIn(db, ids, (marks) => `SELECT l.ID AS id, l.ISSUE AS issue, l.FIELDID AS fieldid, l.LABEL AS label
-      FROM ${requireTable(db, 'label')} l WHERE l.ISSUE IN (${marks})`),
+      FROM ${requireTable(db, 'customfieldvalue')} v WHERE v.ISSUE IN (${marks})`,
+    ),
+    lookupIn(
+      db,
+      ids,
+      (marks) => `SELECT l.ID AS id, l.ISSUE AS issue, l.FIELDID AS fieldid, l.LABEL AS label
+      FROM ${requireTable(db, 'label')} l WHERE l.ISSUE IN (${marks})`,
+    ),
     associatedNames(db, ids),
   ]);
   const custom = await customFieldCells(db, { values, labels: labels.filter((l) => l.fieldid !== null) }, zone);
-  const system = systemFieldCells(labels.filter((l) => l.fieldid === null), associated);
+  const system = systemFieldCells(
+    labels.filter((l) => l.fieldid === null),
+    associated,
+  );
   const fields = new Map<string, FieldCell[]>();
   for (const issue of issues) {
     const id = String(issue.id);
-    const list = [...(system.get(id) ?? []), ...(custom.get(id) ?? []).map(({ field, value }) =>
-      ({ id: `customfield_${field.id}`, name: field.name, value }))];
+    const list = [...(system.get(id) ?? []), ...(custom.get(id) ?? []).map(({ field, value }) => ({ id: `customfield_${field.id}`, name: field.name, value }))];
     const environment = text(issue.environment);
     if (environment !== null && environment !== '') list.push({ id: 'environment', name: 'Environment', value: environment });
-    fields.set(id, list.sort((a, b) => compareCodePoints(a.id, b.id)));
+    fields.set(
+      id,
+      list.sort((a, b) => compareCodePoints(a.id, b.id)),
+    );
   }
   return fields;
 }
@@ -87,11 +111,13 @@ export const jiraIssueFields: EntityDef = {
   async read(db, ctx, after, limit) {
     const params: unknown[] = [];
     const where = exportedIssueCondition(db, ctx, 'i', params) + afterDecimalKey('i.ID', after, params);
-    const issues = await db.query(`SELECT i.ID AS id, i.ENVIRONMENT AS environment FROM ${requireTable(db, 'jiraissue')} i
-      WHERE ${where} ORDER BY i.ID${limitClause(limit)}`, params);
+    const issues = await db.query(
+      `SELECT i.ID AS id, i.ENVIRONMENT AS environment FROM ${requireTable(db, 'jiraissue')} i
+      WHERE ${where} ORDER BY i.ID${limitClause(limit)}`,
+      params,
+    );
     const fields = await fieldsOf(db, issues, ctx.timezone);
-    const rows = issues.flatMap((issue) => (fields.get(String(issue.id)) ?? [])
-      .map((field): Cell[] => [String(issue.id), field.id, field.name, field.value]));
+    const rows = issues.flatMap((issue) => (fields.get(String(issue.id)) ?? []).map((field): Cell[] => [String(issue.id), field.id, field.name, field.value]));
     return { rows, lastKey: lastKeyOf(issues, 'id'), scanned: issues.length };
   },
   // About one row per custom field value and label of the exported issues: a rough figure for progress only.
@@ -99,7 +125,9 @@ export const jiraIssueFields: EntityDef = {
     const params: unknown[] = [fromParam(db, ctx)];
     const [issues, all, values, labels] = await Promise.all([
       estimateCount(db, 'jiraissue', `UPDATED >= ?${notOptedOut(db, ctx, 'PROJECT', params)}`, params),
-      estimateCount(db, 'jiraissue', ''), estimateCount(db, 'customfieldvalue', ''), estimateCount(db, 'label', ''),
+      estimateCount(db, 'jiraissue', ''),
+      estimateCount(db, 'customfieldvalue', ''),
+      estimateCount(db, 'label', ''),
     ]);
     if (issues === null || all === null || all === 0) return issues;
     return Math.round(issues * (((values ?? 0) + (labels ?? 0)) / all));

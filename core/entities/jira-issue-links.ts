@@ -16,28 +16,37 @@ function linkRow(link: DbRow, types: Map<string, DbRow>): Cell[] {
 
 export const jiraIssueLinks: EntityDef = {
   name: 'issue_links',
-  columns: () => ['link_id', 'link_type', 'source_issue_id', 'destination_issue_id', 'outward_description',
-    'inward_description'],
+  columns: () => ['link_id', 'link_type', 'source_issue_id', 'destination_issue_id', 'outward_description', 'inward_description'],
   async read(db, ctx, after, limit) {
     const params: unknown[] = [];
     // A plain range of the link table: which links qualify depends on their issues, looked up per chunk.
-    const found = await db.query(`SELECT l.ID AS id, l.LINKTYPE AS linktype, l.SOURCE AS source, l.DESTINATION AS destination
+    const found = await db.query(
+      `SELECT l.ID AS id, l.LINKTYPE AS linktype, l.SOURCE AS source, l.DESTINATION AS destination
       FROM ${requireTable(db, 'issuelink')} l WHERE 1=1${afterDecimalKey('l.ID', after, params)}
-      ORDER BY l.ID${limitClause(limit)}`, params);
+      ORDER BY l.ID${limitClause(limit)}`,
+      params,
+    );
     const ends = found.flatMap((link) => [text(link.source), text(link.destination)]);
     const [types, exported, optedOut] = await Promise.all([
-      lookupIn(db, found.map((link) => text(link.linktype)), (marks) => `SELECT t.ID AS id, t.LINKNAME AS name,
+      lookupIn(
+        db,
+        found.map((link) => text(link.linktype)),
+        (marks) => `SELECT t.ID AS id, t.LINKNAME AS name,
         t.INWARD AS inward, t.OUTWARD AS outward, t.pstyle AS pstyle
-        FROM ${requireTable(db, 'issuelinktype')} t WHERE t.ID IN (${marks})`).then((rows) => indexBy(rows, 'id')),
+        FROM ${requireTable(db, 'issuelinktype')} t WHERE t.ID IN (${marks})`,
+      ).then((rows) => indexBy(rows, 'id')),
       exportedIssueIds(db, ctx, ends),
       optedOutIssueIds(db, ctx, ends),
     ]);
-    const rows = found.filter((link) => {
-      const type = link.linktype === null ? undefined : types.get(String(link.linktype));
-      const [source, destination] = [String(link.source), String(link.destination)];
-      return text(type?.pstyle) !== SUBTASK_STYLE && (exported.has(source) || exported.has(destination))
-        && !optedOut.has(source) && !optedOut.has(destination);
-    }).map((link) => linkRow(link, types));
+    const rows = found
+      .filter((link) => {
+        const type = link.linktype === null ? undefined : types.get(String(link.linktype));
+        const [source, destination] = [String(link.source), String(link.destination)];
+        return (
+          text(type?.pstyle) !== SUBTASK_STYLE && (exported.has(source) || exported.has(destination)) && !optedOut.has(source) && !optedOut.has(destination)
+        );
+      })
+      .map((link) => linkRow(link, types));
     return { rows, lastKey: lastKeyOf(found, 'id'), scanned: found.length };
   },
   estimate: (db) => estimateCount(db, 'issuelink', ''),

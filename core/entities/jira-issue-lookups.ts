@@ -22,51 +22,72 @@ export interface IssueLookups {
 }
 
 const PROJECT_TYPES: Readonly<Record<string, string>> = {
-  business: 'Business', software: 'Software', service_desk: 'Service Desk',
+  business: 'Business',
+  software: 'Software',
+  service_desk: 'Service Desk',
 };
 
 // Jira's fixed status categories (issuestatus.STATUSCATEGORY); any other value has no name.
 const STATUS_CATEGORIES: Readonly<Record<string, string>> = {
-  '1': 'No Category', '2': 'To Do', '4': 'In Progress', '3': 'Done',
+  '1': 'No Category',
+  '2': 'To Do',
+  '4': 'In Progress',
+  '3': 'Done',
 };
 
 /** `business` → `Business`; a type Jira may add later is written as stored rather than dropped. */
 export function projectTypeName(value: unknown): Cell {
   const raw = text(value);
-  return raw === null ? null : PROJECT_TYPES[raw] ?? raw;
+  return raw === null ? null : (PROJECT_TYPES[raw] ?? raw);
 }
 
 export function statusCategoryName(value: unknown): Cell {
   const id = decimalCell(value);
-  return id === null ? null : STATUS_CATEGORIES[id] ?? null;
+  return id === null ? null : (STATUS_CATEGORIES[id] ?? null);
 }
 
 /** Projects with their category, found through `nodeassociation` (entity and type both matched). */
 async function projectsById(db: Db, ids: Iterable<string | null>): Promise<Map<string, ProjectInfo>> {
-  const found = await lookupIn(db, numericIds(ids), (marks) => `SELECT p.ID AS id, p.pkey AS pkey, p.pname AS pname,
+  const found = await lookupIn(
+    db,
+    numericIds(ids),
+    (marks) => `SELECT p.ID AS id, p.pkey AS pkey, p.pname AS pname,
       p.PROJECTTYPE AS project_type, c.ID AS category_id, c.cname AS category
     FROM ${requireTable(db, 'project')} p
     LEFT JOIN ${requireTable(db, 'nodeassociation')} na ON na.SOURCE_NODE_ID = p.ID
       AND na.SOURCE_NODE_ENTITY = 'Project' AND na.SINK_NODE_ENTITY = 'ProjectCategory'
       AND na.ASSOCIATION_TYPE = 'ProjectCategory'
     LEFT JOIN ${requireTable(db, 'projectcategory')} c ON c.ID = na.SINK_NODE_ID
-    WHERE p.ID IN (${marks})`);
+    WHERE p.ID IN (${marks})`,
+  );
   const chosen = new Map<string, DbRow>();
   for (const row of found) {
     // A project has one category; should a site hold several links, the lowest category id wins.
     const id = String(row.id);
     const current = chosen.get(id);
-    if (!current || (row.category_id !== null && (current.category_id === null
-      || BigInt(String(row.category_id)) < BigInt(String(current.category_id))))) chosen.set(id, row);
+    if (!current || (row.category_id !== null && (current.category_id === null || BigInt(String(row.category_id)) < BigInt(String(current.category_id)))))
+      chosen.set(id, row);
   }
-  return new Map([...chosen].map(([id, row]) => [id, {
-    key: text(row.pkey), name: text(row.pname), type: projectTypeName(row.project_type), category: text(row.category),
-  }]));
+  return new Map(
+    [...chosen].map(([id, row]) => [
+      id,
+      {
+        key: text(row.pkey),
+        name: text(row.pname),
+        type: projectTypeName(row.project_type),
+        category: text(row.category),
+      },
+    ]),
+  );
 }
 
 async function rowsById(db: Db, table: string, columns: string, ids: Iterable<string | null>): Promise<Map<string, DbRow>> {
-  const found = await lookupIn(db, ids, (marks) => `SELECT t.ID AS id, ${columns} FROM ${requireTable(db, table)} t
-    WHERE t.ID IN (${marks})`);
+  const found = await lookupIn(
+    db,
+    ids,
+    (marks) => `SELECT t.ID AS id, ${columns} FROM ${requireTable(db, table)} t
+    WHERE t.ID IN (${marks})`,
+  );
   return indexBy(found, 'id');
 }
 

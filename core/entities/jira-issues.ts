@@ -15,10 +15,35 @@ const USER_ROLES = ['creator', 'reporter', 'assignee'] as const;
 export function issueColumns(schemaVersion: number): string[] {
   // Schema v1 follows each user id with that user's display name.
   const users = USER_ROLES.flatMap((role) => (schemaVersion === 1 ? [`${role}_id`, `${role}_name`] : [`${role}_id`]));
-  return ['id', 'instance_url', 'url', 'key', 'project_key', 'project_name', 'project_type', 'project_category',
-    'issue_type', 'summary', 'description', ...users, 'status', 'status_category', 'priority_sequence',
-    'priority_name', 'resolution', 'watchers', 'votes', 'created_date', 'resolution_date', 'updated_date',
-    'due_date', 'original_estimate', 'remaining_estimate', 'time_spent', 'security_level'];
+  return [
+    'id',
+    'instance_url',
+    'url',
+    'key',
+    'project_key',
+    'project_name',
+    'project_type',
+    'project_category',
+    'issue_type',
+    'summary',
+    'description',
+    ...users,
+    'status',
+    'status_category',
+    'priority_sequence',
+    'priority_name',
+    'resolution',
+    'watchers',
+    'votes',
+    'created_date',
+    'resolution_date',
+    'updated_date',
+    'due_date',
+    'original_estimate',
+    'remaining_estimate',
+    'time_spent',
+    'security_level',
+  ];
 }
 
 // The description is cut in the query too, so a multi-megabyte text never crosses the wire for 2000 characters.
@@ -48,16 +73,35 @@ function issueRow(issue: DbRow, refs: IssueLookups, ctx: ReadContext): Cell[] {
     return ctx.schemaVersion === 1 ? [user?.id ?? null, user?.name ?? null] : [user?.id ?? null];
   });
   const date = (value: unknown) => dateCellSeconds(value, ctx.timezone);
-  return [text(issue.id), ctx.baseUrl, key === null ? null : `${ctx.baseUrl}/browse/${encodeURIComponent(key)}`, key,
-    project?.key ?? null, project?.name ?? null, project?.type ?? null, project?.category ?? null,
-    text(ref(refs.types, issue.issuetype, 'name')), text(issue.summary),
-    cutCodePoints(text(issue.description), JIRA_TEXT_LIMIT), ...users,
-    text(ref(refs.statuses, issue.issuestatus, 'name')), statusCategoryName(ref(refs.statuses, issue.issuestatus, 'category')),
-    decimalCell(ref(refs.priorities, issue.priority, 'sequence')), text(ref(refs.priorities, issue.priority, 'name')),
-    text(ref(refs.resolutions, issue.resolution, 'name')), decimalCell(issue.watches), decimalCell(issue.votes),
-    date(issue.created), date(issue.resolutiondate), date(issue.updated), date(issue.duedate),
-    decimalCell(issue.original_estimate), decimalCell(issue.remaining_estimate), decimalCell(issue.time_spent),
-    text(ref(refs.securityLevels, issue.security, 'name'))];
+  return [
+    text(issue.id),
+    ctx.baseUrl,
+    key === null ? null : `${ctx.baseUrl}/browse/${encodeURIComponent(key)}`,
+    key,
+    project?.key ?? null,
+    project?.name ?? null,
+    project?.type ?? null,
+    project?.category ?? null,
+    text(ref(refs.types, issue.issuetype, 'name')),
+    text(issue.summary),
+    cutCodePoints(text(issue.description), JIRA_TEXT_LIMIT),
+    ...users,
+    text(ref(refs.statuses, issue.issuestatus, 'name')),
+    statusCategoryName(ref(refs.statuses, issue.issuestatus, 'category')),
+    decimalCell(ref(refs.priorities, issue.priority, 'sequence')),
+    text(ref(refs.priorities, issue.priority, 'name')),
+    text(ref(refs.resolutions, issue.resolution, 'name')),
+    decimalCell(issue.watches),
+    decimalCell(issue.votes),
+    date(issue.created),
+    date(issue.resolutiondate),
+    date(issue.updated),
+    date(issue.duedate),
+    decimalCell(issue.original_estimate),
+    decimalCell(issue.remaining_estimate),
+    decimalCell(issue.time_spent),
+    text(ref(refs.securityLevels, issue.security, 'name')),
+  ];
 }
 
 export const jiraIssues: EntityDef = {
@@ -66,8 +110,11 @@ export const jiraIssues: EntityDef = {
   async read(db, ctx, after, limit) {
     const params: unknown[] = [];
     const where = exportedIssueCondition(db, ctx, 'i', params) + afterDecimalKey('i.ID', after, params);
-    const found = await db.query(`SELECT ${ISSUE_COLUMNS} FROM ${requireTable(db, 'jiraissue')} i
-      WHERE ${where} ORDER BY i.ID${limitClause(limit)}`, params);
+    const found = await db.query(
+      `SELECT ${ISSUE_COLUMNS} FROM ${requireTable(db, 'jiraissue')} i
+      WHERE ${where} ORDER BY i.ID${limitClause(limit)}`,
+      params,
+    );
     const refs = await lookupIssueRefs(db, found, ctx.schemaVersion === 1);
     return { rows: found.map((issue) => issueRow(issue, refs, ctx)), lastKey: lastKeyOf(found, 'id'), scanned: found.length };
   },

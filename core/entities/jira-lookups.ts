@@ -5,8 +5,7 @@ import { placeholders, requireTable, text, type Db, type DbRow } from '../source
 const IN_BATCH = 5000;
 
 /** Rows of `sql(marks)` for every value, the values bound last in batches; duplicates and NULLs dropped. */
-export async function lookupIn(db: Db, values: Iterable<string | null>, sql: (marks: string) => string,
-  fixed: readonly unknown[] = []): Promise<DbRow[]> {
+export async function lookupIn(db: Db, values: Iterable<string | null>, sql: (marks: string) => string, fixed: readonly unknown[] = []): Promise<DbRow[]> {
   const distinct = [...new Set([...values].filter((v): v is string => v !== null))];
   const rows: DbRow[] = [];
   for (let start = 0; start < distinct.length; start += IN_BATCH) {
@@ -46,8 +45,12 @@ interface AppUser {
 /** `app_user` rows by exact user key (compared here, so a case-insensitive collation cannot blur keys). */
 async function appUsersByKey(db: Db, keyList: Iterable<string | null>): Promise<Map<string, AppUser>> {
   const keys = [...keyList];
-  const found = await lookupIn(db, keys, (marks) => `SELECT u.ID AS id, u.user_key AS user_key,
-    u.lower_user_name AS lower_user_name FROM ${requireTable(db, 'app_user')} u WHERE u.user_key IN (${marks})`);
+  const found = await lookupIn(
+    db,
+    keys,
+    (marks) => `SELECT u.ID AS id, u.user_key AS user_key,
+    u.lower_user_name AS lower_user_name FROM ${requireTable(db, 'app_user')} u WHERE u.user_key IN (${marks})`,
+  );
   const wanted = new Set(keys);
   const users = new Map<string, AppUser>();
   for (const row of found) {
@@ -60,11 +63,15 @@ async function appUsersByKey(db: Db, keyList: Iterable<string | null>): Promise<
 /** The `cwd_user` row of each lower-case name in an active directory, the lowest directory id winning. */
 export async function directoryUsers(db: Db, nameList: Iterable<string | null>): Promise<Map<string, DbRow>> {
   const lowerNames = [...nameList];
-  const found = await lookupIn(db, lowerNames, (marks) => `SELECT cu.lower_user_name AS lower_user_name,
+  const found = await lookupIn(
+    db,
+    lowerNames,
+    (marks) => `SELECT cu.lower_user_name AS lower_user_name,
       cu.user_name AS user_name, cu.display_name AS display_name, cu.email_address AS email_address,
       cu.directory_id AS directory_id
     FROM ${requireTable(db, 'cwd_user')} cu JOIN ${requireTable(db, 'cwd_directory')} d ON d.ID = cu.directory_id
-    WHERE d.active = 1 AND cu.lower_user_name IN (${marks})`);
+    WHERE d.active = 1 AND cu.lower_user_name IN (${marks})`,
+  );
   const wanted = new Set(lowerNames);
   const chosen = new Map<string, DbRow>();
   for (const row of found) {
@@ -85,7 +92,12 @@ export interface ResolvedUser {
 /** User key → its `app_user.ID` and, when wanted, display name; NULL and unknown keys are absent. */
 export async function resolveUsers(db: Db, keys: Iterable<string | null>, withNames: boolean): Promise<Map<string, ResolvedUser>> {
   const users = await appUsersByKey(db, keys);
-  const directory = withNames ? await directoryUsers(db, [...users.values()].map((u) => u.lowerName)) : new Map<string, DbRow>();
+  const directory = withNames
+    ? await directoryUsers(
+        db,
+        [...users.values()].map((u) => u.lowerName),
+      )
+    : new Map<string, DbRow>();
   const resolved = new Map<string, ResolvedUser>();
   for (const [key, user] of users) {
     const row = user.lowerName === null ? undefined : directory.get(user.lowerName);

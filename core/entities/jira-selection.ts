@@ -14,8 +14,7 @@ export function notOptedOut(db: Db, ctx: ReadContext, projectColumn: string, par
   if (ctx.optedOut.length === 0) return '';
   params.push(...ctx.optedOut);
   const marks = ctx.optedOut.map(() => '?').join(',');
-  return ` AND (${projectColumn} IS NULL OR ${projectColumn} NOT IN`
-    + ` (SELECT op.ID FROM ${requireTable(db, 'project')} op WHERE op.pkey IN (${marks})))`;
+  return ` AND (${projectColumn} IS NULL OR ${projectColumn} NOT IN` + ` (SELECT op.ID FROM ${requireTable(db, 'project')} op WHERE op.pkey IN (${marks})))`;
 }
 
 /** The condition on a `jiraissue` alias that makes an issue part of the export. */
@@ -28,8 +27,12 @@ export function exportedIssueCondition(db: Db, ctx: ReadContext, alias: string, 
 export async function exportedIssueIds(db: Db, ctx: ReadContext, ids: Iterable<string | null>): Promise<Set<string>> {
   const params: unknown[] = [];
   const condition = exportedIssueCondition(db, ctx, 'i', params);
-  const found = await lookupIn(db, ids, (marks) =>
-    `SELECT i.ID AS id FROM ${requireTable(db, 'jiraissue')} i WHERE ${condition} AND i.ID IN (${marks})`, params);
+  const found = await lookupIn(
+    db,
+    ids,
+    (marks) => `SELECT i.ID AS id FROM ${requireTable(db, 'jiraissue')} i WHERE ${condition} AND i.ID IN (${marks})`,
+    params,
+  );
   return new Set(found.map((row) => String(row.id)));
 }
 
@@ -37,8 +40,12 @@ export async function exportedIssueIds(db: Db, ctx: ReadContext, ids: Iterable<s
 export async function optedOutIssueIds(db: Db, ctx: ReadContext, ids: Iterable<string | null>): Promise<Set<string>> {
   if (ctx.optedOut.length === 0) return new Set();
   const marks = ctx.optedOut.map(() => '?').join(',');
-  const found = await lookupIn(db, ids, (idMarks) => `SELECT i.ID AS id FROM ${requireTable(db, 'jiraissue')} i
+  const found = await lookupIn(
+    db,
+    ids,
+    (idMarks) => `SELECT i.ID AS id FROM ${requireTable(db, 'jiraissue')} i
     JOIN ${requireTable(db, 'project')} p ON p.ID = i.PROJECT WHERE p.pkey IN (${marks}) AND i.ID IN (${idMarks})`,
-  ctx.optedOut);
+    ctx.optedOut,
+  );
   return new Set(found.map((row) => text(row.id)!));
 }

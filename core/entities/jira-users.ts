@@ -11,17 +11,22 @@ export const jiraUsers: EntityDef = {
   columns: () => ['instance_url', 'user_id', 'user_key', 'user_name', 'user_fullname', 'user_email'],
   async read(db, ctx, after, limit) {
     const params: unknown[] = [];
-    const found = await db.query(`SELECT u.ID AS id, u.user_key AS user_key, u.lower_user_name AS lower_user_name
+    const found = await db.query(
+      `SELECT u.ID AS id, u.user_key AS user_key, u.lower_user_name AS lower_user_name
       FROM ${requireTable(db, 'app_user')} u WHERE 1=1${afterDecimalKey('u.ID', after, params)}
-      ORDER BY u.ID${limitClause(limit)}`, params);
-    const directory = await directoryUsers(db, found.map((user) => text(user.lower_user_name)));
+      ORDER BY u.ID${limitClause(limit)}`,
+      params,
+    );
+    const directory = await directoryUsers(
+      db,
+      found.map((user) => text(user.lower_user_name)),
+    );
     const rows: Cell[][] = [];
     for (const user of found) {
       // A key with no account in an active directory (a deleted user) is left out.
       const account = user.lower_user_name === null ? undefined : directory.get(String(user.lower_user_name));
       if (!account) continue;
-      rows.push([ctx.baseUrl, text(user.id), text(user.user_key), text(account.user_name), text(account.display_name),
-        text(account.email_address)]);
+      rows.push([ctx.baseUrl, text(user.id), text(user.user_key), text(account.user_name), text(account.display_name), text(account.email_address)]);
     }
     return { rows, lastKey: lastKeyOf(found, 'id'), scanned: found.length };
   },

@@ -8,6 +8,9 @@ import { jiraUsers } from './jira-users.ts';
 
 export const jira: ProductDef = {
   product: 'jira',
-  schemaVersions: [{ version: 2, status: 'ACTIVE' }, { version: 1, status: 'DEPRECATED' }],
+  schemaVersions: [
+    { version: 2, status: 'ACTIVE' },
+    { version: 1, status: 'DEPRECATED' },
+  ],
   entities: [jiraIssues, jiraIssueFields, jiraIssueHistory, jiraIssueLinks, jiraUsers],
 };

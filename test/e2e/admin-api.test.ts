@@ -16,7 +16,7 @@ const BASE_URL = 'https://wiki.example.com/confluence';
 // Planted spaces with pages, comments and events in them (test/fixtures/confluence-fixture.ts).
 const OPTED_OUT = ['DOC', '~jsmith'];
 
-describe('the administrator\'s routes on the real server', () => {
+describe("the administrator's routes on the real server", () => {
   let site: E2eSite | undefined;
   let server: RunningServer;
   let customRoot = '';
@@ -65,7 +65,10 @@ describe('the administrator\'s routes on the real server', () => {
   test('GET /history lists the job and its files download byte for byte', async () => {
     const history = await server.api('/history?limit=5');
     assert.equal(history.status, 200);
-    assert.deepEqual(history.body.values.map((j: any) => [j.jobId, j.status]), [[job.jobId, 'COMPLETED']]);
+    assert.deepEqual(
+      history.body.values.map((j: any) => [j.jobId, j.status]),
+      [[job.jobId, 'COMPLETED']],
+    );
     assert.equal(history.body.lastPage, true);
     const file = job.statistics.entities.pages.file;
     const response = await fetch(`${server.url}/rest/datapipeline/latest/history/${job.jobId}/files/${encodeURIComponent(file)}`, {
@@ -75,7 +78,7 @@ describe('the administrator\'s routes on the real server', () => {
     assert.equal(Buffer.compare(Buffer.from(await response.arrayBuffer()), await readFile(join(customRoot, String(job.jobId), file))), 0);
   });
 
-  test('the schedule runs on the server\'s zone, which GET reports with the next run', async () => {
+  test("the schedule runs on the server's zone, which GET reports with the next run", async () => {
     const put = await server.api('/config/schedule', { method: 'PUT', body: JSON.stringify({ days: ['SATURDAY'], repeatIntervalInWeeks: 1, time: '03:15' }) });
     assert.equal(put.status, 200, JSON.stringify(put.body));
     const got = (await server.api('/config/schedule')).body;

@@ -12,7 +12,15 @@ import { waitFor } from '../helpers/http.ts';
 import { REPO_ROOT, startServer, stopAllServers, TEST_TOKEN, type RunningServer } from '../helpers/server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const SHOTS = join(REPO_ROOT, 'test-artifacts', 'browser');
 // Generous: the machine may be running other suites; nothing here is a timing assertion.
 const UI_TIMEOUT_MS = 60_000;
@@ -109,7 +117,7 @@ describe('the admin console in a browser', () => {
     await shot('05-schedule');
   });
 
-  test('a refused export path shows the server\'s reason, and opted-out spaces are saved as chips', async () => {
+  test("a refused export path shows the server's reason, and opted-out spaces are saved as chips", async () => {
     await page.fill('#export-path-input', 'relative/path');
     await page.click('#export-path-card button[type=submit]');
     await page.waitForSelector('#export-path-card .errors:has-text("must be absolute")');

@@ -21,7 +21,9 @@ const BIN = join(REPO_ROOT, 'bin', 'sluice.js');
 /** Runs a command to its end (killed after a minute) with the CLI's settings in its environment. */
 function run(command: string, args: string[], env: Record<string, string | undefined>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const clean = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter((e): e is [string, string] => e[1] !== undefined && !/^NODE_TEST/.test(e[0])));
+    const clean = Object.fromEntries(
+      Object.entries({ ...process.env, ...env }).filter((e): e is [string, string] => e[1] !== undefined && !/^NODE_TEST/.test(e[0])),
+    );
     const child = spawn(command, args, { cwd: REPO_ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -60,7 +62,10 @@ describe('the sluice CLI against a running server', () => {
     assert.equal(got.code, 0, got.stderr);
     const lines = got.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^Started job 1 \(exporting from 2024-03-01T09:00:00/);
-    assert.ok(lines.some((l) => /^Job 1 Completed · [\d,]+ of ~[\d,]+ rows/.test(l)), got.stdout);
+    assert.ok(
+      lines.some((l) => /^Job 1 Completed · [\d,]+ of ~[\d,]+ rows/.test(l)),
+      got.stdout,
+    );
     assert.ok(lines.includes(lines.find((l) => /^Job 1 Completed at /.test(l))!), got.stdout);
     for (const entity of ['users', 'spaces', 'pages', 'comments', 'analytics_events']) {
       assert.match(got.stdout, new RegExp(`\\b${entity}_job1_\\d{4}_\\d{2}_\\d{2}T\\d{2}_\\d{2}_\\d{2}Z\\.csv`), entity);
@@ -68,7 +73,7 @@ describe('the sluice CLI against a running server', () => {
     assert.doesNotMatch(got.stdout, /\x1b\[/, 'no terminal control sequences in a pipe');
   });
 
-  test('status and history describe the finished job; --json prints the API\'s own objects', async () => {
+  test("status and history describe the finished job; --json prints the API's own objects", async () => {
     const status = await sluice('status');
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^Job 1 Completed at /);
@@ -129,7 +134,7 @@ describe('the sluice CLI against a running server', () => {
     assert.match(got.stdout, /\nJob \d+ Completed at /);
   });
 
-  test('npx runs the package\'s bin', async () => {
+  test("npx runs the package's bin", async () => {
     const got = await run('npx', ['--no-install', 'sluice', '--help'], env);
     assert.equal(got.code, 0, got.stderr);
     assert.match(got.stdout, /^Usage: sluice <command> \[options\]/);

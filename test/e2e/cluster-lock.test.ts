@@ -72,11 +72,14 @@ describe('two servers on one shared home', () => {
     assert.equal(cancel.body.jobId, 1);
     assert.equal(cancel.body.status, 'OK');
     const seen: string[] = [];
-    const final = await waitFor(async () => {
-      const { body } = await other.api('/export');
-      if (seen.at(-1) !== body.status) seen.push(body.status);
-      return body.status === 'CANCELLED' ? body : undefined;
-    }, { what: 'job 1 to be CANCELLED', timeoutMs: 60_000, intervalMs: 50 });
+    const final = await waitFor(
+      async () => {
+        const { body } = await other.api('/export');
+        if (seen.at(-1) !== body.status) seen.push(body.status);
+        return body.status === 'CANCELLED' ? body : undefined;
+      },
+      { what: 'job 1 to be CANCELLED', timeoutMs: 60_000, intervalMs: 50 },
+    );
     assert.deepEqual(seen, ['CANCELLATION_REQUESTED', 'CANCELLED']);
     assert.notEqual(final.cancelledTime, null);
     assert.equal(final.completedTime, final.cancelledTime);

@@ -110,11 +110,14 @@ describe('kill -9 of one node while another serves the same home', () => {
     assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
     assert.equal(cancel.body.jobId, 1);
     // The survivor cannot tell a crash from a busy node until the heartbeat has been silent for a while.
-    const final = await waitFor(async () => {
-      const { body } = await survivor.api('/export');
-      assert.ok(['CANCELLATION_REQUESTED', 'CANCELLED'].includes(body.status), JSON.stringify(body));
-      return body.status === 'CANCELLED' ? body : undefined;
-    }, { what: 'job 1 to be CANCELLED', timeoutMs: 120_000, intervalMs: 500 });
+    const final = await waitFor(
+      async () => {
+        const { body } = await survivor.api('/export');
+        assert.ok(['CANCELLATION_REQUESTED', 'CANCELLED'].includes(body.status), JSON.stringify(body));
+        return body.status === 'CANCELLED' ? body : undefined;
+      },
+      { what: 'job 1 to be CANCELLED', timeoutMs: 120_000, intervalMs: 500 },
+    );
     assert.notEqual(final.cancelledTime, null);
     assert.deepEqual(await partialFiles(home), []);
   });

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { exportRoot } from '../helpers/e2e-site.ts';
-import { createApi, waitForJobEnd, type Api } from '../helpers/http.ts';
+import { createApi, type Api } from '../helpers/http.ts';
 import { createTempHome, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 import { assertSpecFiles } from '../helpers/spec-files.ts';
 
@@ -91,12 +91,30 @@ describe('the embedded demo site', () => {
     try {
       const ids = async (sql: string, param: unknown) => (await db.query<{ id: string }>(sql, [param])).rows.map((r) => r.id);
       const files = await assertSpecFiles(exportRoot(home), job);
-      assert.deepEqual(files.pages.slice(1).map((r) => r[0]), await ids(`SELECT contentid::text AS id FROM content
-        WHERE contenttype IN ('PAGE', 'BLOGPOST') AND prevver IS NULL AND lastmoddate >= $1 ORDER BY contentid`, fromLocal));
-      assert.deepEqual(files.comments.slice(1).map((r) => r[0]), await ids(`SELECT contentid::text AS id FROM content
-        WHERE contenttype = 'COMMENT' AND prevver IS NULL AND lastmoddate >= $1 ORDER BY contentid`, fromLocal));
-      assert.deepEqual(files.analytics_events.slice(1).map((r) => r[1]), await ids(`SELECT "ID"::text AS id FROM "AO_7B47A5_EVENT"
-        WHERE "EVENT_AT" >= $1 ORDER BY "ID"`, Date.parse(job.config.exportFrom)));
+      assert.deepEqual(
+        files.pages.slice(1).map((r) => r[0]),
+        await ids(
+          `SELECT contentid::text AS id FROM content
+        WHERE contenttype IN ('PAGE', 'BLOGPOST') AND prevver IS NULL AND lastmoddate >= $1 ORDER BY contentid`,
+          fromLocal,
+        ),
+      );
+      assert.deepEqual(
+        files.comments.slice(1).map((r) => r[0]),
+        await ids(
+          `SELECT contentid::text AS id FROM content
+        WHERE contenttype = 'COMMENT' AND prevver IS NULL AND lastmoddate >= $1 ORDER BY contentid`,
+          fromLocal,
+        ),
+      );
+      assert.deepEqual(
+        files.analytics_events.slice(1).map((r) => r[1]),
+        await ids(
+          `SELECT "ID"::text AS id FROM "AO_7B47A5_EVENT"
+        WHERE "EVENT_AT" >= $1 ORDER BY "ID"`,
+          Date.parse(job.config.exportFrom),
+        ),
+      );
     } finally {
       await db.close();
     }

@@ -25,7 +25,10 @@ describe('an export root with less free space than SLUICE_MIN_FREE_DISK', () => 
     assert.equal(body.status, 'FAILED');
     assert.notEqual(body.completedTime, null);
     assert.equal(body.cancelledTime, null);
-    assert.deepEqual(body.errors.map((e: { key: string }) => e.key), ['export.disk.space.insufficient']);
+    assert.deepEqual(
+      body.errors.map((e: { key: string }) => e.key),
+      ['export.disk.space.insufficient'],
+    );
     assert.deepEqual((await server.api('/export')).body, body);
   });
 

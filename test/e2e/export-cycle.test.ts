@@ -14,14 +14,27 @@ const BASE_URL = 'https://wiki.example.com/confluence';
 const HEADERS: Record<(typeof ENTITIES)[number], string> = {
   users: 'instance_url,user_id,user_name,user_fullname,user_email',
   spaces: 'space_key,instance_url,space_url,homepage_url,space_name,space_type,space_status,creator_id,last_modifier_id,created_date,updated_date',
-  pages: 'page_id,instance_url,space_key,page_url,page_type,page_title,page_status,page_content,page_parent_id,labels,page_version,creator_id,last_modifier_id,created_date,updated_date,last_update_description',
+  pages:
+    'page_id,instance_url,space_key,page_url,page_type,page_title,page_status,page_content,page_parent_id,labels,page_version,creator_id,last_modifier_id,created_date,updated_date,last_update_description',
   comments: 'comment_id,instance_url,comment_url,page_id,parent_comment_id,comment_content,creator_id,last_modifier_id,created_date,updated_date',
   analytics_events: 'instance_url,event_id,event_name,created_date,event_author_id,event_space_key,event_container_id,event_content_id',
 };
 
 // SPEC section 2's status object; `progress` is Sluice's addition, `heartbeat` appears only while running.
-const STATUS_FIELDS = ['startTime', 'completedTime', 'cancelledTime', 'nodeId', 'jobId', 'status', 'config', 'statistics',
-  'warnings', 'errors', 'rootExportPath', 'progress'];
+const STATUS_FIELDS = [
+  'startTime',
+  'completedTime',
+  'cancelledTime',
+  'nodeId',
+  'jobId',
+  'status',
+  'config',
+  'statistics',
+  'warnings',
+  'errors',
+  'rootExportPath',
+  'progress',
+];
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})$/;
 
 /** `yyyy_MM_ddTHH_mm_ssZ` of an ISO time with an offset, in UTC, cut to the second. */
@@ -95,7 +108,10 @@ describe('a full export cycle on the real server', () => {
     const stamp = stampOf(job.startTime);
     const expected = ENTITIES.map((entity) => `${entity}_job1_${stamp}.csv`);
     assert.deepEqual((await listDir(join(exportRoot(server.home), '1'))).sort(), [...expected].sort());
-    assert.deepEqual((await listExports(server.home)).filter((name) => !name.endsWith('.csv')), []);
+    assert.deepEqual(
+      (await listExports(server.home)).filter((name) => !name.endsWith('.csv')),
+      [],
+    );
     for (const entity of ENTITIES) assert.equal(job.statistics.entities[entity].file, `${entity}_job1_${stamp}.csv`);
   });
 
@@ -123,7 +139,10 @@ describe('a full export cycle on the real server', () => {
 
   test('the files hold exactly the rows the fixture implies, cell by cell', async () => {
     const expected = expectedConfluenceRows(site!.fixture, {
-      baseUrl: BASE_URL, fromDate: new Date(site!.fromDate), timezone: 'UTC', lineBreak: { preserve: false, escape: '\\n' },
+      baseUrl: BASE_URL,
+      fromDate: new Date(site!.fromDate),
+      timezone: 'UTC',
+      lineBreak: { preserve: false, escape: '\\n' },
     });
     for (const entity of ENTITIES) {
       const records = parseCsv(await readJobFile(server.home, 1, job.statistics.entities[entity].file));

@@ -30,7 +30,13 @@ before(async () => {
   // Root writes anywhere, so "not writable" needs a read-only file system; without mount rights the case is skipped.
   const ro = join(scratch, 'read-only');
   await mkdir(ro);
-  if (await run('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', ro]).then(() => true, () => false)) readOnly = ro;
+  if (
+    await run('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', ro]).then(
+      () => true,
+      () => false,
+    )
+  )
+    readOnly = ro;
 });
 after(async () => {
   if (readOnly) await run('umount', ['-l', readOnly]).catch(() => undefined);

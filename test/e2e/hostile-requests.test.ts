@@ -62,7 +62,11 @@ describe('hostile requests while an export runs', { timeout: 600_000 }, () => {
       else if (c.status === 409) assert.equal(response.body.status, 'WARNING');
       else {
         assertErrorBody(response, `${c.method} ${c.path.slice(0, 100)}`);
-        if (c.key) assert.ok(response.body.errors.some((e: { key: string }) => e.key === c.key), JSON.stringify(response.body.errors));
+        if (c.key)
+          assert.ok(
+            response.body.errors.some((e: { key: string }) => e.key === c.key),
+            JSON.stringify(response.body.errors),
+          );
       }
     });
   }
@@ -71,8 +75,10 @@ describe('hostile requests while an export runs', { timeout: 600_000 }, () => {
     const reply = await rawExchange('\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03garbage\r\n\r\n');
     assert.match(reply, /^HTTP\/1\.1 400 /);
     assert.match(reply, /"errors":\[\{"key":"bad\.request"/);
-    await rawExchange(`PUT ${API_BASE}/config/export-path HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_TOKEN}\r\n`
-      + 'X-Atlassian-Token: no-check\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"path": "/tm');
+    await rawExchange(
+      `PUT ${API_BASE}/config/export-path HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_TOKEN}\r\n` +
+        'X-Atlassian-Token: no-check\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"path": "/tm',
+    );
     assert.equal((await server.api('/export')).status, 200);
   });
 
@@ -86,11 +92,11 @@ describe('hostile requests while an export runs', { timeout: 600_000 }, () => {
     assert.equal((await server.api('/config/schedule')).body.nextRunTime, null);
   });
 
-  test('the export COMPLETES with exactly the database\'s rows', async () => {
+  test("the export COMPLETES with exactly the database's rows", async () => {
     await assertExportMatches(server.home, await waitForJobEnd(server.api, jobId, 300_000), site!);
   });
 
-  test('no token, right or wrong, appears in the server\'s output, and no request failed with a 5xx', () => {
+  test("no token, right or wrong, appears in the server's output, and no request failed with a 5xx", () => {
     const output = server.output();
     for (const token of [TEST_TOKEN, ...WRONG_TOKENS]) assert.ok(!output.includes(token), `the output holds the token ${token.slice(0, 20)}…`);
     assert.doesNotMatch(output, /Request \S+ \S+ failed/, output.slice(-2000));
@@ -107,9 +113,11 @@ function rawExchange(bytes: string): Promise<string> {
     });
     const timer = setTimeout(() => socket.destroy(), 5_000);
     socket.setEncoding('utf8').on('data', (text) => (reply += text));
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(reply);
-    }).on('error', () => undefined);
+    socket
+      .on('close', () => {
+        clearTimeout(timer);
+        resolve(reply);
+      })
+      .on('error', () => undefined);
   });
 }

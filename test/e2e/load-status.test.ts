@@ -63,19 +63,23 @@ describe(`${RATE_PER_S} GET /export a second for ${DURATION_MS / 1000} s while e
     for (let i = 0; i < (RATE_PER_S * DURATION_MS) / 1000; i++) {
       const wait = t0 + (i * 1000) / RATE_PER_S - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      pending.push(getStatus(url).then((sample) => {
-        samples.push(sample);
-        // An export ended inside the window: start the next, so the load always meets a running export.
-        if (sample.jobStatus && sample.jobStatus !== 'STARTED' && restarting === null) restarting = start().finally(() => (restarting = null));
-      }));
+      pending.push(
+        getStatus(url).then((sample) => {
+          samples.push(sample);
+          // An export ended inside the window: start the next, so the load always meets a running export.
+          if (sample.jobStatus && sample.jobStatus !== 'STARTED' && restarting === null) restarting = start().finally(() => (restarting = null));
+        }),
+      );
     }
     await Promise.all(pending);
     await restarting;
     const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
     const running = samples.filter((s) => s.jobStatus === 'STARTED').length;
-    console.log(`${samples.length} requests in ${Math.round(performance.now() - t0)} ms; latency p50 ${percentile(sorted, 50).toFixed(1)} ms, `
-      + `p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms; `
-      + `${running} answered while an export ran; ${jobs.length} export(s) started`);
+    console.log(
+      `${samples.length} requests in ${Math.round(performance.now() - t0)} ms; latency p50 ${percentile(sorted, 50).toFixed(1)} ms, ` +
+        `p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms; ` +
+        `${running} answered while an export ran; ${jobs.length} export(s) started`,
+    );
     const failed = samples.filter((s) => s.status !== 200);
     assert.deepEqual(failed.slice(0, 5), [], `${failed.length} requests not answered 200`);
     assert.equal(samples.length, (RATE_PER_S * DURATION_MS) / 1000);
@@ -83,9 +87,14 @@ describe(`${RATE_PER_S} GET /export a second for ${DURATION_MS / 1000} s while e
     assert.ok(percentile(sorted, 99) < P99_BOUND_MS, `p99 ${percentile(sorted, 99).toFixed(1)} ms`);
   });
 
-  test('every export started under the load COMPLETES with exactly the database\'s rows', async () => {
+  test("every export started under the load COMPLETES with exactly the database's rows", async () => {
     await waitForJobEnd(server.api, jobs[jobs.length - 1], 300_000);
     const { body } = await server.api('/history?offset=0&limit=100');
-    for (const jobId of jobs) await assertExportMatches(server.home, body.values.find((job: { jobId: number }) => job.jobId === jobId), site!);
+    for (const jobId of jobs)
+      await assertExportMatches(
+        server.home,
+        body.values.find((job: { jobId: number }) => job.jobId === jobId),
+        site!,
+      );
   });
 });

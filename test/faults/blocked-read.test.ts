@@ -41,18 +41,22 @@ async function unlockBodies(): Promise<void> {
 async function startBlockedExport(server: RunningServer): Promise<number> {
   const started = await server.api(exportQuery(site!), { method: 'POST' });
   assert.equal(started.status, 202, JSON.stringify(started.body));
-  const stuck = await waitFor(async () => {
-    const [rows] = await locker!.query(
-      "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE LIKE 'Waiting for table metadata lock%'", [site!.db.name]);
-    const { body } = await server.api('/export');
-    const running = BLOCKED.some((entity) => body.progress?.[entity]?.state === 'running' && body.progress[entity].rows === 0);
-    return (rows as unknown[]).length > 0 && running ? body : undefined;
-  }, { what: 'a read of pages or comments to wait on the lock' });
+  const stuck = await waitFor(
+    async () => {
+      const [rows] = await locker!.query("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND STATE LIKE 'Waiting for table metadata lock%'", [
+        site!.db.name,
+      ]);
+      const { body } = await server.api('/export');
+      const running = BLOCKED.some((entity) => body.progress?.[entity]?.state === 'running' && body.progress[entity].rows === 0);
+      return (rows as unknown[]).length > 0 && running ? body : undefined;
+    },
+    { what: 'a read of pages or comments to wait on the lock' },
+  );
   assert.equal(stuck.status, 'STARTED');
   return started.body.jobId;
 }
 
-describe('DELETE while reads wait on another session\'s table lock', { timeout: 300_000 }, () => {
+describe("DELETE while reads wait on another session's table lock", { timeout: 300_000 }, () => {
   let server: RunningServer;
   let jobId: number;
 
@@ -78,14 +82,14 @@ describe('DELETE while reads wait on another session\'s table lock', { timeout: 
     assert.deepEqual(await temporaryFiles(server.home), []);
   });
 
-  test('once the lock is gone the next export COMPLETES with exactly the database\'s rows', async () => {
+  test("once the lock is gone the next export COMPLETES with exactly the database's rows", async () => {
     const started = await server.api(exportQuery(site!), { method: 'POST' });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     await assertExportMatches(server.home, await waitForJobEnd(server.api, started.body.jobId, 120_000), site!);
   });
 });
 
-describe('SIGTERM while reads wait on another session\'s table lock', { timeout: 300_000 }, () => {
+describe("SIGTERM while reads wait on another session's table lock", { timeout: 300_000 }, () => {
   test('the server exits 0 within seconds and a restarted one reports the job CANCELLED', async () => {
     const home = await createTempHome();
     const env = { ...siteEnv(site!), SLUICE_IMPACT_BUDGET: '1' };

@@ -19,7 +19,7 @@ const ROUND_GAP_MS = 100;
 // the load monitor): the retries' new connections were killed too.
 const MIN_KILLS = 9;
 
-describe('KILL CONNECTION of the export\'s connections, repeatedly, mid-export', { timeout: 300_000 }, () => {
+describe("KILL CONNECTION of the export's connections, repeatedly, mid-export", { timeout: 300_000 }, () => {
   let site: CheckedSite | undefined;
   let user: DatabaseUser | undefined;
   let server: RunningServer;
@@ -54,7 +54,7 @@ describe('KILL CONNECTION of the export\'s connections, repeatedly, mid-export',
     assert.ok(killed >= MIN_KILLS, `only ${killed} connections were killed before the export ended`);
   });
 
-  test('the files hold exactly the database\'s rows: none lost, none repeated', async () => {
+  test("the files hold exactly the database's rows: none lost, none repeated", async () => {
     await assertExportMatches(server.home, job, site!);
   });
 

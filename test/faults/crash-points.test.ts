@@ -84,7 +84,7 @@ for (const point of POINTS) {
       assert.equal(crashed.heartbeat?.stale, true, JSON.stringify(crashed.heartbeat));
     });
 
-    test('a running job\'s files are never served as a finished export\'s', async (t) => {
+    test("a running job's files are never served as a finished export's", async (t) => {
       if (crashed.status === 'COMPLETED') return t.skip('the crash came after the job completed');
       assert.ok(left.finals.length < ENTITIES.length || left.partials.length === 0, JSON.stringify(left));
       for (const name of left.finals) {
@@ -102,17 +102,20 @@ for (const point of POINTS) {
       assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
       const { body } = await restarted.api('/export');
       assert.equal(body.status, 'CANCELLED', JSON.stringify(body));
-      assert.deepEqual(await listDir(exportRoot(home)), [], 'the crashed job\'s directory was removed');
+      assert.deepEqual(await listDir(exportRoot(home)), [], "the crashed job's directory was removed");
     });
 
-    test('the next export COMPLETES with exactly the database\'s rows, and it is all the export root holds', async () => {
+    test("the next export COMPLETES with exactly the database's rows, and it is all the export root holds", async () => {
       const started = await restarted.api(exportQuery(site!), { method: 'POST' });
       assert.equal(started.status, 202, JSON.stringify(started.body));
       assert.equal(started.body.jobId, 2);
       const job = await waitForJobEnd(restarted.api, 2, 120_000);
       await assertExportMatches(home, job, site!);
       const jobs = await listDir(exportRoot(home));
-      assert.deepEqual(jobs.filter((j) => j !== '1'), ['2']);
+      assert.deepEqual(
+        jobs.filter((j) => j !== '1'),
+        ['2'],
+      );
       assert.deepEqual(await temporaryFiles(home), []);
     });
   });

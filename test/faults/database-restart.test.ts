@@ -3,7 +3,15 @@
 // written key. MariaDB is left running whatever happens.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { assertExportMatches, createCheckedSite, exportQuery, siteEnv, temporaryFiles, waitForEntityMidway, type CheckedSite } from '../helpers/export-check.ts';
+import {
+  assertExportMatches,
+  createCheckedSite,
+  exportQuery,
+  siteEnv,
+  temporaryFiles,
+  waitForEntityMidway,
+  type CheckedSite,
+} from '../helpers/export-check.ts';
 import { ensureMariaDbRunning, startMariaDb, stopMariaDb } from '../helpers/faults.ts';
 import { waitForJobEnd } from '../helpers/http.ts';
 import { startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
@@ -47,7 +55,7 @@ describe('a MariaDB restart mid-export', { timeout: 400_000 }, () => {
     assert.equal(job.status, 'COMPLETED', JSON.stringify(job));
   });
 
-  test('the files hold exactly the database\'s rows: none lost, none repeated', async () => {
+  test("the files hold exactly the database's rows: none lost, none repeated", async () => {
     await assertExportMatches(server.home, job, site!);
   });
 

@@ -22,7 +22,10 @@ const SCALE = 20;
 /** Mounts a tmpfs of `size` at `dir`; false when this machine does not allow it. */
 async function mountTmpfs(dir: string, size: string): Promise<boolean> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  return run('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir]).then(() => true, () => false);
+  return run('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir]).then(
+    () => true,
+    () => false,
+  );
 }
 
 let site: CheckedSite | undefined;
@@ -54,7 +57,7 @@ async function serverOnTinyDisk(minFree: string, budget: string): Promise<Runnin
 }
 
 async function assertNothingLooksComplete(server: RunningServer, job: any): Promise<void> {
-  assert.deepEqual(await listDir(join(exportRoot(server.home), String(job.jobId))), [], 'the failed job\'s directory is gone');
+  assert.deepEqual(await listDir(join(exportRoot(server.home), String(job.jobId))), [], "the failed job's directory is gone");
   assert.deepEqual(await listExports(server.home), []);
   assert.equal(job.statistics, null);
 }

@@ -42,7 +42,9 @@ describe('a node frozen past the stale threshold, whose job another node cancell
     await waitFor(async () => ((await listExports(home)).some((n) => n.endsWith('.partial')) ? true : undefined), { what: 'job 1 to write' });
     process.kill(frozen.pid, 'SIGSTOP');
     await waitFor(async () => ((await other.api('/export')).body.heartbeat?.stale === true ? true : undefined), {
-      what: 'job 1\'s heartbeat to go stale', timeoutMs: STALE_BOUND_MS, intervalMs: 1000,
+      what: "job 1's heartbeat to go stale",
+      timeoutMs: STALE_BOUND_MS,
+      intervalMs: 1000,
     });
     const cancel = await other.api('/export', { method: 'DELETE' });
     assert.equal(cancel.status, 200, JSON.stringify(cancel.body));

@@ -48,7 +48,7 @@ const CASES: [what: string, file: string, damage: (text: string) => string][] = 
   ['the latest job file empty', 'jobs/job-2.json', () => ''],
   ['an earlier job file not JSON at all', 'jobs/job-1.json', () => '\u0000\u0000\u0000garbage'],
   ['the latest job file holding JSON null', 'jobs/job-2.json', () => 'null'],
-  ['the latest job file holding another job\'s record', 'jobs/job-2.json', () => JSON.stringify({ jobId: 1, status: 'COMPLETED' })],
+  ["the latest job file holding another job's record", 'jobs/job-2.json', () => JSON.stringify({ jobId: 1, status: 'COMPLETED' })],
   ['the export-path setting truncated', 'settings/export-path.json', () => '{"path": "/var/exp'],
 ];
 

@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ENTITIES, exportRoot, listDir } from '../helpers/e2e-site.ts';
-import { assertExportMatches, createCheckedSite, exportQuery, siteEnv, temporaryFiles, waitForEntityMidway, type CheckedSite } from '../helpers/export-check.ts';
+import {
+  assertExportMatches,
+  createCheckedSite,
+  exportQuery,
+  siteEnv,
+  temporaryFiles,
+  waitForEntityMidway,
+  type CheckedSite,
+} from '../helpers/export-check.ts';
 import { createTcpProxy, type TcpProxy } from '../helpers/faults.ts';
 import { waitFor, waitForJobEnd } from '../helpers/http.ts';
 import { runServerToExit, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
@@ -84,7 +92,7 @@ describe('a short outage mid-export: connections cut and every reconnect reset f
     assert.equal(job.status, 'COMPLETED', JSON.stringify(job));
   });
 
-  test('the files hold exactly the database\'s rows: none lost, none repeated', async () => {
+  test("the files hold exactly the database's rows: none lost, none repeated", async () => {
     await assertExportMatches(server.home, job, site!);
   });
 });

@@ -33,8 +33,14 @@ export async function createAdminApp(options: { zone?: string; env?: Record<stri
   const now = () => fakes.host.now().getTime();
   const checkToken = await createTokenCheck([ADMIN_TOKEN]);
   const extend = adminExtension({
-    kernel: fakes.kernel, store: fakes.store, files: createExportFiles(), zone: options.zone ?? 'UTC', now, checkToken,
-    siteUrl: 'https://wiki.example.com', nodeId: 'node1',
+    kernel: fakes.kernel,
+    store: fakes.store,
+    files: createExportFiles(),
+    zone: options.zone ?? 'UTC',
+    now,
+    checkToken,
+    siteUrl: 'https://wiki.example.com',
+    nodeId: 'node1',
   });
   const app = createApp({ kernel: fakes.kernel, checkToken, now, extend });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Call> => {

@@ -31,10 +31,28 @@ export async function exportConfluenceFiles(url: string, fixture: ConfluenceFixt
   const files = {} as Record<ConfluenceEntity, string>;
   for (const entity of ENTITIES) {
     const task: EntityTask = {
-      product: 'confluence', entity, databaseUrl: url, dir, fileName: `${entity}.csv`, share: 1, lineBreak: variant.lineBreak,
-      ctx: { baseUrl: BASE_URL, fromMs, fromLocal: utcMsToLocal(fromMs, variant.timezone), timezone: variant.timezone, optedOut: variant.optedOut, schemaVersion: 1 },
+      product: 'confluence',
+      entity,
+      databaseUrl: url,
+      dir,
+      fileName: `${entity}.csv`,
+      share: 1,
+      lineBreak: variant.lineBreak,
+      ctx: {
+        baseUrl: BASE_URL,
+        fromMs,
+        fromLocal: utcMsToLocal(fromMs, variant.timezone),
+        timezone: variant.timezone,
+        optedOut: variant.optedOut,
+        schemaVersion: 1,
+      },
     };
-    const outcome = await runEntityExport(task, () => openSource(url), { isCancelled: () => false, pauseReason: () => null }, () => undefined);
+    const outcome = await runEntityExport(
+      task,
+      () => openSource(url),
+      { isCancelled: () => false, pauseReason: () => null },
+      () => undefined,
+    );
     assert.ok(outcome.ok, `exporting ${entity} failed: ${JSON.stringify(outcome)}`);
     files[entity] = join(dir, `${entity}.csv`);
   }

@@ -40,18 +40,31 @@ export async function startDenoServer(options: { env?: Record<string, string | u
   const port = await findFreePort();
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !OWN_SETTINGS.test(name)) env[name] = value;
-  const wanted = { SLUICE_TOKENS: TEST_TOKEN, SLUICE_MIN_FREE_DISK: '1MB', NODE_ID: 'deno-node', NO_COLOR: '1', ...options.env, PORT: String(port), PIPELINE_HOME: home, HOST: '127.0.0.1' };
-  for (const [name, value] of Object.entries(wanted)) if (value === undefined) delete env[name]; else env[name] = value;
+  const wanted = {
+    SLUICE_TOKENS: TEST_TOKEN,
+    SLUICE_MIN_FREE_DISK: '1MB',
+    NODE_ID: 'deno-node',
+    NO_COLOR: '1',
+    ...options.env,
+    PORT: String(port),
+    PIPELINE_HOME: home,
+    HOST: '127.0.0.1',
+  };
+  for (const [name, value] of Object.entries(wanted))
+    if (value === undefined) delete env[name];
+    else env[name] = value;
   const args = options.viaTask ? ['task', 'start'] : ['run', ...DENO_PERMISSIONS, 'adapters/deno.ts'];
   const child = spawn(denoExecutable(), args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.add(child);
   let all = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (all += text));
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (all += text));
-  const exited = new Promise<number>((resolve) => child.once('close', (code, signal) => {
-    children.delete(child);
-    resolve(code ?? (signal ? 128 : 0));
-  }));
+  const exited = new Promise<number>((resolve) =>
+    child.once('close', (code, signal) => {
+      children.delete(child);
+      resolve(code ?? (signal ? 128 : 0));
+    }),
+  );
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!/Listening on /.test(all)) {
     const ended = await Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 100))]);
@@ -62,7 +75,10 @@ export async function startDenoServer(options: { env?: Record<string, string | u
   }
   const url = `http://127.0.0.1:${port}`;
   return {
-    url, home, api: createApi(url, TEST_TOKEN), output: () => all,
+    url,
+    home,
+    api: createApi(url, TEST_TOKEN),
+    output: () => all,
     async stop() {
       signalGroup(child, 'SIGTERM');
       const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
@@ -85,8 +101,13 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /** Kills every Deno server still running; for `after`, so a failed test never leaves one behind. */
 export async function stopAllDenoServers(): Promise<void> {
-  await Promise.all([...children].map((child) => new Promise<void>((resolve) => {
-    child.once('close', () => resolve());
-    signalGroup(child, 'SIGKILL');
-  })));
+  await Promise.all(
+    [...children].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('close', () => resolve());
+          signalGroup(child, 'SIGKILL');
+        }),
+    ),
+  );
 }

@@ -18,22 +18,54 @@ export interface ExpectedOptions {
 
 export const CONFLUENCE_COLUMNS: Record<ConfluenceEntity, readonly string[]> = {
   users: ['instance_url', 'user_id', 'user_name', 'user_fullname', 'user_email'],
-  spaces: ['space_key', 'instance_url', 'space_url', 'homepage_url', 'space_name', 'space_type', 'space_status',
-    'creator_id', 'last_modifier_id', 'created_date', 'updated_date'],
-  pages: ['page_id', 'instance_url', 'space_key', 'page_url', 'page_type', 'page_title', 'page_status', 'page_content',
-    'page_parent_id', 'labels', 'page_version', 'creator_id', 'last_modifier_id', 'created_date', 'updated_date',
-    'last_update_description'],
-  comments: ['comment_id', 'instance_url', 'comment_url', 'page_id', 'parent_comment_id', 'comment_content',
-    'creator_id', 'last_modifier_id', 'created_date', 'updated_date'],
-  analytics_events: ['instance_url', 'event_id', 'event_name', 'created_date', 'event_author_id', 'event_space_key',
-    'event_container_id', 'event_content_id'],
+  spaces: [
+    'space_key',
+    'instance_url',
+    'space_url',
+    'homepage_url',
+    'space_name',
+    'space_type',
+    'space_status',
+    'creator_id',
+    'last_modifier_id',
+    'created_date',
+    'updated_date',
+  ],
+  pages: [
+    'page_id',
+    'instance_url',
+    'space_key',
+    'page_url',
+    'page_type',
+    'page_title',
+    'page_status',
+    'page_content',
+    'page_parent_id',
+    'labels',
+    'page_version',
+    'creator_id',
+    'last_modifier_id',
+    'created_date',
+    'updated_date',
+    'last_update_description',
+  ],
+  comments: [
+    'comment_id',
+    'instance_url',
+    'comment_url',
+    'page_id',
+    'parent_comment_id',
+    'comment_content',
+    'creator_id',
+    'last_modifier_id',
+    'created_date',
+    'updated_date',
+  ],
+  analytics_events: ['instance_url', 'event_id', 'event_name', 'created_date', 'event_author_id', 'event_space_key', 'event_container_id', 'event_content_id'],
 };
 
 /** Per file: the header row, then the data rows in file order, each cell as its exact text. */
-export function expectedConfluenceRows(
-  fixture: ConfluenceFixture,
-  options: ExpectedOptions,
-): Record<ConfluenceEntity, string[][]> {
+export function expectedConfluenceRows(fixture: ConfluenceFixture, options: ExpectedOptions): Record<ConfluenceEntity, string[][]> {
   const ctx = createContext(fixture, options);
   const data: Record<ConfluenceEntity, Cell[][]> = {
     users: expectedUsers(ctx),
@@ -83,10 +115,16 @@ function createContext(fixture: ConfluenceFixture, options: ExpectedOptions): Co
     fixture,
     base: options.baseUrl,
     sinceMs: since,
-    isSelected: (local) => { const ms = toMs(local); return ms !== null && ms >= since; },
+    isSelected: (local) => {
+      const ms = toMs(local);
+      return ms !== null && ms >= since;
+    },
     isOptedOut: (key) => key !== null && key !== undefined && optedOut.has(key),
-    date: (local) => { const ms = toMs(local); return ms === null ? null : new Date(ms).toISOString(); },
-    spaceKeyOf: (spaceId) => (spaceId === null ? null : spaceKeys.get(String(spaceId)) ?? null),
+    date: (local) => {
+      const ms = toMs(local);
+      return ms === null ? null : new Date(ms).toISOString();
+    },
+    spaceKeyOf: (spaceId) => (spaceId === null ? null : (spaceKeys.get(String(spaceId)) ?? null)),
     contentById: new Map(fixture.CONTENT.map((c) => [String(c.CONTENTID), c])),
     bodyOf: (id) => bodies.get(String(id)) ?? null,
     labelsOf: (id) => labels.get(String(id)) ?? null,
@@ -173,9 +211,17 @@ function expectedSpaces(ctx: Context): Cell[][] {
     .sort(byBigInt('SPACEID'))
     .filter((s) => ctx.isSelected(s.LASTMODDATE) && !ctx.isOptedOut(String(s.SPACEKEY)))
     .map((s) => [
-      s.SPACEKEY, ctx.base, `${ctx.base}/display/${s.SPACEKEY}`, s.HOMEPAGE === null ? null : pageUrl(ctx, s.HOMEPAGE),
-      s.SPACENAME, s.SPACETYPE, s.SPACESTATUS === null ? null : String(s.SPACESTATUS).toLowerCase(),
-      s.CREATOR, s.LASTMODIFIER, ctx.date(s.CREATIONDATE), ctx.date(s.LASTMODDATE),
+      s.SPACEKEY,
+      ctx.base,
+      `${ctx.base}/display/${s.SPACEKEY}`,
+      s.HOMEPAGE === null ? null : pageUrl(ctx, s.HOMEPAGE),
+      s.SPACENAME,
+      s.SPACETYPE,
+      s.SPACESTATUS === null ? null : String(s.SPACESTATUS).toLowerCase(),
+      s.CREATOR,
+      s.LASTMODIFIER,
+      ctx.date(s.CREATIONDATE),
+      ctx.date(s.LASTMODDATE),
     ]);
 }
 
@@ -185,10 +231,22 @@ function expectedPages(ctx: Context): Cell[][] {
     .sort(byBigInt('CONTENTID'))
     .filter((c) => isPage(c) && ctx.isSelected(c.LASTMODDATE) && !ctx.isOptedOut(ctx.spaceKeyOf(c.SPACEID)))
     .map((c) => [
-      c.CONTENTID, ctx.base, ctx.spaceKeyOf(c.SPACEID), pageUrl(ctx, c.CONTENTID), String(c.CONTENTTYPE).toLowerCase(),
-      c.TITLE, c.CONTENT_STATUS, ctx.bodyOf(c.CONTENTID), c.CONTENTTYPE === 'BLOGPOST' ? null : c.PARENTID,
-      ctx.labelsOf(c.CONTENTID), c.VERSION, c.CREATOR, c.LASTMODIFIER, ctx.date(c.CREATIONDATE),
-      ctx.date(c.LASTMODDATE), c.VERSIONCOMMENT,
+      c.CONTENTID,
+      ctx.base,
+      ctx.spaceKeyOf(c.SPACEID),
+      pageUrl(ctx, c.CONTENTID),
+      String(c.CONTENTTYPE).toLowerCase(),
+      c.TITLE,
+      c.CONTENT_STATUS,
+      ctx.bodyOf(c.CONTENTID),
+      c.CONTENTTYPE === 'BLOGPOST' ? null : c.PARENTID,
+      ctx.labelsOf(c.CONTENTID),
+      c.VERSION,
+      c.CREATOR,
+      c.LASTMODIFIER,
+      ctx.date(c.CREATIONDATE),
+      ctx.date(c.LASTMODDATE),
+      c.VERSIONCOMMENT,
     ]);
 }
 
@@ -197,15 +255,22 @@ function expectedComments(ctx: Context): Cell[][] {
     const page = pageId === null ? undefined : ctx.contentById.get(String(pageId));
     return page === undefined ? null : ctx.spaceKeyOf(page.SPACEID);
   };
-  const commentUrl = (c: Row): string | null =>
-    c.PAGEID === null ? null : `${pageUrl(ctx, c.PAGEID)}&focusedCommentId=${c.CONTENTID}#comment-${c.CONTENTID}`;
+  const commentUrl = (c: Row): string | null => (c.PAGEID === null ? null : `${pageUrl(ctx, c.PAGEID)}&focusedCommentId=${c.CONTENTID}#comment-${c.CONTENTID}`);
   return [...ctx.fixture.CONTENT]
     .sort(byBigInt('CONTENTID'))
     .filter((c) => c.CONTENTTYPE === 'COMMENT' && c.PREVVER === null)
     .filter((c) => ctx.isSelected(c.LASTMODDATE) && !ctx.isOptedOut(pageSpaceKey(c.PAGEID)))
     .map((c) => [
-      c.CONTENTID, ctx.base, commentUrl(c), c.PAGEID, c.PARENTCOMMENTID, ctx.bodyOf(c.CONTENTID),
-      c.CREATOR, c.LASTMODIFIER, ctx.date(c.CREATIONDATE), ctx.date(c.LASTMODDATE),
+      c.CONTENTID,
+      ctx.base,
+      commentUrl(c),
+      c.PAGEID,
+      c.PARENTCOMMENTID,
+      ctx.bodyOf(c.CONTENTID),
+      c.CREATOR,
+      c.LASTMODIFIER,
+      ctx.date(c.CREATIONDATE),
+      ctx.date(c.LASTMODDATE),
     ]);
 }
 
@@ -213,10 +278,7 @@ function expectedEvents(ctx: Context): Cell[][] {
   return [...ctx.fixture.AO_7B47A5_EVENT]
     .sort(byBigInt('ID'))
     .filter((e) => Number(e.EVENT_AT) >= ctx.sinceMs && !ctx.isOptedOut(e.SPACE_KEY === null ? null : String(e.SPACE_KEY)))
-    .map((e) => [
-      ctx.base, e.ID, e.NAME, new Date(Number(e.EVENT_AT)).toISOString(), e.USER_KEY, e.SPACE_KEY,
-      e.CONTAINER_ID, e.CONTENT_ID,
-    ]);
+    .map((e) => [ctx.base, e.ID, e.NAME, new Date(Number(e.EVENT_AT)).toISOString(), e.USER_KEY, e.SPACE_KEY, e.CONTAINER_ID, e.CONTENT_ID]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -230,8 +292,14 @@ function wallClock(epochMs: number, timeZone: string): number {
   let formatter = formatters.get(timeZone);
   if (formatter === undefined) {
     formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(timeZone, formatter);
   }

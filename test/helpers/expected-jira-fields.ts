@@ -10,10 +10,13 @@ const SYS = 'com.atlassian.jira.plugin.system.customfieldtypes:';
 const OPTION_TYPES = ['select', 'radiobuttons', 'multiselect', 'multicheckboxes', 'cascadingselect'].map((t) => SYS + t);
 const USER_TYPES = [`${SYS}userpicker`, `${SYS}multiuserpicker`];
 const SPRINT = 'com.pyxis.greenhopper.jira:gh-sprint';
-const ARRAY_TYPES = ['multiselect', 'multicheckboxes', 'multiuserpicker', 'multigrouppicker', 'multiversion', 'labels']
-  .map((t) => SYS + t).concat(SPRINT);
+const ARRAY_TYPES = ['multiselect', 'multicheckboxes', 'multiuserpicker', 'multigrouppicker', 'multiversion', 'labels'].map((t) => SYS + t).concat(SPRINT);
 
-interface Field { id: string; name: Cell; value: string }
+interface Field {
+  id: string;
+  name: Cell;
+  value: string;
+}
 
 const hasText = (v: Cell | undefined): v is string => v !== null && v !== undefined && v !== '';
 
@@ -33,7 +36,14 @@ function customFields(site: Site, issue: Row): Field[] {
     const type = field.CUSTOMFIELDTYPEKEY;
     let values: string[];
     if (type === `${SYS}labels`) {
-      values = [...new Set(fixture.label.filter((l) => l.ISSUE === issue.ID && l.FIELDID === field.ID).map((l) => l.LABEL).filter(hasText))];
+      values = [
+        ...new Set(
+          fixture.label
+            .filter((l) => l.ISSUE === issue.ID && l.FIELDID === field.ID)
+            .map((l) => l.LABEL)
+            .filter(hasText),
+        ),
+      ];
     } else {
       const rows = fixture.customfieldvalue.filter((v) => v.ISSUE === issue.ID && v.CUSTOMFIELD === field.ID).sort(byId);
       if (type === `${SYS}cascadingselect`) {
@@ -58,10 +68,19 @@ function systemFields(site: Site, issue: Row): Field[] {
   const add = (id: string, name: string, values: string[]) => {
     if (values.length > 0) fields.push({ id, name, value: JSON.stringify(byCodePoints(values)) });
   };
-  add('labels', 'Labels', [...new Set(fixture.label.filter((l) => l.ISSUE === issue.ID && l.FIELDID === null).map((l) => l.LABEL).filter(hasText))]);
-  const associated = (type: string, sink: string, table: 'component' | 'projectversion', column: string) => fixture.nodeassociation
-    .filter((n) => n.SOURCE_NODE_ID === issue.ID && n.SOURCE_NODE_ENTITY === 'Issue' && n.SINK_NODE_ENTITY === sink && n.ASSOCIATION_TYPE === type)
-    .map((n) => site.find(table, n.SINK_NODE_ID)?.[column] ?? null).filter(hasText);
+  add('labels', 'Labels', [
+    ...new Set(
+      fixture.label
+        .filter((l) => l.ISSUE === issue.ID && l.FIELDID === null)
+        .map((l) => l.LABEL)
+        .filter(hasText),
+    ),
+  ]);
+  const associated = (type: string, sink: string, table: 'component' | 'projectversion', column: string) =>
+    fixture.nodeassociation
+      .filter((n) => n.SOURCE_NODE_ID === issue.ID && n.SOURCE_NODE_ENTITY === 'Issue' && n.SINK_NODE_ENTITY === sink && n.ASSOCIATION_TYPE === type)
+      .map((n) => site.find(table, n.SINK_NODE_ID)?.[column] ?? null)
+      .filter(hasText);
   add('components', 'Component/s', associated('IssueComponent', 'Component', 'component', 'cname'));
   add('fixVersions', 'Fix Version/s', associated('IssueFixVersion', 'Version', 'projectversion', 'vname'));
   add('versions', 'Affects Version/s', associated('IssueVersion', 'Version', 'projectversion', 'vname'));
@@ -70,9 +89,12 @@ function systemFields(site: Site, issue: Row): Field[] {
 }
 
 export function expectedFieldRows(site: Site): Cell[][] {
-  return site.fixture.jiraissue.filter((i) => site.isExported(i)).sort(byId).flatMap((issue) => {
-    const fields = [...systemFields(site, issue), ...customFields(site, issue)];
-    const order = byCodePoints(fields.map((f) => f.id));
-    return fields.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id)).map((f) => [issue.ID, f.id, f.name, f.value]);
-  });
+  return site.fixture.jiraissue
+    .filter((i) => site.isExported(i))
+    .sort(byId)
+    .flatMap((issue) => {
+      const fields = [...systemFields(site, issue), ...customFields(site, issue)];
+      const order = byCodePoints(fields.map((f) => f.id));
+      return fields.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id)).map((f) => [issue.ID, f.id, f.name, f.value]);
+    });
 }

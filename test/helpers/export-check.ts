@@ -20,7 +20,10 @@ export interface CheckedSite extends E2eSite {
 export async function createCheckedSite(scale: number): Promise<CheckedSite> {
   const site = await createE2eSite(scale);
   const expected = expectedConfluenceRows(site.fixture, {
-    baseUrl: CHECK_BASE_URL, fromDate: new Date(site.fromDate), timezone: 'UTC', lineBreak: { preserve: false, escape: '\\n' },
+    baseUrl: CHECK_BASE_URL,
+    fromDate: new Date(site.fromDate),
+    timezone: 'UTC',
+    lineBreak: { preserve: false, escape: '\\n' },
   });
   return { ...site, expected };
 }
@@ -66,10 +69,13 @@ export async function temporaryFiles(home: string): Promise<string[]> {
  * on must make it carry on from a key rather than start over. Resolves with that status.
  */
 export async function waitForEntityMidway(api: Api): Promise<any> {
-  return waitFor(async () => {
-    const { body } = await api('/export');
-    if (body.status !== 'STARTED') throw new Error(`the job is ${body.status}, not part-way: ${JSON.stringify(body)}`);
-    const progress = Object.values(body.progress ?? {}) as { rows: number; state: string }[];
-    return progress.some((p) => p.state === 'running' && p.rows > 0) ? body : undefined;
-  }, { what: 'an entity part-way through', intervalMs: 100 });
+  return waitFor(
+    async () => {
+      const { body } = await api('/export');
+      if (body.status !== 'STARTED') throw new Error(`the job is ${body.status}, not part-way: ${JSON.stringify(body)}`);
+      const progress = Object.values(body.progress ?? {}) as { rows: number; state: string }[];
+      return progress.some((p) => p.state === 'running' && p.rows > 0) ? body : undefined;
+    },
+    { what: 'an entity part-way through', intervalMs: 100 },
+  );
 }

@@ -147,8 +147,7 @@ export function createFakeRunner(options: { ignoreCancel?: boolean } = {}): Fake
           return settled;
         },
         progress: (rows, bytes = rows * 10) => onProgress({ rows, bytes, governor: IDLE_GOVERNOR }),
-        succeed: (result = {}) =>
-          end({ ok: true, rows: 0, scanned: result.rows ?? 0, bytes: 0, durationMs: 1, file: task.fileName, ...result }),
+        succeed: (result = {}) => end({ ok: true, rows: 0, scanned: result.rows ?? 0, bytes: 0, durationMs: 1, file: task.fileName, ...result }),
         fail: (code, message) => end({ ok: false, code, message }),
       };
       tasks.push(fake);
@@ -259,8 +258,18 @@ export function createFakeOpenDb(tables: readonly string[], script: QueryScript 
 }
 
 /** The tables of a Confluence site, with or without the analytics events table. */
-export const CONFLUENCE_TABLES = ['CONTENT', 'SPACES', 'BODYCONTENT', 'LABEL', 'CONTENT_LABEL', 'AO_7B47A5_EVENT',
-  'user_mapping', 'cwd_user', 'cwd_directory', 'journalentry'];
+export const CONFLUENCE_TABLES = [
+  'CONTENT',
+  'SPACES',
+  'BODYCONTENT',
+  'LABEL',
+  'CONTENT_LABEL',
+  'AO_7B47A5_EVENT',
+  'user_mapping',
+  'cwd_user',
+  'cwd_directory',
+  'journalentry',
+];
 
 export interface KernelOnFakes {
   kernel: Kernel;
@@ -275,13 +284,9 @@ export interface KernelOnFakes {
  * A Confluence kernel on fakes; `env` is read as the service reads the environment. The impact budget
  * defaults to 1 so every entity task starts at once: tests of the budget's admission set it themselves.
  */
-export function createKernelOnFakes(options: {
-  env?: Record<string, string>;
-  store?: MemoryStore;
-  runner?: FakeRunner;
-  host?: FakeHost;
-  openDb?: FakeOpenDb;
-} = {}): KernelOnFakes {
+export function createKernelOnFakes(
+  options: { env?: Record<string, string>; store?: MemoryStore; runner?: FakeRunner; host?: FakeHost; openDb?: FakeOpenDb } = {},
+): KernelOnFakes {
   const host = options.host ?? createFakeHost();
   const env = { DATABASE_URL: 'mysql://root@127.0.0.1:3306/site', PIPELINE_HOME: '/home/sluice', SLUICE_IMPACT_BUDGET: '1', ...options.env };
   const config = parseConfig(env, { nodeId: host.nodeId });

@@ -44,9 +44,10 @@ export async function createDatabaseUser(database: string, port = PORT): Promise
     await conn.query(`GRANT SELECT ON \`${database}\`.* TO ?@?`, [name, HOST]);
   });
   let dropped: Promise<void> | undefined;
-  const drop = () => (dropped ??= withAdmin(async (conn) => {
-    await conn.query(`DROP USER IF EXISTS ?@?`, [name, HOST]);
-  }));
+  const drop = () =>
+    (dropped ??= withAdmin(async (conn) => {
+      await conn.query(`DROP USER IF EXISTS ?@?`, [name, HOST]);
+    }));
   return { name, url: `mysql://${name}@${HOST}:${port}/${database}`, drop };
 }
 
@@ -57,7 +58,13 @@ export async function killConnectionsOf(user: string): Promise<number> {
     let killed = 0;
     for (const { id } of rows as { id: number }[]) {
       // A session may end between the SELECT and the KILL: "Unknown thread id" is not a failure here.
-      if (await conn.query(`KILL CONNECTION ${Number(id)}`).then(() => true, () => false)) killed++;
+      if (
+        await conn.query(`KILL CONNECTION ${Number(id)}`).then(
+          () => true,
+          () => false,
+        )
+      )
+        killed++;
     }
     return killed;
   });
@@ -72,7 +79,10 @@ export async function isMariaDbAnswering(): Promise<boolean> {
 
 async function isMariaDbProcessAlive(): Promise<boolean> {
   // start-stop-daemon --status exits 0 while a mariadbd process exists, 3 once none does.
-  return run('start-stop-daemon', ['--status', '--exec', MARIADBD]).then(() => true, () => false);
+  return run('start-stop-daemon', ['--status', '--exec', MARIADBD]).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
@@ -144,12 +154,13 @@ export async function createTcpProxy(target = { host: HOST, port: PORT }): Promi
     forward(client, upstream);
     forward(upstream, client);
   });
-  const listen = (port: number) => new Promise<number>((resolve, reject) => {
-    server.once('error', reject).listen(port, HOST, () => {
-      server.off('error', reject);
-      resolve((server.address() as { port: number }).port);
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject).listen(port, HOST, () => {
+        server.off('error', reject);
+        resolve((server.address() as { port: number }).port);
+      });
     });
-  });
   const stopListening = () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
   const port = await listen(0);
   const cutAll = () => {

@@ -21,8 +21,15 @@ export interface HostileCase {
 export const WRONG_TOKENS = ['wrong-token-3f9a', `${TEST_TOKEN}x`, 'a'.repeat(8_000)];
 
 const post = (query: string, status: number, key?: string): HostileCase => ({ method: 'POST', path: `/export?${query}`, status, key });
-const put = (path: string, body: string, status: number, key?: string, label?: string): HostileCase =>
-  ({ method: 'PUT', path, body, headers: { 'content-type': 'application/json' }, status, key, label });
+const put = (path: string, body: string, status: number, key?: string, label?: string): HostileCase => ({
+  method: 'PUT',
+  path,
+  body,
+  headers: { 'content-type': 'application/json' },
+  status,
+  key,
+  label,
+});
 const json = (value: unknown) => JSON.stringify(value);
 const HUGE = 'x'.repeat(100_000);
 const schedule = (patch: Record<string, unknown>) => json({ days: ['MONDAY'], repeatIntervalInWeeks: 1, time: '02:00', ...patch });
@@ -31,25 +38,96 @@ const TOKENS: HostileCase[] = [
   { method: 'GET', path: '/export', headers: { authorization: null }, status: 401, key: 'unauthorized' },
   { method: 'GET', path: '/export', headers: { authorization: `Bearer ${WRONG_TOKENS[0]}` }, status: 401, key: 'unauthorized' },
   { method: 'GET', path: '/export', headers: { authorization: `Bearer ${WRONG_TOKENS[1]}` }, status: 401, key: 'unauthorized' },
-  { method: 'GET', path: '/export', headers: { authorization: `Basic ${Buffer.from(`admin:${TEST_TOKEN}`).toString('base64')}` }, status: 401, key: 'unauthorized', label: '/export with Basic credentials' },
+  {
+    method: 'GET',
+    path: '/export',
+    headers: { authorization: `Basic ${Buffer.from(`admin:${TEST_TOKEN}`).toString('base64')}` },
+    status: 401,
+    key: 'unauthorized',
+    label: '/export with Basic credentials',
+  },
   { method: 'GET', path: '/export', headers: { authorization: TEST_TOKEN }, status: 401, key: 'unauthorized', label: '/export with the token and no scheme' },
   { method: 'GET', path: '/export', headers: { authorization: 'Bearer' }, status: 401, key: 'unauthorized', label: '/export with "Bearer" alone' },
   { method: 'GET', path: '/export', headers: { authorization: 'Bearer      ' }, status: 401, key: 'unauthorized', label: '/export with "Bearer" and spaces' },
-  { method: 'GET', path: '/export', headers: { authorization: `Bearer ${TEST_TOKEN} ${TEST_TOKEN}` }, status: 401, key: 'unauthorized', label: '/export with two tokens' },
-  { method: 'GET', path: '/export', headers: { authorization: `Bearer ${WRONG_TOKENS[2]}` }, status: 401, key: 'unauthorized', label: '/export with an 8 KB token' },
-  { method: 'GET', path: '/export', headers: { authorization: `Bearer ${'b'.repeat(100_000)}` }, status: 431, key: 'request.too.large', label: '/export with a 100 KB token' },
-  { method: 'GET', path: `/export?token=${TEST_TOKEN}`, headers: { authorization: null }, status: 401, key: 'unauthorized', label: '/export with the token in the query' },
-  { method: 'GET', path: '/export', headers: { authorization: null, cookie: 'sluice_token=wrong' }, status: 401, key: 'unauthorized', label: '/export with a wrong session cookie' },
-  { method: 'POST', path: '/export', headers: { authorization: 'Bearer wrong', 'x-atlassian-token': null }, status: 401, key: 'unauthorized', label: 'POST /export, wrong token and no XSRF header (authentication first)' },
+  {
+    method: 'GET',
+    path: '/export',
+    headers: { authorization: `Bearer ${TEST_TOKEN} ${TEST_TOKEN}` },
+    status: 401,
+    key: 'unauthorized',
+    label: '/export with two tokens',
+  },
+  {
+    method: 'GET',
+    path: '/export',
+    headers: { authorization: `Bearer ${WRONG_TOKENS[2]}` },
+    status: 401,
+    key: 'unauthorized',
+    label: '/export with an 8 KB token',
+  },
+  {
+    method: 'GET',
+    path: '/export',
+    headers: { authorization: `Bearer ${'b'.repeat(100_000)}` },
+    status: 431,
+    key: 'request.too.large',
+    label: '/export with a 100 KB token',
+  },
+  {
+    method: 'GET',
+    path: `/export?token=${TEST_TOKEN}`,
+    headers: { authorization: null },
+    status: 401,
+    key: 'unauthorized',
+    label: '/export with the token in the query',
+  },
+  {
+    method: 'GET',
+    path: '/export',
+    headers: { authorization: null, cookie: 'sluice_token=wrong' },
+    status: 401,
+    key: 'unauthorized',
+    label: '/export with a wrong session cookie',
+  },
+  {
+    method: 'POST',
+    path: '/export',
+    headers: { authorization: 'Bearer wrong', 'x-atlassian-token': null },
+    status: 401,
+    key: 'unauthorized',
+    label: 'POST /export, wrong token and no XSRF header (authentication first)',
+  },
   { method: 'POST', path: '/export', headers: { 'x-atlassian-token': null }, status: 403, key: 'forbidden', label: '/export without X-Atlassian-Token' },
-  { method: 'DELETE', path: '/export', headers: { 'x-atlassian-token': 'nocheck' }, status: 403, key: 'forbidden', label: '/export with X-Atlassian-Token: nocheck' },
+  {
+    method: 'DELETE',
+    path: '/export',
+    headers: { 'x-atlassian-token': 'nocheck' },
+    status: 403,
+    key: 'forbidden',
+    label: '/export with X-Atlassian-Token: nocheck',
+  },
 ];
 
 const EXPORT_PARAMS: HostileCase[] = [
-  ...['yesterday', '2020-13-01T00:00Z', '2021-02-29T00:00Z', '2020-12-30T24:00Z', '2020-12-30T23:60Z', '2020-12-30T23:01:60Z',
-    '2020-12-30T23:01', '2020-12-30', '2020-12-30T23:01+25:00', '2020-12-30T23:01+01:60', '2020-12-30T23:01+0100',
-    '2020-12-30T23:01:00.1234Z', '0000-01-01T00:00Z', '２０２０-12-30T23:01Z', '2020-12-30T23:01Z\u0000', '',
-    '2999-01-01T00:00Z'].map((v) => post(`fromDate=${encodeURIComponent(v)}`, 400, 'invalid.fromDate')),
+  ...[
+    'yesterday',
+    '2020-13-01T00:00Z',
+    '2021-02-29T00:00Z',
+    '2020-12-30T24:00Z',
+    '2020-12-30T23:60Z',
+    '2020-12-30T23:01:60Z',
+    '2020-12-30T23:01',
+    '2020-12-30',
+    '2020-12-30T23:01+25:00',
+    '2020-12-30T23:01+01:60',
+    '2020-12-30T23:01+0100',
+    '2020-12-30T23:01:00.1234Z',
+    '0000-01-01T00:00Z',
+    '２０２０-12-30T23:01Z',
+    '2020-12-30T23:01Z\u0000',
+    '',
+    '2999-01-01T00:00Z',
+  ].map((v) => post(`fromDate=${encodeURIComponent(v)}`, 400, 'invalid.fromDate')),
   { ...post(`fromDate=${HUGE}`, 431, 'request.too.large'), label: '/export?fromDate=<100 KB>' },
   { ...post(`fromDate=${'y'.repeat(10_000)}`, 400, 'invalid.fromDate'), label: '/export?fromDate=<10 KB>' },
   post('fromDate=2020-12-30T23:01Z&fromDate=2020-12-30T23:02Z', 400, 'invalid.fromDate'),
@@ -61,7 +139,12 @@ const EXPORT_PARAMS: HostileCase[] = [
   post('fromdate=2020-12-30T23:01Z', 400, 'invalid.parameter'),
   // Well-formed: the running export answers it (SPEC 2: 409 with that job's status).
   post('fromDate=2020-12-30T23:01Z', 409),
-  ...['0', '-1', 'abc', '1.5', '', '99999999999999999', '1e3'].map((v) => ({ method: 'DELETE', path: `/export?jobId=${encodeURIComponent(v)}`, status: 400, key: 'invalid.jobId' })),
+  ...['0', '-1', 'abc', '1.5', '', '99999999999999999', '1e3'].map((v) => ({
+    method: 'DELETE',
+    path: `/export?jobId=${encodeURIComponent(v)}`,
+    status: 400,
+    key: 'invalid.jobId',
+  })),
   { method: 'DELETE', path: '/export?jobId=1&jobId=1', status: 400, key: 'invalid.jobId' },
   { method: 'DELETE', path: '/export?job=1', status: 400, key: 'invalid.parameter' },
   // A job that is not running: nothing to cancel (SPEC 2: 409 WARNING), and the running one is untouched.
@@ -89,8 +172,16 @@ const ROUTES_AND_METHODS: HostileCase[] = [
 ];
 
 const BODIES: HostileCase[] = [
-  ...[['not JSON', '{'], ['truncated', '{"path": "/tm'], ['empty', ''], ['whitespace', '  \n '], ['null', 'null'], ['an array', '["/tmp"]'],
-    ['a string', '"/tmp"'], ['a number', '42'], ['deeply nested', `${'['.repeat(50_000)}${']'.repeat(50_000)}`],
+  ...[
+    ['not JSON', '{'],
+    ['truncated', '{"path": "/tm'],
+    ['empty', ''],
+    ['whitespace', '  \n '],
+    ['null', 'null'],
+    ['an array', '["/tmp"]'],
+    ['a string', '"/tmp"'],
+    ['a number', '42'],
+    ['deeply nested', `${'['.repeat(50_000)}${']'.repeat(50_000)}`],
   ].map(([what, body]) => put('/config/export-path', body, 400, 'invalid.body', `/config/export-path with a body that is ${what}`)),
   put('/config/export-path', json({ path: 'x'.repeat(300_000) }), 400, 'invalid.body', '/config/export-path with a 300 KB body'),
   put('/config/export-path', json({}), 400, 'invalid.path', '/config/export-path without path'),
@@ -109,9 +200,12 @@ const BODIES: HostileCase[] = [
   put('/config/schedule', schedule({ schemaVersion: 2 }), 400, 'invalid.schemaVersion'),
   put('/config/schedule', schedule({ cron: '* * * * *' }), 400, 'invalid.cron'),
   ...[
-    [{ type: 'PROJECT', keys: ['DOC'] }, 'invalid.type'], [{ type: 'SPACE', keys: 'DOC' }, 'invalid.keys'],
-    [{ type: 'SPACE', keys: [7] }, 'invalid.keys'], [{ type: 'SPACE', keys: ['a\nb'] }, 'invalid.keys'],
-    [{ type: 'SPACE', keys: ['k'.repeat(256)] }, 'invalid.keys'], [{ type: 'SPACE', keys: Array.from({ length: 5001 }, (_, i) => `K${i}`) }, 'invalid.keys'],
+    [{ type: 'PROJECT', keys: ['DOC'] }, 'invalid.type'],
+    [{ type: 'SPACE', keys: 'DOC' }, 'invalid.keys'],
+    [{ type: 'SPACE', keys: [7] }, 'invalid.keys'],
+    [{ type: 'SPACE', keys: ['a\nb'] }, 'invalid.keys'],
+    [{ type: 'SPACE', keys: ['k'.repeat(256)] }, 'invalid.keys'],
+    [{ type: 'SPACE', keys: Array.from({ length: 5001 }, (_, i) => `K${i}`) }, 'invalid.keys'],
     [{ keys: ['DOC'] }, 'invalid.type'],
   ].map(([body, key]) => ({ ...put('/config/optout', json(body), 400, key as string, `/config/optout with ${json(body).slice(0, 60)}`), method: 'POST' })),
 ];

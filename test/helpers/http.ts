@@ -72,12 +72,15 @@ const TERMINAL = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 /** Polls GET /export until job `jobId` has ended, and returns its final status. */
 export async function waitForJobEnd(api: Api, jobId: number, timeoutMs = 120_000): Promise<any> {
   let seen: unknown;
-  return waitFor(async () => {
-    const { status, body } = await api('/export');
-    seen = body;
-    if (status !== 200) throw new Error(`GET /export answered ${status}: ${JSON.stringify(body)}`);
-    return body?.jobId === jobId && TERMINAL.has(body.status) ? body : undefined;
-  }, { what: `job ${jobId} to end`, timeoutMs }).catch((error: Error) => {
+  return waitFor(
+    async () => {
+      const { status, body } = await api('/export');
+      seen = body;
+      if (status !== 200) throw new Error(`GET /export answered ${status}: ${JSON.stringify(body)}`);
+      return body?.jobId === jobId && TERMINAL.has(body.status) ? body : undefined;
+    },
+    { what: `job ${jobId} to end`, timeoutMs },
+  ).catch((error: Error) => {
     throw new Error(`${error.message}; last status: ${JSON.stringify(seen)}`);
   });
 }

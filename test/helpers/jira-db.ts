@@ -36,8 +36,14 @@ export async function loadJiraBatches(pool: Pool, batches: Iterable<JiraBatch>):
         end++;
       }
       const tuple = `(${columns.map(() => '?').join(',')})`;
-      const sql = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(',')}) VALUES ${rows.slice(start, end).map(() => tuple).join(',')}`;
-      await pool.query(sql, rows.slice(start, end).flatMap((row) => columns.map((c) => row[c])));
+      const sql = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(',')}) VALUES ${rows
+        .slice(start, end)
+        .map(() => tuple)
+        .join(',')}`;
+      await pool.query(
+        sql,
+        rows.slice(start, end).flatMap((row) => columns.map((c) => row[c])),
+      );
       start = end;
     }
   }
@@ -59,8 +65,7 @@ export interface JiraExportOptions {
   escape?: string | null;
 }
 
-export const jiraEntitiesOf = (schemaVersion: 1 | 2): JiraEntity[] =>
-  (schemaVersion === 1 ? JIRA_ENTITIES.filter((e) => e !== 'users') : JIRA_ENTITIES);
+export const jiraEntitiesOf = (schemaVersion: 1 | 2): JiraEntity[] => (schemaVersion === 1 ? JIRA_ENTITIES.filter((e) => e !== 'users') : JIRA_ENTITIES);
 
 /** Runs each entity of the schema version through the worker's export loop; answers the parsed files. */
 export async function exportJira(url: string, dir: string, options: JiraExportOptions): Promise<Record<JiraEntity, string[][]>> {
@@ -68,12 +73,28 @@ export async function exportJira(url: string, dir: string, options: JiraExportOp
   const escape = options.escape === undefined ? '\\n' : options.escape;
   for (const entity of jiraEntitiesOf(options.schemaVersion)) {
     const task: EntityTask = {
-      product: 'jira', entity, databaseUrl: url, dir, fileName: `${entity}.csv`, share: 1,
+      product: 'jira',
+      entity,
+      databaseUrl: url,
+      dir,
+      fileName: `${entity}.csv`,
+      share: 1,
       lineBreak: { preserve: escape === null, escape: escape ?? '\\n' },
-      ctx: { baseUrl: options.baseUrl, fromMs: options.fromMs, fromLocal: utcMsToLocal(options.fromMs, options.timezone),
-        timezone: options.timezone, optedOut: options.optedOut ?? [], schemaVersion: options.schemaVersion },
+      ctx: {
+        baseUrl: options.baseUrl,
+        fromMs: options.fromMs,
+        fromLocal: utcMsToLocal(options.fromMs, options.timezone),
+        timezone: options.timezone,
+        optedOut: options.optedOut ?? [],
+        schemaVersion: options.schemaVersion,
+      },
     };
-    const outcome = await runEntityExport(task, () => openSource(url), { isCancelled: () => false, pauseReason: () => null }, () => undefined);
+    const outcome = await runEntityExport(
+      task,
+      () => openSource(url),
+      { isCancelled: () => false, pauseReason: () => null },
+      () => undefined,
+    );
     if (!outcome.ok) throw new Error(`Cannot export ${entity}: ${outcome.message}`);
     files[entity] = parseCsv(await readFile(join(dir, `${entity}.csv`), 'utf8'));
   }

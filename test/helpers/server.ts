@@ -121,8 +121,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   for (let attempt = 1; ; attempt++) {
     const port = requested.PORT ? Number(requested.PORT) : await findFreePort();
     const env = childEnv({
-      SLUICE_TOKENS: TEST_TOKEN, SLUICE_MIN_FREE_DISK: '1MB', NODE_ID: 'e2e-node', ...requested,
-      PORT: String(port), PIPELINE_HOME: home, HOST: '127.0.0.1',
+      SLUICE_TOKENS: TEST_TOKEN,
+      SLUICE_MIN_FREE_DISK: '1MB',
+      NODE_ID: 'e2e-node',
+      ...requested,
+      PORT: String(port),
+      PIPELINE_HOME: home,
+      HOST: '127.0.0.1',
     });
     const proc = spawnSluice(env);
     const outcome = await waitForListening(proc.output, proc.exited);
@@ -133,7 +138,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       proc.child.kill('SIGKILL');
       await proc.exited;
     }
-    throw new Error(`Cannot start the server (${outcome === 'timeout' ? `no "Listening on" within ${START_TIMEOUT_MS} ms` : 'it exited'}); its output:\n${proc.output()}`);
+    throw new Error(
+      `Cannot start the server (${outcome === 'timeout' ? `no "Listening on" within ${START_TIMEOUT_MS} ms` : 'it exited'}); its output:\n${proc.output()}`,
+    );
   }
 }
 
@@ -164,8 +171,14 @@ function running(proc: SpawnedSluice, port: number, home: string): RunningServer
     }
   };
   return {
-    url, port, home, pid: proc.child.pid!, api: createApi(url, TEST_TOKEN),
-    stop, kill9: () => stop('SIGKILL'), output: proc.output,
+    url,
+    port,
+    home,
+    pid: proc.child.pid!,
+    api: createApi(url, TEST_TOKEN),
+    stop,
+    kill9: () => stop('SIGKILL'),
+    output: proc.output,
   };
 }
 
@@ -188,11 +201,16 @@ export async function runServerToExit(env: Record<string, string | undefined>, t
 
 /** Kills every child still running, then removes the temp homes; for `after`, so a failed test leaves nothing behind. */
 export async function stopAllServers(): Promise<void> {
-  await Promise.all([...children].map((child) => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  })));
+  await Promise.all(
+    [...children].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
   await Promise.all([...homes].map((home) => rm(home, { recursive: true, force: true })));
   homes.clear();
 }

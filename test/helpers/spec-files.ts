@@ -12,7 +12,8 @@ import { parse } from 'csv-parse/sync';
 export const CONFLUENCE_HEADERS: Record<string, string> = {
   users: 'instance_url,user_id,user_name,user_fullname,user_email',
   spaces: 'space_key,instance_url,space_url,homepage_url,space_name,space_type,space_status,creator_id,last_modifier_id,created_date,updated_date',
-  pages: 'page_id,instance_url,space_key,page_url,page_type,page_title,page_status,page_content,page_parent_id,labels,page_version,creator_id,last_modifier_id,created_date,updated_date,last_update_description',
+  pages:
+    'page_id,instance_url,space_key,page_url,page_type,page_title,page_status,page_content,page_parent_id,labels,page_version,creator_id,last_modifier_id,created_date,updated_date,last_update_description',
   comments: 'comment_id,instance_url,comment_url,page_id,parent_comment_id,comment_content,creator_id,last_modifier_id,created_date,updated_date',
   analytics_events: 'instance_url,event_id,event_name,created_date,event_author_id,event_space_key,event_container_id,event_content_id',
 };
@@ -64,7 +65,7 @@ function checkCsv(entity: string, bytes: Buffer): string[][] {
 
 /** A field is quoted only when it holds a comma, a quote, CR or LF, with quotes doubled. */
 function assertMinimalQuoting(entity: string, line: string): void {
-  for (let i = 0; i <= line.length;) {
+  for (let i = 0; i <= line.length; ) {
     if (line[i] === '"') {
       let j = i + 1;
       while (j < line.length && !(line[j] === '"' && line[j + 1] !== '"')) j += line[j] === '"' ? 2 : 1;

@@ -19,9 +19,17 @@ const BATCH_MAX_ROWS = 500;
 
 // Ids above 2^53 and datetimes must come back as the exact text the database holds.
 const POOL_OPTIONS: PoolOptions = {
-  host: HOST, port: PORT, user: USER, password: '', charset: 'utf8mb4',
-  supportBigNumbers: true, bigNumberStrings: true, dateStrings: true,
-  multipleStatements: true, connectTimeout: CONNECT_TIMEOUT_MS, connectionLimit: 4,
+  host: HOST,
+  port: PORT,
+  user: USER,
+  password: '',
+  charset: 'utf8mb4',
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  dateStrings: true,
+  multipleStatements: true,
+  connectTimeout: CONNECT_TIMEOUT_MS,
+  connectionLimit: 4,
 };
 
 export interface MysqlTestDatabase {
@@ -90,7 +98,10 @@ async function insertBatch(pool: Pool, table: string, rows: Row[]): Promise<void
   const columns = Object.keys(rows[0]);
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const sql = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
-  await pool.query(sql, rows.flatMap((row) => columns.map((column) => row[column])));
+  await pool.query(
+    sql,
+    rows.flatMap((row) => columns.map((column) => row[column])),
+  );
 }
 
 function* batchesOf(rows: Row[]): Generator<Row[]> {

@@ -37,7 +37,11 @@ describe('Confluence export on MariaDB', () => {
       const dir = await mkdtemp(join(work, 'v-'));
       const { files, fromMs } = await exportConfluenceFiles(db.url, fixture, variant, dir);
       const expected = expectedConfluenceRows(fixture, {
-        baseUrl: BASE_URL, fromDate: new Date(fromMs), timezone: variant.timezone, lineBreak: variant.lineBreak, optedOutSpaceKeys: variant.optedOut,
+        baseUrl: BASE_URL,
+        fromDate: new Date(fromMs),
+        timezone: variant.timezone,
+        lineBreak: variant.lineBreak,
+        optedOutSpaceKeys: variant.optedOut,
       });
       for (const entity of ENTITIES) {
         const text = await readFile(files[entity], 'utf8');
@@ -67,7 +71,10 @@ describe('Confluence export on MariaDB', () => {
           assert.equal(quoted, /[",\r\n]/.test(inner), `${entity}: field ${JSON.stringify(field.slice(0, 60))} quoted only when needed`);
         }
       }
-      assert.equal(text.split('\r\n')[0], expectedConfluenceRows(fixture, { baseUrl: BASE_URL, fromDate: new Date(0), timezone: 'UTC', lineBreak: VARIANTS[0].lineBreak })[entity][0].join(','));
+      assert.equal(
+        text.split('\r\n')[0],
+        expectedConfluenceRows(fixture, { baseUrl: BASE_URL, fromDate: new Date(0), timezone: 'UTC', lineBreak: VARIANTS[0].lineBreak })[entity][0].join(','),
+      );
       assert.equal((await stat(files[entity])).mode & 0o777, 0o600, `${entity}: mode 0600`);
     }
   });
@@ -75,14 +82,26 @@ describe('Confluence export on MariaDB', () => {
   test('a file with no matching rows still has its header and nothing else', async () => {
     const dir = await mkdtemp(join(work, 'empty-'));
     const task: EntityTask = {
-      product: 'confluence', entity: 'pages', databaseUrl: db.url, dir, fileName: 'pages.csv', share: 1,
+      product: 'confluence',
+      entity: 'pages',
+      databaseUrl: db.url,
+      dir,
+      fileName: 'pages.csv',
+      share: 1,
       lineBreak: { preserve: false, escape: '\\n' },
       ctx: { baseUrl: BASE_URL, fromMs: Date.UTC(2999, 0, 1), fromLocal: '2999-01-01 00:00:00.000', timezone: 'UTC', optedOut: [], schemaVersion: 1 },
     };
-    const outcome = await runEntityExport(task, () => openSource(db.url), { isCancelled: () => false, pauseReason: () => null }, () => undefined);
+    const outcome = await runEntityExport(
+      task,
+      () => openSource(db.url),
+      { isCancelled: () => false, pauseReason: () => null },
+      () => undefined,
+    );
     assert.ok(outcome.ok && outcome.rows === 0);
-    assert.equal(await readFile(join(dir, 'pages.csv'), 'utf8'),
-      'page_id,instance_url,space_key,page_url,page_type,page_title,page_status,page_content,page_parent_id,labels,page_version,creator_id,last_modifier_id,created_date,updated_date,last_update_description\r\n');
+    assert.equal(
+      await readFile(join(dir, 'pages.csv'), 'utf8'),
+      'page_id,instance_url,space_key,page_url,page_type,page_title,page_status,page_content,page_parent_id,labels,page_version,creator_id,last_modifier_id,created_date,updated_date,last_update_description\r\n',
+    );
   });
 
   test('an existing file is never overwritten and the partial file is removed', async () => {
@@ -90,14 +109,27 @@ describe('Confluence export on MariaDB', () => {
     const first = await exportConfluenceFiles(db.url, fixture, VARIANTS[0], dir);
     const before = await readFile(first.files.spaces, 'utf8');
     const task: EntityTask = {
-      product: 'confluence', entity: 'spaces', databaseUrl: db.url, dir, fileName: 'spaces.csv', share: 1,
+      product: 'confluence',
+      entity: 'spaces',
+      databaseUrl: db.url,
+      dir,
+      fileName: 'spaces.csv',
+      share: 1,
       lineBreak: { preserve: false, escape: 'X' },
       ctx: { baseUrl: 'http://other', fromMs: 0, fromLocal: '1970-01-01 00:00:00.000', timezone: 'UTC', optedOut: [], schemaVersion: 1 },
     };
-    const outcome = await runEntityExport(task, () => openSource(db.url), { isCancelled: () => false, pauseReason: () => null }, () => undefined);
+    const outcome = await runEntityExport(
+      task,
+      () => openSource(db.url),
+      { isCancelled: () => false, pauseReason: () => null },
+      () => undefined,
+    );
     assert.equal(outcome.ok, false);
     assert.equal(await readFile(first.files.spaces, 'utf8'), before);
-    assert.deepEqual((await readdir(dir)).filter((n) => n.endsWith('.partial')), []);
+    assert.deepEqual(
+      (await readdir(dir)).filter((n) => n.endsWith('.partial')),
+      [],
+    );
   });
 });
 

@@ -12,7 +12,7 @@ const MYSQL_SCHEMA = fileURLToPath(new URL('../fixtures/confluence-mysql.sql', i
 const POSTGRES_SCHEMA = fileURLToPath(new URL('../../adapters/demo/confluence-schema.sql', import.meta.url));
 
 /** Runs `work` until `clock` has moved by at least `ms`; returns how far it moved. */
-async function spend(clock: () => number | null, ms: number, work: () => Promise<unknown> | void): Promise<number> {
+async function spend(clock: () => number | null, ms: number, work: () => unknown): Promise<number> {
   const start = clock();
   assert.notEqual(start, null);
   for (let round = 0; round < 200; round++) {
@@ -47,13 +47,17 @@ describe('the database CPU behind a connection', () => {
     await postgresSite?.drop();
   });
 
-  test('MariaDB on this host: the connection\'s server thread is timed, and moves with a heavy query', async () => {
+  test("MariaDB on this host: the connection's server thread is timed, and moves with a heavy query", async () => {
     assert.equal(typeof mysqlDb.cpuMs, 'function');
-    const spent = await spend(() => mysqlDb.cpuMs!(), 50, () => mysqlDb.query(`SELECT BENCHMARK(2000000, MD5('sluice')) AS x`));
+    const spent = await spend(
+      () => mysqlDb.cpuMs!(),
+      50,
+      () => mysqlDb.query(`SELECT BENCHMARK(2000000, MD5('sluice')) AS x`),
+    );
     assert.ok(spent >= 50, `moved ${spent} ms`);
   });
 
-  test('MariaDB on this host: an idle connection\'s clock stands still', async () => {
+  test("MariaDB on this host: an idle connection's clock stands still", async () => {
     const start = mysqlDb.cpuMs!();
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(mysqlDb.cpuMs!(), start);
@@ -61,7 +65,11 @@ describe('the database CPU behind a connection', () => {
 
   test('PostgreSQL on this host: the backend process is timed, and moves with a heavy query', async () => {
     assert.equal(typeof postgresDb.cpuMs, 'function');
-    const spent = await spend(() => postgresDb.cpuMs!(), 50, () => postgresDb.query('SELECT sum(i) AS x FROM generate_series(1, 2000000) AS g(i)'));
+    const spent = await spend(
+      () => postgresDb.cpuMs!(),
+      50,
+      () => postgresDb.query('SELECT sum(i) AS x FROM generate_series(1, 2000000) AS g(i)'),
+    );
     assert.ok(spent >= 50, `moved ${spent} ms`);
   });
 });

@@ -69,18 +69,21 @@ describe('the Confluence fixture loaded into MariaDB', () => {
 });
 
 describe('expectedConfluenceRows on the planted cases', () => {
-  const expectedIn = (timezone: string, extra: Partial<ExpectedOptions> = {}) => expectedConfluenceRows(fixture, {
-    baseUrl: BASE, timezone, fromDate: new Date(localDateTimeToEpochMs(fixture.boundaryLocal, timezone)),
-    lineBreak: { preserve: false, escape: '\\n' }, ...extra,
-  });
+  const expectedIn = (timezone: string, extra: Partial<ExpectedOptions> = {}) =>
+    expectedConfluenceRows(fixture, {
+      baseUrl: BASE,
+      timezone,
+      fromDate: new Date(localDateTimeToEpochMs(fixture.boundaryLocal, timezone)),
+      lineBreak: { preserve: false, escape: '\\n' },
+      ...extra,
+    });
   const utc = expectedIn('UTC');
   /** The data rows of a file as objects keyed by column, found by their first-column-ish id. */
   const rowsOf = (files: Record<ConfluenceEntity, string[][]>, entity: ConfluenceEntity): Array<Record<string, string>> => {
     const [header, ...rows] = files[entity];
     return rows.map((row) => Object.fromEntries(header.map((name, i) => [name, row[i]])));
   };
-  const find = (entity: ConfluenceEntity, column: string, value: string, files = utc) =>
-    rowsOf(files, entity).find((row) => row[column] === value);
+  const find = (entity: ConfluenceEntity, column: string, value: string, files = utc) => rowsOf(files, entity).find((row) => row[column] === value);
   const idsIn = (entity: ConfluenceEntity, column: string, files = utc) => rowsOf(files, entity).map((row) => row[column]);
 
   test('users: a deactivated user is exported, keys without an active-directory row are not', () => {
@@ -135,8 +138,20 @@ describe('expectedConfluenceRows on the planted cases', () => {
   });
 
   test('pages: labels are sorted by code point, namespaced unless global', () => {
-    const labels = ['Alpha', 'alpha', 'back\\slash', 'draft', 'my:draft', 'say"hi', 'system:hidden', 'team:draft', 'zeta',
-      '\u00FCber', '\uFF46\uFF55\uFF4C\uFF4C', '\u{1F600}smile'];
+    const labels = [
+      'Alpha',
+      'alpha',
+      'back\\slash',
+      'draft',
+      'my:draft',
+      'say"hi',
+      'system:hidden',
+      'team:draft',
+      'zeta',
+      '\u00FCber',
+      '\uFF46\uFF55\uFF4C\uFF4C',
+      '\u{1F600}smile',
+    ];
     assert.equal(find('pages', 'page_id', planted.pages.home)?.labels, JSON.stringify(labels));
     assert.equal(find('pages', 'page_id', planted.pages.child)?.labels, '["team:only"]');
     assert.equal(find('pages', 'page_id', planted.pages.grandchild)?.labels, '');
@@ -153,8 +168,17 @@ describe('expectedConfluenceRows on the planted cases', () => {
 
   test('pages: bodies carry the hand-decoded entities, titles stay raw', () => {
     const content = find('pages', 'page_id', planted.pages.entities)!.page_content;
-    const decoded = ['fish & chips', 'non\u00A0breaking', 'don\u2019t', 'smile \u{1F600}', 'once &lt; &amp; &gt;',
-      'unknown &foo; and &Amp; stay', 'no semicolon &amp and &copy stay', 'decoded line\\nfeed', 'separator\u2028is'];
+    const decoded = [
+      'fish & chips',
+      'non\u00A0breaking',
+      'don\u2019t',
+      'smile \u{1F600}',
+      'once &lt; &amp; &gt;',
+      'unknown &foo; and &Amp; stay',
+      'no semicolon &amp and &copy stay',
+      'decoded line\\nfeed',
+      'separator\u2028is',
+    ];
     for (const text of decoded) assert.ok(content.includes(text), text);
     assert.ok(find('pages', 'page_id', planted.pages.trickyText)!.page_title.includes('&amp; not decoded'));
   });
@@ -169,7 +193,9 @@ describe('expectedConfluenceRows on the planted cases', () => {
   test('rows on the fromDate boundary are exported and rows a second earlier or with no date are not', () => {
     const has = (entity: ConfluenceEntity, column: string, id: string, files = utc) => idsIn(entity, column, files).includes(id);
     const cases: Array<[ConfluenceEntity, string, Record<string, string>]> = [
-      ['pages', 'page_id', planted.pages], ['comments', 'comment_id', planted.comments], ['users', 'user_id', planted.users],
+      ['pages', 'page_id', planted.pages],
+      ['comments', 'comment_id', planted.comments],
+      ['users', 'user_id', planted.users],
     ];
     for (const [entity, column, ids] of cases) {
       assert.ok(has(entity, column, ids.atBoundary), `${entity} at boundary`);
@@ -210,7 +236,10 @@ describe('expectedConfluenceRows on the planted cases', () => {
 
   test('opted-out spaces drop their space, its pages, comments on its pages and its events', () => {
     const files = expectedIn('UTC', { optedOutSpaceKeys: ['OPT'] });
-    assert.equal(rowsOf(files, 'spaces').find((r) => r.space_key === 'OPT'), undefined);
+    assert.equal(
+      rowsOf(files, 'spaces').find((r) => r.space_key === 'OPT'),
+      undefined,
+    );
     assert.ok(!idsIn('pages', 'page_id', files).includes(planted.pages.optedOut));
     const comments = idsIn('comments', 'comment_id', files);
     assert.ok(!comments.includes(planted.comments.onOptedOut) && !comments.includes(planted.comments.spaceIdKeptPageOptedOut));
@@ -222,10 +251,14 @@ describe('expectedConfluenceRows on the planted cases', () => {
   test('comments: urls, replies and missing pages', () => {
     const c = planted.comments;
     assert.deepEqual([find('comments', 'comment_id', c.noPage)?.comment_url, find('comments', 'comment_id', c.noPage)?.page_id], ['', '']);
-    assert.equal(find('comments', 'comment_id', c.onBigPage)?.comment_url,
-      `${BASE}/pages/viewpage.action?pageId=9007199254740993&focusedCommentId=9007199254740995#comment-9007199254740995`);
-    assert.equal(find('comments', 'comment_id', c.onMissingPage)?.comment_url,
-      `${BASE}/pages/viewpage.action?pageId=66666666&focusedCommentId=${c.onMissingPage}#comment-${c.onMissingPage}`);
+    assert.equal(
+      find('comments', 'comment_id', c.onBigPage)?.comment_url,
+      `${BASE}/pages/viewpage.action?pageId=9007199254740993&focusedCommentId=9007199254740995#comment-9007199254740995`,
+    );
+    assert.equal(
+      find('comments', 'comment_id', c.onMissingPage)?.comment_url,
+      `${BASE}/pages/viewpage.action?pageId=66666666&focusedCommentId=${c.onMissingPage}#comment-${c.onMissingPage}`,
+    );
     assert.equal(find('comments', 'comment_id', c.replyToReply)?.parent_comment_id, c.reply);
     assert.equal(find('comments', 'comment_id', c.withBodies)?.comment_content, '<p>chosen</p>');
     const historical = fixture.CONTENT.filter((r) => r.PREVVER === c.top).map((r) => String(r.CONTENTID));
@@ -252,6 +285,9 @@ describe('expectedConfluenceRows on the planted cases', () => {
     assert.deepEqual(find('users', 'user_id', planted.users.nullNameEmptyEmail)?.user_fullname, '');
     assert.equal(find('spaces', 'space_key', 'NULLS')?.space_status, '');
     assert.equal(utc.pages[0][0], 'page_id');
-    assert.equal(utc.analytics_events[0].join(','), 'instance_url,event_id,event_name,created_date,event_author_id,event_space_key,event_container_id,event_content_id');
+    assert.equal(
+      utc.analytics_events[0].join(','),
+      'instance_url,event_id,event_name,created_date,event_author_id,event_space_key,event_container_id,event_content_id',
+    );
   });
 });

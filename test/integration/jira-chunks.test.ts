@@ -16,14 +16,25 @@ import type { MysqlTestDatabase } from '../helpers/test-db.ts';
 const MAX_QUERIES_PER_CHUNK = 12;
 const FROM_MS = Date.UTC(2024, 2, 1, 9);
 
-interface Read { rows: CsvCell[][]; chunks: number; maxQueries: number }
+interface Read {
+  rows: CsvCell[][];
+  chunks: number;
+  maxQueries: number;
+}
 
 async function readAll(db: OpenedDb, entity: EntityDef, ctx: ReadContext, limit: number): Promise<Read> {
   let queries = 0;
-  const counting = { ...db, query: (sql: string, params?: readonly unknown[]) => { queries++; return db.query(sql, params); } };
+  const counting = {
+    ...db,
+    query: (sql: string, params?: readonly unknown[]) => {
+      queries++;
+      return db.query(sql, params);
+    },
+  };
   const rows: CsvCell[][] = [];
   let after: string | null = null;
-  let chunks = 0, maxQueries = 0;
+  let chunks = 0,
+    maxQueries = 0;
   for (;;) {
     queries = 0;
     const chunk = await entity.read(counting, ctx, after, limit);
@@ -50,8 +61,14 @@ describe('Jira keyset chunks', () => {
   });
 
   for (const schemaVersion of [2, 1]) {
-    const ctx: ReadContext = { baseUrl: 'https://jira.example.com', fromMs: FROM_MS, fromLocal: utcMsToLocal(FROM_MS, 'UTC'),
-      timezone: 'UTC', optedOut: ['OPT'], schemaVersion };
+    const ctx: ReadContext = {
+      baseUrl: 'https://jira.example.com',
+      fromMs: FROM_MS,
+      fromLocal: utcMsToLocal(FROM_MS, 'UTC'),
+      timezone: 'UTC',
+      optedOut: ['OPT'],
+      schemaVersion,
+    };
     for (const entity of productDef('jira').entities.filter((e) => !e.versions || e.versions.includes(schemaVersion))) {
       test(`${entity.name} (v${schemaVersion}) reads the same rows in chunks of 3 as in one chunk, with at most ${MAX_QUERIES_PER_CHUNK} queries a chunk`, async () => {
         const whole = await readAll(db, entity, ctx, 100_000);

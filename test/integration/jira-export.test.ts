@@ -25,8 +25,22 @@ interface Variant {
 
 const VARIANTS: Variant[] = [
   { name: 'schema v2 in UTC from the boundary', timezone: 'UTC', schemaVersion: 2, optedOut: [], escape: '\\n', fromLocal: JIRA_BOUNDARY },
-  { name: 'schema v1 in Europe/Berlin from the boundary, line breaks kept', timezone: 'Europe/Berlin', schemaVersion: 1, optedOut: [], escape: null, fromLocal: JIRA_BOUNDARY },
-  { name: 'schema v2 with project OPT opted out and a custom escape', timezone: 'UTC', schemaVersion: 2, optedOut: ['OPT'], escape: '\u23CE', fromLocal: JIRA_BOUNDARY },
+  {
+    name: 'schema v1 in Europe/Berlin from the boundary, line breaks kept',
+    timezone: 'Europe/Berlin',
+    schemaVersion: 1,
+    optedOut: [],
+    escape: null,
+    fromLocal: JIRA_BOUNDARY,
+  },
+  {
+    name: 'schema v2 with project OPT opted out and a custom escape',
+    timezone: 'UTC',
+    schemaVersion: 2,
+    optedOut: ['OPT'],
+    escape: '\u23CE',
+    fromLocal: JIRA_BOUNDARY,
+  },
   { name: 'schema v2 from long before every row', timezone: 'UTC', schemaVersion: 2, optedOut: [], escape: '\\n', fromLocal: '2000-01-01 00:00:00' },
 ];
 
@@ -59,7 +73,12 @@ describe('Jira export on MariaDB', () => {
         for (let i = 1; i < Math.max(parsed.length, want.length); i++) assert.deepEqual(parsed[i], want[i], `${entity}: row ${i}`);
         assert.ok(parsed.length > 3, `${entity}: the fixture should yield data rows`);
       }
-      assert.deepEqual((await readdir(dir)).sort(), jiraEntitiesOf(variant.schemaVersion).map((e) => `${e}.csv`).sort());
+      assert.deepEqual(
+        (await readdir(dir)).sort(),
+        jiraEntitiesOf(variant.schemaVersion)
+          .map((e) => `${e}.csv`)
+          .sort(),
+      );
     });
   }
 

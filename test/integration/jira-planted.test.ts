@@ -39,43 +39,85 @@ describe('Jira planted cases', () => {
     work = await mkdtemp(join(tmpdir(), 'sluice-jira-planted-'));
     v2 = await exportJira(db.url, await mkdtemp(join(work, 'v2-')), { baseUrl: B, fromMs: FROM_UTC, timezone: 'UTC', schemaVersion: 2 });
     v1 = await exportJira(db.url, await mkdtemp(join(work, 'v1-')), { baseUrl: B, fromMs: FROM_BERLIN, timezone: 'Europe/Berlin', schemaVersion: 1 });
-    optOut = await exportJira(db.url, await mkdtemp(join(work, 'opt-')), { baseUrl: B, fromMs: FROM_UTC, timezone: 'UTC', schemaVersion: 2, optedOut: ['OPT'] });
+    optOut = await exportJira(db.url, await mkdtemp(join(work, 'opt-')), {
+      baseUrl: B,
+      fromMs: FROM_UTC,
+      timezone: 'UTC',
+      schemaVersion: 2,
+      optedOut: ['OPT'],
+    });
   });
   after(async () => {
     await db?.drop();
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  const issue = (files: Files, id: string) => only(records(files, 'issues').filter((r) => r.id === id), `issue ${id}`);
+  const issue = (files: Files, id: string) =>
+    only(
+      records(files, 'issues').filter((r) => r.id === id),
+      `issue ${id}`,
+    );
 
   test('an issue row carries its key, project, category, people, status, numbers and UTC dates', () => {
     assert.deepEqual(issue(v2, I.full), {
-      id: '10000', instance_url: B, url: `${B}/browse/ALPHA-1`, key: 'ALPHA-1', project_key: 'ALPHA',
-      project_name: 'Alpha, "the" first', project_type: 'Software', project_category: 'Engineering', issue_type: 'Story',
-      summary: 'Issue 10000', description: `${'d'.repeat(1999)}\u{1F600}`, creator_id: '10100', reporter_id: '10100',
-      assignee_id: '10101', status: 'Open', status_category: 'To Do', priority_sequence: '2', priority_name: 'High',
-      resolution: '', watchers: '5', votes: '3', created_date: '2023-09-12T08:15:00Z', resolution_date: '',
-      updated_date: '2024-03-01T09:00:00Z', due_date: '2024-12-24T00:00:00Z', original_estimate: '28800',
-      remaining_estimate: '14400', time_spent: '14400', security_level: 'Internal',
+      id: '10000',
+      instance_url: B,
+      url: `${B}/browse/ALPHA-1`,
+      key: 'ALPHA-1',
+      project_key: 'ALPHA',
+      project_name: 'Alpha, "the" first',
+      project_type: 'Software',
+      project_category: 'Engineering',
+      issue_type: 'Story',
+      summary: 'Issue 10000',
+      description: `${'d'.repeat(1999)}\u{1F600}`,
+      creator_id: '10100',
+      reporter_id: '10100',
+      assignee_id: '10101',
+      status: 'Open',
+      status_category: 'To Do',
+      priority_sequence: '2',
+      priority_name: 'High',
+      resolution: '',
+      watchers: '5',
+      votes: '3',
+      created_date: '2023-09-12T08:15:00Z',
+      resolution_date: '',
+      updated_date: '2024-03-01T09:00:00Z',
+      due_date: '2024-12-24T00:00:00Z',
+      original_estimate: '28800',
+      remaining_estimate: '14400',
+      time_spent: '14400',
+      security_level: 'Internal',
     });
   });
 
   test('schema v1 adds display names after each user id and converts dates from the site zone', () => {
     const row = issue(v1, I.full);
-    assert.deepEqual([row.creator_id, row.creator_name, row.reporter_name, row.assignee_id, row.assignee_name],
-      ['10100', 'Alice Anders', 'Alice Anders', '10101', 'Bob "The Builder", Jr.']);
+    assert.deepEqual(
+      [row.creator_id, row.creator_name, row.reporter_name, row.assignee_id, row.assignee_name],
+      ['10100', 'Alice Anders', 'Alice Anders', '10101', 'Bob "The Builder", Jr.'],
+    );
     assert.equal(row.updated_date, '2024-03-01T08:00:00Z');
     assert.equal(row.due_date, '2024-12-23T23:00:00Z');
     assert.equal(issue(v1, I.trickyText).reporter_name, 'Caroline\\nCarter', 'a renamed user keeps its id and shows its new name');
     const delta = issue(v1, I.renamedProject);
-    assert.deepEqual([delta.reporter_id, delta.reporter_name, delta.assignee_id, delta.assignee_name], ['10103', '', '10104', ''],
-      'a user without an account in an active directory has an id but no name');
+    assert.deepEqual(
+      [delta.reporter_id, delta.reporter_name, delta.assignee_id, delta.assignee_name],
+      ['10103', '', '10104', ''],
+      'a user without an account in an active directory has an id but no name',
+    );
     assert.ok(!('users' in v1), 'schema v1 has no users file');
   });
 
   test('project types, categories and keys come from the project as it is now', () => {
     const types = [I.full, I.trickyText, I.archived, I.renamedProject].map((id) => [issue(v2, id).project_type, issue(v2, id).project_category]);
-    assert.deepEqual(types, [['Software', 'Engineering'], ['Business', ''], ['Service Desk', 'Support, "Tier 1"'], ['', '']]);
+    assert.deepEqual(types, [
+      ['Software', 'Engineering'],
+      ['Business', ''],
+      ['Service Desk', 'Support, "Tier 1"'],
+      ['', ''],
+    ]);
     assert.equal(issue(v2, I.renamedProject).key, 'DELTA-12', 'not the stale jiraissue.pkey OLDD-12');
     const dangling = issue(v2, I.danglingProject);
     assert.deepEqual([dangling.key, dangling.url, dangling.project_key, dangling.status, dangling.priority_sequence], ['', '', '', '', '']);
@@ -112,7 +154,9 @@ describe('Jira planted cases', () => {
   });
 
   test('issue_fields resolve options, users, sprints, cascades, labels and versions, sorted by field id', () => {
-    const fields = records(v2, 'issue_fields').filter((r) => r.issue_id === I.full).map((r) => [r.field_id, r.field_name, r.field_value]);
+    const fields = records(v2, 'issue_fields')
+      .filter((r) => r.issue_id === I.full)
+      .map((r) => [r.field_id, r.field_name, r.field_value]);
     assert.deepEqual(fields, [
       ['components', 'Component/s', '["Backend","Frontend, \\"web\\""]'],
       ['customfield_10000', 'Severity', 'Critical'],
@@ -134,21 +178,35 @@ describe('Jira planted cases', () => {
   });
 
   test('single values stay plain, set-valued fields are arrays even with one value, numbers lose trailing zeros', () => {
-    const of = (issueId: string) => Object.fromEntries(records(v2, 'issue_fields').filter((r) => r.issue_id === issueId).map((r) => [r.field_id, r.field_value]));
+    const of = (issueId: string) =>
+      Object.fromEntries(
+        records(v2, 'issue_fields')
+          .filter((r) => r.issue_id === issueId)
+          .map((r) => [r.field_id, r.field_value]),
+      );
     assert.deepEqual(of(I.subtask), {
-      'customfield_10001': '["iOS"]', 'customfield_10003': '["Asia"]', 'customfield_10005': `["${U.bob}"]`,
-      'customfield_10006': '0.5', 'customfield_10007': '["Sprint 10"]', 'customfield_10008': '2024-01-15T12:00:00Z',
-      fixVersions: '["0.9"]', labels: '["solo"]',
+      customfield_10001: '["iOS"]',
+      customfield_10003: '["Asia"]',
+      customfield_10005: `["${U.bob}"]`,
+      customfield_10006: '0.5',
+      customfield_10007: '["Sprint 10"]',
+      customfield_10008: '2024-01-15T12:00:00Z',
+      fixVersions: '["0.9"]',
+      labels: '["solo"]',
     });
     assert.deepEqual(of(I.trickyText), {
-      'customfield_10002': '["Docs, reviewed"]', 'customfield_10004': U.alice, 'customfield_10006': '123456789012.345678',
-      'customfield_10010': '["team-only"]', 'customfield_10011': 'https://example.com/a,b?x="y"', 'customfield_10013': 'ACME, Inc.',
+      customfield_10002: '["Docs, reviewed"]',
+      customfield_10004: U.alice,
+      customfield_10006: '123456789012.345678',
+      customfield_10010: '["team-only"]',
+      customfield_10011: 'https://example.com/a,b?x="y"',
+      customfield_10013: 'ACME, Inc.',
     });
-    assert.equal(of(I.archived)['customfield_10006'], '-2.25');
-    assert.equal(of(I.archived)['customfield_10000'], 'Minor (retired)', 'a disabled option still resolves');
-    assert.equal(of(I.renamedProject)['customfield_10006'], '0');
-    assert.equal(of(I.nullSummary)['customfield_10006'], '0.000001');
-    assert.equal(of(I.collidesWithBeta)['customfield_10000'], undefined, 'an issue updated before fromDate has no fields');
+    assert.equal(of(I.archived).customfield_10006, '-2.25');
+    assert.equal(of(I.archived).customfield_10000, 'Minor (retired)', 'a disabled option still resolves');
+    assert.equal(of(I.renamedProject).customfield_10006, '0');
+    assert.equal(of(I.nullSummary).customfield_10006, '0.000001');
+    assert.equal(of(I.collidesWithBeta).customfield_10000, undefined, 'an issue updated before fromDate has no fields');
   });
 
   test('history rows are chosen by change date alone, keep raw author keys and cut long values', () => {
@@ -157,17 +215,28 @@ describe('Jira planted cases', () => {
     assert.ok(groups.has('10001'), 'the change on an issue not exported itself is still history after fromDate');
     assert.ok(!groups.has('10002') && !groups.has('10006') && !groups.has('10008'), 'changes before fromDate or without a date');
     assert.ok(!rows.some((r) => r.to_string === 'orphan'), 'a change item without its group has no date');
-    const description = only(rows.filter((r) => r.changelog_id === '10000' && r.field === 'description'), 'description change');
+    const description = only(
+      rows.filter((r) => r.changelog_id === '10000' && r.field === 'description'),
+      'description change',
+    );
     assert.equal(description.from_string, `${'h'.repeat(1999)}\u{1F600}`);
     assert.equal(description.to_string, `${'h'.repeat(1999)}\\n`);
-    const deleted = only(rows.filter((r) => r.changelog_id === '10004'), 'change by a deleted user');
+    const deleted = only(
+      rows.filter((r) => r.changelog_id === '10004'),
+      'change by a deleted user',
+    );
     assert.deepEqual([deleted.issue_id, deleted.author_id, deleted.author_key, deleted.created_date], ['77777', '', 'JIRAUSER10999', '2024-07-15T14:30:00Z']);
-    const wrongCase = only(rows.filter((r) => r.changelog_id === '10007'), 'change by a wrong-case key');
+    const wrongCase = only(
+      rows.filter((r) => r.changelog_id === '10007'),
+      'change by a wrong-case key',
+    );
     assert.deepEqual([wrongCase.author_id, wrongCase.author_key], ['', 'BOB']);
   });
 
   test('links need an exported end, leave out sub-task links and keep dangling types and issues', () => {
-    const planted = records(v2, 'issue_links').filter((r) => Number(r.link_id) < 4000).map((r) => Object.values(r));
+    const planted = records(v2, 'issue_links')
+      .filter((r) => Number(r.link_id) < 4000)
+      .map((r) => Object.values(r));
     assert.deepEqual(planted, [
       ['3000', 'Blocks', I.full, I.collidesWithBeta, 'blocks', 'is blocked by'],
       ['3001', 'Duplicate', I.collidesWithBeta, I.trickyText, 'duplicates', 'is duplicated by'],
@@ -180,9 +249,16 @@ describe('Jira planted cases', () => {
   });
 
   test('an opted-out project drops its issues, their fields, history and every link touching them', () => {
-    assert.ok(records(v2, 'issues').some((r) => r.project_key === 'OPT'), 'the fixture has exported OPT issues');
+    assert.ok(
+      records(v2, 'issues').some((r) => r.project_key === 'OPT'),
+      'the fixture has exported OPT issues',
+    );
     assert.ok(!records(optOut, 'issues').some((r) => r.project_key === 'OPT'));
-    const optIds = new Set(records(v2, 'issues').filter((r) => r.project_key === 'OPT').map((r) => r.id));
+    const optIds = new Set(
+      records(v2, 'issues')
+        .filter((r) => r.project_key === 'OPT')
+        .map((r) => r.id),
+    );
     assert.ok(!records(optOut, 'issue_fields').some((r) => optIds.has(r.issue_id)));
     assert.ok(!records(optOut, 'issue_history').some((r) => r.issue_id === I.optedOut));
     assert.ok(!records(optOut, 'issue_links').some((r) => r.link_id === '3004'));
@@ -190,7 +266,9 @@ describe('Jira planted cases', () => {
   });
 
   test('users come from the active directory with the lowest id; keys without such an account are left out', () => {
-    const planted = records(v2, 'users').filter((r) => !/^user\d+$/.test(r.user_name)).map((r) => Object.values(r));
+    const planted = records(v2, 'users')
+      .filter((r) => !/^user\d+$/.test(r.user_name))
+      .map((r) => Object.values(r));
     assert.deepEqual(planted, [
       [B, '10100', 'JIRAUSER10100', 'Alice', 'Alice Anders', 'alice@example.com'],
       [B, '10101', 'bob', 'bob', 'Bob "The Builder", Jr.', ''],

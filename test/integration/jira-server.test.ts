@@ -38,7 +38,10 @@ describe('the server on a Jira database', () => {
   test('GET /config/schema lists version 2 as ACTIVE and 1 as DEPRECATED', async () => {
     const { status, body } = await server.api('/config/schema');
     assert.equal(status, 200);
-    assert.deepEqual(body, [{ version: 2, status: 'ACTIVE' }, { version: 1, status: 'DEPRECATED' }]);
+    assert.deepEqual(body, [
+      { version: 2, status: 'ACTIVE' },
+      { version: 1, status: 'DEPRECATED' },
+    ]);
   });
 
   test('POST /export?schemaVersion=3 is a 400 naming schemaVersion, and starts nothing', async () => {

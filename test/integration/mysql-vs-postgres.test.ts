@@ -39,11 +39,28 @@ async function exportFrom(url: string, work: string, settings: Settings): Promis
   const files = new Map<string, Buffer>();
   for (const entity of settings.entities) {
     const task: EntityTask = {
-      product: settings.product, entity, databaseUrl: url, dir, fileName: `${entity}.csv`, share: 1, lineBreak: settings.lineBreak,
-      ctx: { baseUrl: 'https://site.example.com/ctx', fromMs, fromLocal: utcMsToLocal(fromMs, settings.timezone), timezone: settings.timezone,
-        optedOut: settings.optedOut, schemaVersion: settings.schemaVersion },
+      product: settings.product,
+      entity,
+      databaseUrl: url,
+      dir,
+      fileName: `${entity}.csv`,
+      share: 1,
+      lineBreak: settings.lineBreak,
+      ctx: {
+        baseUrl: 'https://site.example.com/ctx',
+        fromMs,
+        fromLocal: utcMsToLocal(fromMs, settings.timezone),
+        timezone: settings.timezone,
+        optedOut: settings.optedOut,
+        schemaVersion: settings.schemaVersion,
+      },
     };
-    const outcome = await runEntityExport(task, () => openSource(url), { isCancelled: () => false, pauseReason: () => null }, () => undefined);
+    const outcome = await runEntityExport(
+      task,
+      () => openSource(url),
+      { isCancelled: () => false, pauseReason: () => null },
+      () => undefined,
+    );
     assert.ok(outcome.ok, `${url.slice(0, 8)} ${entity}: ${JSON.stringify(outcome)}`);
     files.set(entity, await readFile(join(dir, `${entity}.csv`)));
   }
@@ -88,7 +105,11 @@ describe('a Confluence site on MariaDB and on PostgreSQL', () => {
 
   test('exports the same five files in Europe/Berlin with line breaks kept and a space opted out', async () => {
     await assertSameFiles(mysqlDb.url, postgresDb.url, work, {
-      ...base, timezone: 'Europe/Berlin', fromLocal: fixture.boundaryLocal, optedOut: ['OPT'], lineBreak: { preserve: true, escape: '\\n' },
+      ...base,
+      timezone: 'Europe/Berlin',
+      fromLocal: fixture.boundaryLocal,
+      optedOut: ['OPT'],
+      lineBreak: { preserve: true, escape: '\\n' },
     });
   });
 
@@ -122,8 +143,13 @@ describe('a Jira site on MariaDB and on PostgreSQL', () => {
   for (const schemaVersion of [2, 1] as const) {
     test(`exports the same schema v${schemaVersion} files, byte for byte, with dates read as instants on PostgreSQL`, async () => {
       await assertSameFiles(mysqlDb.url, postgresDb.url, work, {
-        product: 'jira', entities: jiraEntitiesOf(schemaVersion), schemaVersion, optedOut: [], timezone: TIMEZONE,
-        fromLocal: JIRA_BOUNDARY, lineBreak: escaped,
+        product: 'jira',
+        entities: jiraEntitiesOf(schemaVersion),
+        schemaVersion,
+        optedOut: [],
+        timezone: TIMEZONE,
+        fromLocal: JIRA_BOUNDARY,
+        lineBreak: escaped,
       });
     });
   }

@@ -36,7 +36,11 @@ describe('Confluence export on PostgreSQL', () => {
       const dir = await mkdtemp(join(work, 'v-'));
       const { fromMs } = await exportConfluenceFiles(db.url, fixture, variant, dir);
       const expected = expectedConfluenceRows(fixture, {
-        baseUrl: BASE_URL, fromDate: new Date(fromMs), timezone: variant.timezone, lineBreak: variant.lineBreak, optedOutSpaceKeys: variant.optedOut,
+        baseUrl: BASE_URL,
+        fromDate: new Date(fromMs),
+        timezone: variant.timezone,
+        lineBreak: variant.lineBreak,
+        optedOutSpaceKeys: variant.optedOut,
       });
       for (const entity of ENTITIES) {
         const parsed: string[][] = parse(await readFile(join(dir, `${entity}.csv`), 'utf8'), { relax_column_count: false, bom: false });

@@ -98,10 +98,16 @@ test('a freed slot goes to the entity waiting for it, which starts with the same
 
 test('a whole budget runs every entity at once without pauses and reads no load', async () => {
   let opened = false;
-  const control = createImpactControl({ headroom: 1, budget: 1, capacity: 2, onLoad: () => undefined, openMonitor: async () => {
-    opened = true;
-    throw new Error('not expected');
-  } });
+  const control = createImpactControl({
+    headroom: 1,
+    budget: 1,
+    capacity: 2,
+    onLoad: () => undefined,
+    openMonitor: async () => {
+      opened = true;
+      throw new Error('not expected');
+    },
+  });
   const shares = await Promise.all([1, 2, 3, 4, 5].map(() => control.admit()));
   assert.deepEqual(shares, [1, 1, 1, 1, 1]);
   const b = fakeHandle();
@@ -113,7 +119,7 @@ test('a whole budget runs every entity at once without pauses and reads no load'
   assert.equal(opened, false);
 });
 
-test('no more entities run at once than twice the machine\'s cores, even on a whole budget', async () => {
+test("no more entities run at once than twice the machine's cores, even on a whole budget", async () => {
   const control = createImpactControl({ headroom: 1, budget: 1, capacity: 2, cores: 2, onLoad: () => undefined });
   for (let i = 0; i < 4; i++) await control.admit();
   let fifth = false;
@@ -164,22 +170,32 @@ test('a monitor whose connection dies is opened again, and its samples count onc
   const busy = { threadsRunning: 40, probeMs: 1 };
   const calm = { threadsRunning: 2, probeMs: 1 };
   // The first connection answers three calm samples and then dies; the next plays calm, busy, busy.
-  const scripts: (LoadSample | null)[][] = [[calm, calm, calm, null], [calm, busy, busy]];
+  const scripts: (LoadSample | null)[][] = [
+    [calm, calm, calm, null],
+    [calm, busy, busy],
+  ];
   let ended: () => void = () => undefined;
   const played = new Promise<void>((resolve) => (ended = resolve));
-  const control = createImpactControl({ headroom: 1, budget: 0.05, capacity: 1, sampleMs: 0, onLoad: (r) => reasons.push(r), openMonitor: async () => {
-    const script = scripts[opened++];
-    if (!script) throw new Error('refused');
-    return {
-      async sample() {
-        if (script.length === 0 && opened === 2) ended();
-        const next = script.shift();
-        if (next === null || next === undefined) throw new Error('connection killed');
-        return next;
-      },
-      async close() {},
-    };
-  } });
+  const control = createImpactControl({
+    headroom: 1,
+    budget: 0.05,
+    capacity: 1,
+    sampleMs: 0,
+    onLoad: (r) => reasons.push(r),
+    openMonitor: async () => {
+      const script = scripts[opened++];
+      if (!script) throw new Error('refused');
+      return {
+        async sample() {
+          if (script.length === 0 && opened === 2) ended();
+          const next = script.shift();
+          if (next === null || next === undefined) throw new Error('connection killed');
+          return next;
+        },
+        async close() {},
+      };
+    },
+  });
   const task = fakeHandle();
   control.add(task.handle);
   control.start();
@@ -191,9 +207,16 @@ test('a monitor whose connection dies is opened again, and its samples count onc
 });
 
 test('an unreachable monitor leaves the export to the duty cycle alone', async () => {
-  const control = createImpactControl({ headroom: 1, budget: 0.05, capacity: 1, sampleMs: 0, onLoad: () => undefined, openMonitor: async () => {
-    throw new Error('refused');
-  } });
+  const control = createImpactControl({
+    headroom: 1,
+    budget: 0.05,
+    capacity: 1,
+    sampleMs: 0,
+    onLoad: () => undefined,
+    openMonitor: async () => {
+      throw new Error('refused');
+    },
+  });
   const task = fakeHandle();
   control.add(task.handle);
   control.start();

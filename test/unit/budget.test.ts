@@ -3,8 +3,16 @@ import { test } from 'node:test';
 import { chunkCpuMs, createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase, type GovernorSettings } from '../../core/budget.ts';
 
 const settings = (patch: Partial<GovernorSettings> = {}): GovernorSettings => ({
-  ...DEFAULT_GOVERNOR, targetChunkMs: 100, maxChunkBytes: 1_000_000, pacedChunkBytes: 4_000_000, minRows: 1, maxRows: 10_000, initialRows: 100,
-  share: 0.05, sharesHost: true, ...patch,
+  ...DEFAULT_GOVERNOR,
+  targetChunkMs: 100,
+  maxChunkBytes: 1_000_000,
+  pacedChunkBytes: 4_000_000,
+  minRows: 1,
+  maxRows: 10_000,
+  initialRows: 100,
+  share: 0.05,
+  sharesHost: true,
+  ...patch,
 });
 
 test('the first chunk asks for the initial number of rows', () => {
@@ -115,7 +123,7 @@ test('the rate meter reports rows per second over its window', () => {
   assert.equal(meter.perSecond(31_000), 20);
 });
 
-test('a chunk costs the process CPU since the last chunk plus the database thread\'s CPU for it', () => {
+test("a chunk costs the process CPU since the last chunk plus the database thread's CPU for it", () => {
   assert.equal(chunkCpuMs(30, 10, 0.05), 40);
   assert.equal(chunkCpuMs(30, 10, 0.05, 0.05), 40);
 });

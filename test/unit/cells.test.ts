@@ -57,6 +57,8 @@ test('epoch milliseconds become UTC dates; non-numbers are empty', () => {
 });
 
 test('page URLs are built from the id even when nothing else is known', () => {
-  assert.equal(viewPageUrl('https://wiki.example.com/confluence', '18446744073709551615'),
-    'https://wiki.example.com/confluence/pages/viewpage.action?pageId=18446744073709551615');
+  assert.equal(
+    viewPageUrl('https://wiki.example.com/confluence', '18446744073709551615'),
+    'https://wiki.example.com/confluence/pages/viewpage.action?pageId=18446744073709551615',
+  );
 });

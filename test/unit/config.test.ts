@@ -123,13 +123,16 @@ const invalid: [string, string][] = [
 
 for (const [name, raw] of invalid) {
   test(`${name}=${JSON.stringify(raw)} stops start-up with an error naming ${name}`, () => {
-    assert.throws(() => parse({ [name]: raw }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError, 'a ConfigError');
-      assert.equal(error.setting, name);
-      assert.ok(error.message.startsWith(`${name}: `), error.message);
-      assert.doesNotMatch(error.message, /[\r\n]/, 'one line');
-      return true;
-    });
+    assert.throws(
+      () => parse({ [name]: raw }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError, 'a ConfigError');
+        assert.equal(error.setting, name);
+        assert.ok(error.message.startsWith(`${name}: `), error.message);
+        assert.doesNotMatch(error.message, /[\r\n]/, 'one line');
+        return true;
+      },
+    );
   });
 }
 
@@ -144,10 +147,13 @@ test('tokens are split on commas and line breaks, blank and # entries dropped', 
 
 test('a malformed DATABASE_URL is reported without its password', () => {
   for (const raw of ['jdbc:mysql://root:s3cret-pw@db/confluence', 'mysql:/root:s3cret-pw@db/confluence', 'mysql://root:s3cret-pw@db']) {
-    assert.throws(() => parse({ DATABASE_URL: raw }), (error: Error) => {
-      assert.match(error.message, /^DATABASE_URL: /);
-      assert.doesNotMatch(error.message, /s3cret-pw/);
-      return true;
-    });
+    assert.throws(
+      () => parse({ DATABASE_URL: raw }),
+      (error: Error) => {
+        assert.match(error.message, /^DATABASE_URL: /);
+        assert.doesNotMatch(error.message, /s3cret-pw/);
+        return true;
+      },
+    );
   }
 });

@@ -36,7 +36,13 @@ test('no rows write nothing, so a file with no data is its header alone', () => 
 });
 
 test('every record ends in CRLF', () => {
-  assert.equal(escaping.rows([['1', 'a'], ['2', 'b']]), '1,a\r\n2,b\r\n');
+  assert.equal(
+    escaping.rows([
+      ['1', 'a'],
+      ['2', 'b'],
+    ]),
+    '1,a\r\n2,b\r\n',
+  );
 });
 
 test('NULL and the empty string are both an empty, unquoted field', () => {

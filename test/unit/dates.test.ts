@@ -116,8 +116,9 @@ function* instants(count: number, spanMs: number): Generator<number> {
 }
 
 test('CSV dates are the same text as Date.toISOString across the whole range of dates', () => {
-  const edges = [0, -0, -1, 1, 86_399_999, 86_400_000, -86_400_000, -86_400_001, 8.64e15, -8.64e15, 253_402_300_800_000,
-    -62_167_219_200_001, 1.5, -1.5, 1_709_647_629_917.9];
+  const edges = [
+    0, -0, -1, 1, 86_399_999, 86_400_000, -86_400_000, -86_400_001, 8.64e15, -8.64e15, 253_402_300_800_000, -62_167_219_200_001, 1.5, -1.5, 1_709_647_629_917.9,
+  ];
   for (const ms of [...edges, ...instants(20_000, 8.64e15), ...instants(20_000, 4e12)]) {
     const expected = new Date(ms).toISOString();
     assert.equal(formatUtcMillis(ms), expected, String(ms));

@@ -26,19 +26,50 @@ test('the site holds the cases an export must handle', () => {
   const { people, content, events } = generate(5);
   const live = content.content.filter((c) => c.prevver === null);
   const byId = new Map(content.content.map((c) => [c.contentid, c]));
-  assert.ok(people.users.some((u) => u.directory_id === 98307), 'users only in the retired directory');
-  assert.ok(people.users.some((u) => u.active === 'F'), 'deactivated users');
-  assert.ok(people.users.some((u) => people.users.filter((o) => o.user_name === u.user_name).length > 1), 'users in two directories');
-  for (const [type, status] of [['PAGE', 'draft'], ['PAGE', 'deleted'], ['BLOGPOST', 'current']]) {
-    assert.ok(live.some((c) => c.contenttype === type && c.content_status === status), `${type} ${status}`);
+  assert.ok(
+    people.users.some((u) => u.directory_id === 98307),
+    'users only in the retired directory',
+  );
+  assert.ok(
+    people.users.some((u) => u.active === 'F'),
+    'deactivated users',
+  );
+  assert.ok(
+    people.users.some((u) => people.users.filter((o) => o.user_name === u.user_name).length > 1),
+    'users in two directories',
+  );
+  for (const [type, status] of [
+    ['PAGE', 'draft'],
+    ['PAGE', 'deleted'],
+    ['BLOGPOST', 'current'],
+  ]) {
+    assert.ok(
+      live.some((c) => c.contenttype === type && c.content_status === status),
+      `${type} ${status}`,
+    );
   }
   const history = content.content.filter((c) => c.prevver !== null);
   assert.ok(history.length > SIZE.pages / 2, 'earlier versions');
-  assert.ok(history.every((c) => byId.get(Number(c.prevver))?.prevver === null), 'earlier versions point at the live row');
-  assert.ok(live.some((c) => c.contenttype === 'COMMENT' && c.parentcommentid !== null), 'replies');
-  assert.ok(content.bodies.some((b) => /&(amp|rsquo|nbsp|#8217);/.test(String(b.body))), 'character entities in bodies');
+  assert.ok(
+    history.every((c) => byId.get(Number(c.prevver))?.prevver === null),
+    'earlier versions point at the live row',
+  );
+  assert.ok(
+    live.some((c) => c.contenttype === 'COMMENT' && c.parentcommentid !== null),
+    'replies',
+  );
+  assert.ok(
+    content.bodies.some((b) => /&(amp|rsquo|nbsp|#8217);/.test(String(b.body))),
+    'character entities in bodies',
+  );
   assert.ok(content.labels.some((l) => l.namespace === 'team') && content.contentLabels.length > 100, 'labels');
   assert.ok(content.spaces.some((s) => s.spacestatus === 'ARCHIVED') && content.spaces.some((s) => s.spacetype === 'personal'));
-  assert.ok(events.some((e) => e.USER_KEY === null), 'anonymous views');
-  assert.ok(events.every((e, i) => i === 0 || Number(e.EVENT_AT) >= Number(events[i - 1].EVENT_AT)), 'event ids in time order');
+  assert.ok(
+    events.some((e) => e.USER_KEY === null),
+    'anonymous views',
+  );
+  assert.ok(
+    events.every((e, i) => i === 0 || Number(e.EVENT_AT) >= Number(events[i - 1].EVENT_AT)),
+    'event ids in time order',
+  );
 });

@@ -65,7 +65,10 @@ for (const [what, headers] of unauthorised) {
   test(`a request with ${what} gets 401 on every route, before any other check`, async () => {
     const { call, runner } = await setUp();
     const requests: [string, string][] = [
-      ['GET', '/export'], ['POST', '/export?fromDate=garbage'], ['DELETE', '/export?jobId=abc'], ['PATCH', '/export'],
+      ['GET', '/export'],
+      ['POST', '/export?fromDate=garbage'],
+      ['DELETE', '/export?jobId=abc'],
+      ['PATCH', '/export'],
       ['GET', '/no-such-route'],
     ];
     for (const [method, path] of requests) {
@@ -102,8 +105,20 @@ test('POST /export returns 202 with the new job status, field by field as SPEC s
   const got = await call('POST', '/export?fromDate=2020-12-30T22:01%2B01:00');
   assert.equal(got.status, 202);
   assert.match(got.contentType ?? '', /^application\/json/);
-  assert.deepEqual(Object.keys(got.body).sort(), ['cancelledTime', 'completedTime', 'config', 'errors', 'jobId', 'nodeId',
-    'progress', 'rootExportPath', 'startTime', 'statistics', 'status', 'warnings']);
+  assert.deepEqual(Object.keys(got.body).sort(), [
+    'cancelledTime',
+    'completedTime',
+    'config',
+    'errors',
+    'jobId',
+    'nodeId',
+    'progress',
+    'rootExportPath',
+    'startTime',
+    'statistics',
+    'status',
+    'warnings',
+  ]);
   assert.equal(got.body.startTime, '2024-03-05T14:07:09.917+00:00');
   assert.equal(got.body.completedTime, null);
   assert.equal(got.body.cancelledTime, null);
@@ -145,7 +160,7 @@ test('forceExport=true is recorded as forcedExport', async () => {
   assert.equal(got.body.config.forcedExport, true);
 });
 
-test('POST /export returns 409 with the running job\'s status while a job runs', async () => {
+test("POST /export returns 409 with the running job's status while a job runs", async () => {
   const { call } = await setUp();
   await call('POST', '/export');
   const got = await call('POST', '/export');
@@ -200,7 +215,7 @@ test('forceExport=true starts the export with the pre-validation problem as a wa
 
 test('an unreachable site database fails the POST with 422 and key export.source.unavailable', async () => {
   const { call, openDb, runner } = await setUp();
-  openDb.failWith = new Error('Cannot connect to the site\'s database at mysql://root@127.0.0.1:3306/site: ECONNREFUSED');
+  openDb.failWith = new Error("Cannot connect to the site's database at mysql://root@127.0.0.1:3306/site: ECONNREFUSED");
   const got = await call('POST', '/export');
   assert.equal(got.status, 422);
   assert.equal(got.body.status, 'FAILED');

@@ -20,9 +20,10 @@ async function post(query: string) {
   current = createKernelOnFakes({ env: { SLUICE_MIN_FREE_DISK: '0' }, host: createFakeHost({ nowMs: NOW }) });
   const app = createApp({ kernel: current.kernel, checkToken: await createTokenCheck([TOKEN]), now: () => NOW });
   const response = await app.request(`/rest/datapipeline/latest/export${query}`, {
-    method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'x-atlassian-token': 'no-check' },
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'x-atlassian-token': 'no-check' },
   });
-  return { status: response.status, body: await response.json() as any, store: current.store };
+  return { status: response.status, body: (await response.json()) as any, store: current.store };
 }
 
 // Each raw query value and the instant it names, worked out by hand.
@@ -126,5 +127,8 @@ test('an unknown parameter is a 400 naming it', async () => {
 test('every bad parameter of one request is listed', async () => {
   const got = await post('?fromDate=nope&forceExport=maybe');
   assert.equal(got.status, 400);
-  assert.deepEqual(got.body.errors.map((e: { key: string }) => e.key), ['invalid.fromDate', 'invalid.forceExport']);
+  assert.deepEqual(
+    got.body.errors.map((e: { key: string }) => e.key),
+    ['invalid.fromDate', 'invalid.forceExport'],
+  );
 });

@@ -23,11 +23,23 @@ afterEach(async () => {
 
 function job(jobId: number, patch: Partial<JobRecord> = {}): JobRecord {
   return {
-    startTime: '2024-03-05T14:07:09.917+00:00', completedTime: null, cancelledTime: null, nodeId: 'node1', jobId,
-    status: 'STARTED', config: { exportFrom: '2023-03-06T14:07:00+00:00', forcedExport: false, schemaVersion: 1 },
-    statistics: null, warnings: null, errors: null, rootExportPath: join(home, 'data-pipeline', 'export'), progress: {},
-    owner: { nodeId: 'node1', pid: 1234, heartbeatMs: 0 }, fromMs: 0, exportDir: join(home, 'data-pipeline', 'export', String(jobId)),
-    fileStamp: '2024_03_05T14_07_09Z', ...patch,
+    startTime: '2024-03-05T14:07:09.917+00:00',
+    completedTime: null,
+    cancelledTime: null,
+    nodeId: 'node1',
+    jobId,
+    status: 'STARTED',
+    config: { exportFrom: '2023-03-06T14:07:00+00:00', forcedExport: false, schemaVersion: 1 },
+    statistics: null,
+    warnings: null,
+    errors: null,
+    rootExportPath: join(home, 'data-pipeline', 'export'),
+    progress: {},
+    owner: { nodeId: 'node1', pid: 1234, heartbeatMs: 0 },
+    fromMs: 0,
+    exportDir: join(home, 'data-pipeline', 'export', String(jobId)),
+    fileStamp: '2024_03_05T14_07_09Z',
+    ...patch,
   };
 }
 
@@ -89,7 +101,10 @@ test('latest and list go by job id, newest first', async () => {
   for (const id of [1, 2, 10, 3]) await journal.create(job(id, { status: 'COMPLETED' }));
   assert.equal((await journal.latest())?.jobId, 10);
   const page = await journal.list(1, 2);
-  assert.deepEqual(page.values.map((r) => r.jobId), [3, 2]);
+  assert.deepEqual(
+    page.values.map((r) => r.jobId),
+    [3, 2],
+  );
   assert.equal(page.size, 4);
 });
 
@@ -106,7 +121,7 @@ test('a corrupt job file makes verify() throw JournalCorruptError and is left in
   assert.equal(await readFile(corrupt, 'utf8'), '{"jobId": 2, "status": "STAR');
 });
 
-test('a job file holding another job\'s record is corrupt too', async () => {
+test("a job file holding another job's record is corrupt too", async () => {
   await writeFile(join(jobsDir(), 'job-3.json'), JSON.stringify(job(4)));
   await assert.rejects(journal.verify(), JournalCorruptError);
   await writeFile(join(jobsDir(), 'job-3.json'), '[]');

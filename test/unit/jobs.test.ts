@@ -2,15 +2,25 @@
 process.env.TZ = 'Australia/Sydney';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  fileNameOf, fileStampOf, finish, isRunning, isTerminal, JOB_STATES, requestCancel, toStatus, type JobRecord, type JobState,
-} from '../../core/jobs.ts';
+import { fileNameOf, fileStampOf, finish, isRunning, isTerminal, JOB_STATES, requestCancel, toStatus, type JobRecord, type JobState } from '../../core/jobs.ts';
 
 const started: JobRecord = {
-  startTime: '2021-01-13T09:01:01.917+11:00', completedTime: null, cancelledTime: null, nodeId: 'node2', jobId: 56,
-  status: 'STARTED', config: { exportFrom: '2020-07-17T08:00:00+10:00', forcedExport: false, schemaVersion: 1 },
-  statistics: null, warnings: null, errors: null, rootExportPath: '/var/atlassian/shared/data-pipeline/export', progress: {},
-  owner: { nodeId: 'node2', pid: 77, heartbeatMs: 0 }, fromMs: 0, exportDir: '/x/56', fileStamp: '2021_01_12T22_01_01Z',
+  startTime: '2021-01-13T09:01:01.917+11:00',
+  completedTime: null,
+  cancelledTime: null,
+  nodeId: 'node2',
+  jobId: 56,
+  status: 'STARTED',
+  config: { exportFrom: '2020-07-17T08:00:00+10:00', forcedExport: false, schemaVersion: 1 },
+  statistics: null,
+  warnings: null,
+  errors: null,
+  rootExportPath: '/var/atlassian/shared/data-pipeline/export',
+  progress: {},
+  owner: { nodeId: 'node2', pid: 77, heartbeatMs: 0 },
+  fromMs: 0,
+  exportDir: '/x/56',
+  fileStamp: '2021_01_12T22_01_01Z',
   trigger: 'api',
 };
 // 2021-01-13T00:00:00.000Z is 11:00 in Sydney (daylight saving time, +11:00).
@@ -19,7 +29,10 @@ const AT = new Date(Date.UTC(2021, 0, 13));
 test('only COMPLETED, CANCELLED and FAILED are terminal', () => {
   const terminal = JOB_STATES.filter((s) => isTerminal(s));
   assert.deepEqual(terminal, ['COMPLETED', 'CANCELLED', 'FAILED']);
-  assert.deepEqual(JOB_STATES.filter((s) => isRunning({ status: s })), ['STARTED', 'CANCELLATION_REQUESTED']);
+  assert.deepEqual(
+    JOB_STATES.filter((s) => isRunning({ status: s })),
+    ['STARTED', 'CANCELLATION_REQUESTED'],
+  );
   assert.equal(isRunning(null), false);
 });
 
@@ -36,8 +49,10 @@ test('finishing sets completedTime always and cancelledTime only for CANCELLED, 
   const failed = finish(started, 'FAILED', AT, { errors: [{ key: 'export.failed', message: 'Cannot read' }] });
   assert.deepEqual([failed.status, failed.cancelledTime, failed.errors], ['FAILED', null, [{ key: 'export.failed', message: 'Cannot read' }]]);
   const cancelled = finish(requestCancel(started), 'CANCELLED', AT);
-  assert.deepEqual([cancelled.status, cancelled.completedTime, cancelled.cancelledTime],
-    ['CANCELLED', '2021-01-13T11:00:00.000+11:00', '2021-01-13T11:00:00.000+11:00']);
+  assert.deepEqual(
+    [cancelled.status, cancelled.completedTime, cancelled.cancelledTime],
+    ['CANCELLED', '2021-01-13T11:00:00.000+11:00', '2021-01-13T11:00:00.000+11:00'],
+  );
 });
 
 test('a finished job stays as it finished', () => {
@@ -46,11 +61,24 @@ test('a finished job stays as it finished', () => {
   assert.equal(finish(cancelled, 'FAILED', AT, { errors: [{ key: 'k', message: 'm' }] }).errors, null);
 });
 
-test('the API view drops the journal\'s bookkeeping and shows the heartbeat only while running', () => {
+test("the API view drops the journal's bookkeeping and shows the heartbeat only while running", () => {
   const heartbeat = { time: '2021-01-13T09:01:02.000+11:00', stale: false };
   const view = toStatus(started, heartbeat);
-  assert.deepEqual(Object.keys(view).sort(), ['cancelledTime', 'completedTime', 'config', 'errors', 'heartbeat', 'jobId', 'nodeId',
-    'progress', 'rootExportPath', 'startTime', 'statistics', 'status', 'warnings']);
+  assert.deepEqual(Object.keys(view).sort(), [
+    'cancelledTime',
+    'completedTime',
+    'config',
+    'errors',
+    'heartbeat',
+    'jobId',
+    'nodeId',
+    'progress',
+    'rootExportPath',
+    'startTime',
+    'statistics',
+    'status',
+    'warnings',
+  ]);
   assert.equal('heartbeat' in toStatus(finish(started, 'COMPLETED', AT), heartbeat), false);
   assert.equal('owner' in toStatus(started), false);
 });

@@ -5,7 +5,13 @@ import { afterEach, test } from 'node:test';
 import { isTerminal, type JobRecord } from '../../core/jobs.ts';
 import type { ExportParams } from '../../core/schemas.ts';
 import {
-  createFakeHost, createFakeRunner, createKernelOnFakes, createMemoryStore, eventually, type KernelOnFakes, type MemoryStore,
+  createFakeHost,
+  createFakeRunner,
+  createKernelOnFakes,
+  createMemoryStore,
+  eventually,
+  type KernelOnFakes,
+  type MemoryStore,
 } from '../helpers/fakes.ts';
 
 const PARAMS: ExportParams = { fromDateMs: null, forceExport: false, schemaVersion: null };
@@ -31,27 +37,42 @@ function node(options: Parameters<typeof createKernelOnFakes>[0] = {}): KernelOn
 /** A job another process left in the journal, as its owner last saved it. */
 function orphan(store: MemoryStore, owner: JobRecord['owner']): void {
   store.jobs.set(1, {
-    startTime: '2024-03-05T14:00:00.000+00:00', completedTime: null, cancelledTime: null, nodeId: owner.nodeId, jobId: 1,
-    status: 'STARTED', config: { exportFrom: '2023-03-06T14:00:00+00:00', forcedExport: false, schemaVersion: 1 },
-    statistics: null, warnings: null, errors: null, rootExportPath: '/home/sluice/data-pipeline/export', progress: {},
-    owner, fromMs: Date.UTC(2023, 2, 6, 14), exportDir: '/home/sluice/data-pipeline/export/1', fileStamp: '2024_03_05T14_00_00Z',
+    startTime: '2024-03-05T14:00:00.000+00:00',
+    completedTime: null,
+    cancelledTime: null,
+    nodeId: owner.nodeId,
+    jobId: 1,
+    status: 'STARTED',
+    config: { exportFrom: '2023-03-06T14:00:00+00:00', forcedExport: false, schemaVersion: 1 },
+    statistics: null,
+    warnings: null,
+    errors: null,
+    rootExportPath: '/home/sluice/data-pipeline/export',
+    progress: {},
+    owner,
+    fromMs: Date.UTC(2023, 2, 6, 14),
+    exportDir: '/home/sluice/data-pipeline/export/1',
+    fileStamp: '2024_03_05T14_00_00Z',
   });
 }
 
-test('cancelling this node\'s job answers OK, shows CANCELLATION_REQUESTED, then CANCELLED', async () => {
+test("cancelling this node's job answers OK, shows CANCELLATION_REQUESTED, then CANCELLED", async () => {
   const { kernel, runner, store } = node({ runner: createFakeRunner({ ignoreCancel: true }) });
   await kernel.startExport(PARAMS);
   const tasks = await runner.started(5);
   const answer = await kernel.cancelExport(null);
   assert.deepEqual(answer, { jobId: 1, status: 'OK', message: answer.message });
-  assert.ok(tasks.every((t) => t.messages.some((m) => m.type === 'cancel')), 'every task was told to cancel');
+  assert.ok(
+    tasks.every((t) => t.messages.some((m) => m.type === 'cancel')),
+    'every task was told to cancel',
+  );
   assert.equal((await kernel.getStatus())?.status, 'CANCELLATION_REQUESTED');
   for (const task of tasks) task.fail('cancelled', 'stopped');
   await eventually(() => assert.equal(store.jobs.get(1)?.status, 'CANCELLED'));
   assert.equal(store.writes.filter((r) => isTerminal(r.status)).length, 1);
 });
 
-test('this node\'s cancelled job reads CANCELLATION_REQUESTED as soon as the cancel returns, however slow the journal', async () => {
+test("this node's cancelled job reads CANCELLATION_REQUESTED as soon as the cancel returns, however slow the journal", async () => {
   const store = createMemoryStore();
   const save = store.save;
   // A journal write that takes a while (temp file, fsync, rename).
@@ -77,7 +98,7 @@ test('a job whose process died on this node is cancelled at once and the lock re
   assert.equal((await runner.started(5)).length, 5);
 });
 
-test('a job left by an earlier process with this process\'s pid is cancelled at once too', async () => {
+test("a job left by an earlier process with this process's pid is cancelled at once too", async () => {
   // A restarted container's process often gets the pid its crashed predecessor had.
   const { kernel, store } = node({ host: createFakeHost({ nowMs: NOW, pid: 1 }) });
   orphan(store, { nodeId: 'node1', pid: 1, heartbeatMs: NOW });
@@ -112,7 +133,7 @@ test('a live job of another node gets a cancel marker and shows CANCELLATION_REQ
   });
 });
 
-test('the owning node obeys another node\'s cancel marker at its next heartbeat', async (t) => {
+test("the owning node obeys another node's cancel marker at its next heartbeat", async (t) => {
   t.mock.timers.enable({ apis: ['setInterval'] });
   const store = createMemoryStore();
   const owner = node({ store, host: createFakeHost({ nowMs: NOW, nodeId: 'node1' }) });
@@ -160,7 +181,7 @@ test('cancelling a finished or unknown job is refused as nothing to cancel', asy
   await assert.rejects(kernel.cancelExport(7), { code: 'nothing.to.cancel' });
 });
 
-test('a job started while the previous one\'s final record is still being written is shut down by close()', async () => {
+test("a job started while the previous one's final record is still being written is shut down by close()", async () => {
   const store = createMemoryStore();
   // The journal shows job 1 COMPLETED before its save returns (the rename is done, the directory sync is not).
   let release!: () => void;

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test, type TestContext } from 'node:test';
 import { isTerminal } from '../../core/jobs.ts';
 import type { ExportParams } from '../../core/schemas.ts';
-import {
-  CONFLUENCE_TABLES, createFakeOpenDb, createFakeRunner, createKernelOnFakes, eventually, type KernelOnFakes,
-} from '../helpers/fakes.ts';
+import { CONFLUENCE_TABLES, createFakeOpenDb, createFakeRunner, createKernelOnFakes, eventually, type KernelOnFakes } from '../helpers/fakes.ts';
 
 const PARAMS: ExportParams = { fromDateMs: null, forceExport: false, schemaVersion: null };
 const ENTITIES = ['users', 'spaces', 'pages', 'comments', 'analytics_events'];
@@ -42,7 +40,10 @@ test('one task starts per entity, each writing its own file in the job directory
   const { kernel, runner } = setUp();
   const started = await kernel.startExport(PARAMS);
   const tasks = await runner.started(5);
-  assert.deepEqual(tasks.map((t) => t.task.entity), ENTITIES);
+  assert.deepEqual(
+    tasks.map((t) => t.task.entity),
+    ENTITIES,
+  );
   for (const { task } of tasks) {
     assert.equal(task.dir, '/home/sluice/data-pipeline/export/1');
     assert.equal(task.fileName, `${task.entity}_job1_2024_03_05T14_07_09Z.csv`);
@@ -69,13 +70,22 @@ test('a completed job carries per-entity statistics and the totals of rows read 
       analytics_events: { rows: 50, bytes: 1004, durationMs: 54, file: 'analytics_events_job1_2024_03_05T14_07_09Z.csv' },
     },
   });
-  assert.deepEqual(Object.values(record.progress).map((p) => [p.state, p.rows]), [['done', 10], ['done', 20], ['done', 30], ['done', 40], ['done', 50]]);
+  assert.deepEqual(
+    Object.values(record.progress).map((p) => [p.state, p.rows]),
+    [
+      ['done', 10],
+      ['done', 20],
+      ['done', 30],
+      ['done', 40],
+      ['done', 50],
+    ],
+  );
   assert.notEqual(record.completedTime, null);
   assert.equal(record.cancelledTime, null);
   assert.deepEqual(fakes.host.cleaned, [], 'a completed job keeps its files');
 });
 
-test('progress shows each entity\'s estimate up front and its rows while it runs', async (t) => {
+test("progress shows each entity's estimate up front and its rows while it runs", async (t) => {
   t.mock.timers.enable({ apis: ['setInterval'] });
   // The catalog estimate is small, so the kernel counts: 7 rows for every entity.
   const openDb = createFakeOpenDb(CONFLUENCE_TABLES, (sql) => (sql.includes('COUNT(*)') ? [{ n: 7 }] : [{ n: 3 }]));
@@ -102,7 +112,11 @@ test('a failing entity fails the job with its message and cancels the other enti
   assert.equal(record.status, 'FAILED');
   assert.deepEqual(record.errors, [{ key: 'export.failed', message: 'Cannot read pages after key "42": connection lost' }]);
   for (const entity of ['spaces', 'comments', 'analytics_events']) {
-    assert.deepEqual(fakes.runner.task(entity).messages.filter((m) => m.type === 'cancel'), [{ type: 'cancel' }], entity);
+    assert.deepEqual(
+      fakes.runner.task(entity).messages.filter((m) => m.type === 'cancel'),
+      [{ type: 'cancel' }],
+      entity,
+    );
   }
   assert.equal(record.statistics, null);
   assert.notEqual(record.completedTime, null);
@@ -121,7 +135,10 @@ test('free disk space dropping below the minimum during a run fails the job and 
   assert.equal(record.status, 'FAILED');
   assert.equal(record.errors?.length, 1);
   assert.equal(record.errors?.[0].key, 'export.disk.space.insufficient');
-  assert.ok(fakes.runner.tasks.every((task) => task.messages.some((m) => m.type === 'cancel')), 'every task was told to cancel');
+  assert.ok(
+    fakes.runner.tasks.every((task) => task.messages.some((m) => m.type === 'cancel')),
+    'every task was told to cancel',
+  );
   assert.deepEqual(fakes.host.cleaned, [{ path: '/home/sluice/data-pipeline/export/1', what: 'all' }]);
 });
 
@@ -141,9 +158,15 @@ test('a site without the analytics table exports four files with the export.anal
   const tasks = await fakes.runner.started(4);
   for (const task of tasks) task.succeed({ rows: 2 });
   const record = await finalOf(fakes);
-  assert.deepEqual(fakes.runner.tasks.map((task) => task.task.entity), ['users', 'spaces', 'pages', 'comments']);
+  assert.deepEqual(
+    fakes.runner.tasks.map((task) => task.task.entity),
+    ['users', 'spaces', 'pages', 'comments'],
+  );
   assert.equal(record.status, 'COMPLETED');
-  assert.deepEqual(record.warnings?.map((w) => w.key), ['export.analytics.unavailable']);
+  assert.deepEqual(
+    record.warnings?.map((w) => w.key),
+    ['export.analytics.unavailable'],
+  );
   assert.deepEqual(Object.keys(record.statistics?.entities ?? {}), ['users', 'spaces', 'pages', 'comments']);
   assert.deepEqual(Object.keys(record.progress), ['users', 'spaces', 'pages', 'comments']);
 });
@@ -190,7 +213,12 @@ test('a slow shutdown records CANCELLED once, and tasks that stop later do not w
   await fakes.kernel.startExport(PARAMS);
   const tasks = await fakes.runner.started(5);
   const closing = fakes.kernel.close();
-  await eventually(() => assert.ok(tasks.every((task) => task.messages.some((m) => m.type === 'cancel')), 'every task was told to cancel'));
+  await eventually(() =>
+    assert.ok(
+      tasks.every((task) => task.messages.some((m) => m.type === 'cancel')),
+      'every task was told to cancel',
+    ),
+  );
   // Past the shutdown's wait for tasks: the node records the cancellation without them.
   t.mock.timers.tick(60_000);
   await closing;
@@ -215,7 +243,10 @@ test('close() while a start is still checking the database waits for it and canc
   const fakes = setUp();
   let connect!: () => void;
   fakes.openDb.hold = new Promise((resolve) => (connect = resolve));
-  const starting = fakes.kernel.startExport(PARAMS).then((status) => status.status, (error: { code: string }) => error.code);
+  const starting = fakes.kernel.startExport(PARAMS).then(
+    (status) => status.status,
+    (error: { code: string }) => error.code,
+  );
   await eventually(() => assert.ok(fakes.host.dirsMade.length > 0, 'the start is checking the disk and the database'));
   const closing = fakes.kernel.close();
   connect();
@@ -223,5 +254,8 @@ test('close() while a start is still checking the database waits for it and canc
   const outcome = await starting;
   const jobs = [...fakes.store.jobs.values()];
   // Either the start was refused, or the job it created was recorded CANCELLED before close() resolved.
-  assert.ok(jobs.every((job) => isTerminal(job.status)), `jobs after close(): ${jobs.map((j) => j.status)}, start: ${outcome}`);
+  assert.ok(
+    jobs.every((job) => isTerminal(job.status)),
+    `jobs after close(): ${jobs.map((j) => j.status)}, start: ${outcome}`,
+  );
 });

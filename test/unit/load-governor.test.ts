@@ -3,8 +3,16 @@ import { test } from 'node:test';
 import { createLoadGovernor, DEFAULT_LOAD, type LoadSample, type LoadSettings } from '../../core/load-governor.ts';
 
 const settings: LoadSettings = {
-  ...DEFAULT_LOAD, warmupSamples: 3, threadsFactor: 2, threadsMargin: 4, probeFactor: 3, probeMarginMs: 5,
-  resumeFraction: 0.5, confirmSamples: 2, baselineWeight: 0.05, maxPausedSamples: 100,
+  ...DEFAULT_LOAD,
+  warmupSamples: 3,
+  threadsFactor: 2,
+  threadsMargin: 4,
+  probeFactor: 3,
+  probeMarginMs: 5,
+  resumeFraction: 0.5,
+  confirmSamples: 2,
+  baselineWeight: 0.05,
+  maxPausedSamples: 100,
 };
 const calm: LoadSample = { threadsRunning: 3, probeMs: 1 };
 

@@ -7,8 +7,10 @@ test('question-mark placeholders become $1..$n in order', () => {
 });
 
 test('a question mark inside a quoted literal or identifier is not a placeholder', () => {
-  assert.equal(toNumberedPlaceholders(`SELECT '?' AS "a?b", x FROM t WHERE y = ? AND z = 'it''s ?'`),
-    `SELECT '?' AS "a?b", x FROM t WHERE y = $1 AND z = 'it''s ?'`);
+  assert.equal(
+    toNumberedPlaceholders(`SELECT '?' AS "a?b", x FROM t WHERE y = ? AND z = 'it''s ?'`),
+    `SELECT '?' AS "a?b", x FROM t WHERE y = $1 AND z = 'it''s ?'`,
+  );
 });
 
 test('identifiers are double-quoted with embedded quotes doubled', () => {

@@ -15,7 +15,10 @@ function fakeSource(open: (n: number) => void = () => undefined) {
     const n = ++opened;
     open(n);
     return {
-      dialect: 'mysql', table: () => null, id: (name) => name, query: async () => [{ n }],
+      dialect: 'mysql',
+      table: () => null,
+      id: (name) => name,
+      query: async () => [{ n }],
       close: async () => void closed.push(n),
     };
   };
@@ -29,7 +32,7 @@ describe('withRetries', () => {
   test('a reconnect refused by the network (the driver error wrapped as the cause) is retried until it succeeds', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
     const source = fakeSource((n) => {
-      if (n < 3) throw new Error('Cannot connect to the site\'s database at mysql://x@127.0.0.1/db', { cause: refused });
+      if (n < 3) throw new Error("Cannot connect to the site's database at mysql://x@127.0.0.1/db", { cause: refused });
     });
     const reader = withRetries(source.openDb, () => false);
     assert.equal(await reader.run(connectionNumber, 'pages'), 3);
@@ -53,7 +56,10 @@ describe('withRetries', () => {
     const source = fakeSource();
     const reader = withRetries(source.openDb, () => false);
     const denied = Object.assign(new Error("SELECT command denied to user 'x' for table 'CONTENT'"), { code: 'ER_TABLEACCESS_DENIED_ERROR' });
-    await assert.rejects(reader.run(async () => Promise.reject(denied), 'pages'), { message: denied.message });
+    await assert.rejects(
+      reader.run(async () => Promise.reject(denied), 'pages'),
+      { message: denied.message },
+    );
     assert.equal(source.opened(), 1);
   });
 

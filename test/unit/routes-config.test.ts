@@ -37,22 +37,41 @@ test('GET /history pages through jobs newest first and says which page is the la
   for (const id of [1, 2, 3]) await runJob(fakes, id);
   const first = await fakes.call('GET', '/history?offset=0&limit=2');
   assert.equal(first.status, 200);
-  assert.deepEqual(first.body.values.map((j: any) => [j.jobId, j.status]), [[3, 'COMPLETED'], [2, 'COMPLETED']]);
+  assert.deepEqual(
+    first.body.values.map((j: any) => [j.jobId, j.status]),
+    [
+      [3, 'COMPLETED'],
+      [2, 'COMPLETED'],
+    ],
+  );
   assert.deepEqual({ ...first.body, values: undefined }, { values: undefined, offset: 0, limit: 2, size: 3, lastPage: false });
   const second = await fakes.call('GET', '/history?offset=2&limit=2');
-  assert.deepEqual(second.body.values.map((j: any) => j.jobId), [1]);
+  assert.deepEqual(
+    second.body.values.map((j: any) => j.jobId),
+    [1],
+  );
   assert.equal(second.body.lastPage, true);
   assert.equal(first.body.values[0].owner, undefined, 'history shows the API status, not the journal record');
   assert.equal(first.body.values[0].statistics.writtenRows, 15);
 });
 
-test('GET /history refuses a bad offset or limit with 400 and the parameter\'s key', async () => {
+test("GET /history refuses a bad offset or limit with 400 and the parameter's key", async () => {
   const { call } = await setUp();
-  for (const [query, key] of [['limit=0', 'invalid.limit'], ['limit=101', 'invalid.limit'], ['offset=-1', 'invalid.offset'],
-    ['offset=abc', 'invalid.offset'], ['limit=1&limit=2', 'invalid.limit'], ['page=2', 'invalid.parameter']]) {
+  for (const [query, key] of [
+    ['limit=0', 'invalid.limit'],
+    ['limit=101', 'invalid.limit'],
+    ['offset=-1', 'invalid.offset'],
+    ['offset=abc', 'invalid.offset'],
+    ['limit=1&limit=2', 'invalid.limit'],
+    ['page=2', 'invalid.parameter'],
+  ]) {
     const got = await call('GET', `/history?${query}`);
     assert.equal(got.status, 400, query);
-    assert.deepEqual(got.body.errors.map((e: any) => e.key), [key], query);
+    assert.deepEqual(
+      got.body.errors.map((e: any) => e.key),
+      [key],
+      query,
+    );
   }
 });
 

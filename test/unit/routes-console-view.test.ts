@@ -12,9 +12,19 @@ const NOW = Date.parse('2024-03-05T14:01:40.000Z'); // 100 s after the start
 
 function job(patch: Partial<JobStatus>): JobStatus {
   return {
-    startTime: START, completedTime: null, cancelledTime: null, nodeId: 'node1', jobId: 4, status: 'STARTED',
+    startTime: START,
+    completedTime: null,
+    cancelledTime: null,
+    nodeId: 'node1',
+    jobId: 4,
+    status: 'STARTED',
     config: { exportFrom: '2024-01-01T00:00:00+00:00', forcedExport: false, schemaVersion: 1 },
-    statistics: null, warnings: null, errors: null, rootExportPath: '/exports', progress: {}, ...patch,
+    statistics: null,
+    warnings: null,
+    errors: null,
+    rootExportPath: '/exports',
+    progress: {},
+    ...patch,
   };
 }
 
@@ -23,18 +33,27 @@ const RUNNING = job({
     users: { rows: 1000, estimatedRows: 1000, state: 'done' },
     pages: { rows: 2000, estimatedRows: 8000, state: 'running', governor: { chunkRows: 500, rowsPerSecond: 40, share: 0.0125, paused: false, reason: null } },
     comments: { rows: 0, estimatedRows: null, state: 'pending' },
-    analytics_events: { rows: 3000, estimatedRows: 4000, state: 'running', governor: { chunkRows: 2000, rowsPerSecond: 100, share: 0.0125, paused: true, reason: 'Threads_running 40 above 32' } },
+    analytics_events: {
+      rows: 3000,
+      estimatedRows: 4000,
+      state: 'running',
+      governor: { chunkRows: 2000, rowsPerSecond: 100, share: 0.0125, paused: true, reason: 'Threads_running 40 above 32' },
+    },
   },
 });
 
 test('every job state has the label the SPEC lists', () => {
   assert.deepEqual(STATUS_LABELS, {
-    NOT_STARTED: 'Not started', STARTED: 'Started', COMPLETED: 'Completed', CANCELLATION_REQUESTED: 'Cancellation requested',
-    CANCELLED: 'Cancelled', FAILED: 'Failed',
+    NOT_STARTED: 'Not started',
+    STARTED: 'Started',
+    COMPLETED: 'Completed',
+    CANCELLATION_REQUESTED: 'Cancellation requested',
+    CANCELLED: 'Cancelled',
+    FAILED: 'Failed',
   });
 });
 
-test('a running job\'s totals, rate and ETA come from its entities and the time since it started', () => {
+test("a running job's totals, rate and ETA come from its entities and the time since it started", () => {
   const s = summarize(RUNNING, NOW);
   assert.equal(s.label, 'Started');
   assert.equal(s.totalRows, 6000);
@@ -66,10 +85,13 @@ test('numbers, sizes and durations read the way an administrator expects', () =>
   assert.equal(formatCount(1234567), '1,234,567');
   assert.equal(formatCount(null), '–');
   assert.deepEqual([formatBytes(512), formatBytes(1536), formatBytes(5 * 1024 ** 3)], ['512 B', '1.5 KB', '5.0 GB']);
-  assert.deepEqual([formatDuration(9_400), formatDuration(185_000), formatDuration(2 * 3600_000 + 5 * 60_000), formatDuration(null)], ['9s', '3m 05s', '2h 05m', '–']);
+  assert.deepEqual(
+    [formatDuration(9_400), formatDuration(185_000), formatDuration(2 * 3600_000 + 5 * 60_000), formatDuration(null)],
+    ['9s', '3m 05s', '2h 05m', '–'],
+  );
 });
 
-test('the job panel shows a bar per entity, the governor\'s pause and reason, and carries the figures the chart samples', async () => {
+test("the job panel shows a bar per entity, the governor's pause and reason, and carries the figures the chart samples", async () => {
   const html = String(await JobPanel({ job: RUNNING, nowMs: NOW }));
   assert.match(html, /data-status="STARTED"/);
   assert.match(html, /data-rows="6000"/);
@@ -82,7 +104,11 @@ test('the job panel shows a bar per entity, the governor\'s pause and reason, an
 });
 
 test('a failed job shows its errors and an empty panel says nothing has run', async () => {
-  const failed = job({ status: 'FAILED', completedTime: '2024-03-05T14:00:05.000+00:00', errors: [{ key: 'export.failed', message: 'Cannot read <CONTENT>' }] });
+  const failed = job({
+    status: 'FAILED',
+    completedTime: '2024-03-05T14:00:05.000+00:00',
+    errors: [{ key: 'export.failed', message: 'Cannot read <CONTENT>' }],
+  });
   const html = String(await JobPanel({ job: failed, nowMs: NOW }));
   assert.match(html, /class="badge s-FAILED">Failed</);
   assert.match(html, /Cannot read &lt;CONTENT&gt;/, 'messages are escaped');
@@ -95,32 +121,50 @@ test('the CLI draws one bar line per entity under a headline, and a plain line f
   assert.equal(lines[0], 'Job 4 Started · 6,000 rows · 60 rows/s · elapsed 1m 40s');
   assert.match(lines[2], /^ {2}Pages {13}█{6}░{18} {2}25% {2}\s+2,000 \/ 8,000 {2}40 rows\/s {2}ETA 2m 30s$/);
   assert.match(lines[4], /paused: Threads_running 40 above 32$/);
-  assert.equal(renderPlain(RUNNING, NOW), 'Job 4 Started · 6,000 rows · 60 rows/s · elapsed 1m 40s | users 1,000 done, pages 2,000, comments 0 pending, analytics_events 3,000');
+  assert.equal(
+    renderPlain(RUNNING, NOW),
+    'Job 4 Started · 6,000 rows · 60 rows/s · elapsed 1m 40s | users 1,000 done, pages 2,000, comments 0 pending, analytics_events 3,000',
+  );
 });
 
 test('the CLI ends with the outcome and files, and lists history as a table', () => {
   const done = job({
-    status: 'COMPLETED', completedTime: '2024-03-05T14:02:00.000+00:00',
-    statistics: { exportedEntities: 3, writtenRows: 3, entities: { users: { rows: 3, bytes: 2048, durationMs: 10, file: 'users_job4_2024_03_05T14_00_00Z.csv' } } },
+    status: 'COMPLETED',
+    completedTime: '2024-03-05T14:02:00.000+00:00',
+    statistics: {
+      exportedEntities: 3,
+      writtenRows: 3,
+      entities: { users: { rows: 3, bytes: 2048, durationMs: 10, file: 'users_job4_2024_03_05T14_00_00Z.csv' } },
+    },
   });
   assert.deepEqual(renderOutcome(done), [
     'Job 4 Completed at 2024-03-05 14:02:00',
     '  users                       3 rows     2.0 KB  users_job4_2024_03_05T14_00_00Z.csv',
     '  Files in /exports/4',
   ]);
-  assert.deepEqual(renderHistory([done]), [
-    'JOB  STATUS     STARTED              DURATION  ROWS',
-    '  4  Completed  2024-03-05 14:00:00    2m 00s     3',
-  ]);
+  assert.deepEqual(renderHistory([done]), ['JOB  STATUS     STARTED              DURATION  ROWS', '  4  Completed  2024-03-05 14:00:00    2m 00s     3']);
 });
 
 test('a cancelled or failed job shows its entities as stopped, at the share of their estimate they reached', () => {
   const cancelled = job({
-    status: 'CANCELLED', completedTime: '2024-03-05T14:00:10.000+00:00', cancelledTime: '2024-03-05T14:00:10.000+00:00',
-    progress: { users: { rows: 45, estimatedRows: 90, state: 'done' }, spaces: { rows: 17, estimatedRows: 17, state: 'done' }, pages: { rows: 0, estimatedRows: null, state: 'done' } },
+    status: 'CANCELLED',
+    completedTime: '2024-03-05T14:00:10.000+00:00',
+    cancelledTime: '2024-03-05T14:00:10.000+00:00',
+    progress: {
+      users: { rows: 45, estimatedRows: 90, state: 'done' },
+      spaces: { rows: 17, estimatedRows: 17, state: 'done' },
+      pages: { rows: 0, estimatedRows: null, state: 'done' },
+    },
   });
   const s = summarize(cancelled, NOW);
-  assert.deepEqual(s.entities.map((e) => [e.state, e.percent]), [['stopped', 50], ['stopped', 100], ['stopped', null]]);
+  assert.deepEqual(
+    s.entities.map((e) => [e.state, e.percent]),
+    [
+      ['stopped', 50],
+      ['stopped', 100],
+      ['stopped', null],
+    ],
+  );
   assert.equal(s.running, false);
   assert.equal(s.etaSeconds, null);
 });

@@ -68,7 +68,10 @@ test('the session cookie authenticates the REST API, and a change sent with it s
   assert.equal((await call('GET', '/export', undefined, COOKIE)).status, 200);
   assert.equal((await call('GET', '/export', undefined, { authorization: '', cookie: 'sluice_token=wrong' })).status, 401);
   assert.equal((await call('POST', '/export', undefined, { ...COOKIE, 'x-atlassian-token': '' })).status, 403);
-  assert.equal((await call('PUT', '/config/schedule', { days: ['MONDAY'], repeatIntervalInWeeks: 1, time: '02:00' }, { ...COOKIE, 'x-atlassian-token': '' })).status, 403);
+  assert.equal(
+    (await call('PUT', '/config/schedule', { days: ['MONDAY'], repeatIntervalInWeeks: 1, time: '02:00' }, { ...COOKIE, 'x-atlassian-token': '' })).status,
+    403,
+  );
 });
 
 test('the signed-in console shows the current job, history, schedule, export path and opted-out spaces', async () => {
@@ -79,8 +82,19 @@ test('the signed-in console shows the current job, history, schedule, export pat
   await fakes.call('POST', '/config/optout', { type: 'SPACE', keys: ['DOC', 'ARCH'] });
   const page = await fakes.call('GET', '/admin/data-pipeline', undefined, COOKIE);
   assert.equal(page.status, 200);
-  for (const text of ['Current export', 'Job 1', 'Completed', 'History', 'Schedule', 'Export path', 'Opted-out spaces',
-    '/home/sluice/data-pipeline/export', '<span class="chip">DOC</span>', 'Export</button>', 'Cancel</button>']) {
+  for (const text of [
+    'Current export',
+    'Job 1',
+    'Completed',
+    'History',
+    'Schedule',
+    'Export path',
+    'Opted-out spaces',
+    '/home/sluice/data-pipeline/export',
+    '<span class="chip">DOC</span>',
+    'Export</button>',
+    'Cancel</button>',
+  ]) {
     assert.ok(page.body.includes(text), text);
   }
   assert.match(page.body, /https:\/\/wiki\.example\.com/);
@@ -109,7 +123,7 @@ async function completedJobWithFiles(fakes: AdminApp) {
   return { root, files };
 }
 
-test('a finished job\'s file downloads as an attachment, with the token or the session cookie', async () => {
+test("a finished job's file downloads as an attachment, with the token or the session cookie", async () => {
   const fakes = await setUp();
   const { files } = await completedJobWithFiles(fakes);
   const users = files.find((f) => f.startsWith('users_'))!;

@@ -17,7 +17,7 @@ async function setUp(zone = 'UTC') {
   return current;
 }
 
-test('GET /config/schedule without a schedule gives the server\'s zone and no next run', async () => {
+test("GET /config/schedule without a schedule gives the server's zone and no next run", async () => {
   const { call } = await setUp('Europe/Berlin');
   assert.deepEqual((await call('GET', '/config/schedule')).body, { zoneId: 'Europe/Berlin', nextRunTime: null });
 });
@@ -28,7 +28,14 @@ test('PUT /config/schedule saves it on the shared home and GET adds the zone and
   const put = await call('PUT', '/config/schedule', body);
   assert.equal(put.status, 200, JSON.stringify(put.body));
   // Days come back in week order; Thursday 2024-03-07 02:00 in Berlin (CET) is the next run.
-  const expected = { days: ['MONDAY', 'THURSDAY'], repeatIntervalInWeeks: 1, time: '02:00', fromDate: '2024-01-01T00:00Z', zoneId: 'Europe/Berlin', nextRunTime: '2024-03-07T02:00:00.000+01:00' };
+  const expected = {
+    days: ['MONDAY', 'THURSDAY'],
+    repeatIntervalInWeeks: 1,
+    time: '02:00',
+    fromDate: '2024-01-01T00:00Z',
+    zoneId: 'Europe/Berlin',
+    nextRunTime: '2024-03-07T02:00:00.000+01:00',
+  };
   assert.deepEqual(put.body, expected);
   assert.deepEqual((await call('GET', '/config/schedule')).body, expected);
   assert.deepEqual((await store.readSetting<any>('schedule'))?.days, ['MONDAY', 'THURSDAY']);
@@ -70,13 +77,17 @@ test('PUT /config/schedule names every bad field with its own key', async () => 
   for (const [body, key, message] of cases) {
     const got = await call('PUT', '/config/schedule', body);
     assert.equal(got.status, 400, JSON.stringify(body));
-    assert.deepEqual(got.body.errors.map((e: any) => e.key), [key], JSON.stringify(body));
+    assert.deepEqual(
+      got.body.errors.map((e: any) => e.key),
+      [key],
+      JSON.stringify(body),
+    );
     assert.match(got.body.errors[0].message, message, JSON.stringify(body));
   }
   assert.equal((await call('GET', '/config/schedule')).body.nextRunTime, null, 'nothing was saved');
 });
 
-test('POST /config/optout replaces the opted-out spaces, and the next export\'s tasks leave them out', async () => {
+test("POST /config/optout replaces the opted-out spaces, and the next export's tasks leave them out", async () => {
   const fakes = await setUp();
   assert.deepEqual((await fakes.call('GET', '/config/optout')).body, { type: 'SPACE', keys: [] });
   const posted = await fakes.call('POST', '/config/optout', { type: 'SPACE', keys: ['DOC', ' ~jsmith ', 'DOC'] });

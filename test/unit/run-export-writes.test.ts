@@ -15,11 +15,18 @@ const EVENTS = 450;
 /** A fake site with only the analytics events table: keyset pages by the `> ?` key and the LIMIT. */
 function fakeEventsDb(): Db & { close(): Promise<void> } {
   const all: DbRow[] = Array.from({ length: EVENTS }, (_, i) => ({
-    id: String(i + 1), name: `event_${i + 1}`, event_at: String(1_700_000_000_000 + i * 1000),
-    user_key: `user${i % 7}`, space_key: 'DOC', container_id: String(100 + i), content_id: String(200 + i),
+    id: String(i + 1),
+    name: `event_${i + 1}`,
+    event_at: String(1_700_000_000_000 + i * 1000),
+    user_key: `user${i % 7}`,
+    space_key: 'DOC',
+    container_id: String(100 + i),
+    content_id: String(200 + i),
   }));
   return {
-    dialect: 'mysql', table: (name) => `\`${name}\``, id: (name) => `\`${name}\``,
+    dialect: 'mysql',
+    table: (name) => `\`${name}\``,
+    id: (name) => `\`${name}\``,
     async query(sql, params = []) {
       const limit = Number(/LIMIT (\d+)/.exec(sql)![1]);
       const after = / > \?/.test(sql) ? Number(params[params.length - 1]) : 0;
@@ -49,9 +56,14 @@ describe('runEntityExport on a file system that is filling up', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sluice-writes-'));
     task = {
-      product: 'confluence', entity: 'analytics_events', dir, fileName: 'analytics_events_job1_2024_01_01T00_00_00Z.csv',
+      product: 'confluence',
+      entity: 'analytics_events',
+      dir,
+      fileName: 'analytics_events_job1_2024_01_01T00_00_00Z.csv',
       ctx: { baseUrl: BASE, fromMs: 0, fromLocal: '1970-01-01 00:00:00', timezone: 'UTC', optedOut: [], schemaVersion: 1 },
-      lineBreak: { preserve: false, escape: '\\n' }, share: 1, databaseUrl: 'mysql://x@127.0.0.1:3306/site',
+      lineBreak: { preserve: false, escape: '\\n' },
+      share: 1,
+      databaseUrl: 'mysql://x@127.0.0.1:3306/site',
     };
     // FileHandle is not exported; its prototype is reachable from any open handle.
     const probe = await open(join(dir, 'probe'), 'w');
@@ -70,10 +82,18 @@ describe('runEntityExport on a file system that is filling up', () => {
     mock.method(writeProto, 'write', function (this: unknown, data: unknown, ...rest: unknown[]) {
       // The second write (the first chunk of rows) is accepted only in part, as on a nearly full disk.
       if (++calls !== 2) return original.call(this, data, ...rest);
-      const bytes = typeof data === 'string' ? Buffer.from(data) : (data as Buffer).subarray(Number(rest[0] ?? 0), Number(rest[0] ?? 0) + Number(rest[1] ?? (data as Buffer).length));
+      const bytes =
+        typeof data === 'string'
+          ? Buffer.from(data)
+          : (data as Buffer).subarray(Number(rest[0] ?? 0), Number(rest[0] ?? 0) + Number(rest[1] ?? (data as Buffer).length));
       return original.call(this, bytes.subarray(0, Math.floor(bytes.length / 2)));
     });
-    const outcome = await runEntityExport(task, async () => fakeEventsDb(), noControl, () => undefined);
+    const outcome = await runEntityExport(
+      task,
+      async () => fakeEventsDb(),
+      noControl,
+      () => undefined,
+    );
     assert.equal(outcome.ok, true, JSON.stringify(outcome));
     assert.equal(await readFile(join(dir, task.fileName), 'utf8'), expectedCsv());
   });
@@ -85,7 +105,12 @@ describe('runEntityExport on a file system that is filling up', () => {
       if (++calls === 3) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
       return original.apply(this, args);
     });
-    const outcome = await runEntityExport(task, async () => fakeEventsDb(), noControl, () => undefined);
+    const outcome = await runEntityExport(
+      task,
+      async () => fakeEventsDb(),
+      noControl,
+      () => undefined,
+    );
     assert.deepEqual(outcome, { ok: false, code: 'disk', message: 'Cannot write analytics_events: the disk is full' });
     assert.deepEqual(await readdir(dir), []);
   });

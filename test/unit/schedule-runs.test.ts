@@ -5,12 +5,24 @@ import { afterEach, test } from 'node:test';
 import { readRuns, fireDueRun, recordSkippedRuns, SCHEDULE_SKIPPED_KEY, type TickDeps } from '../../core/scheduled-run.ts';
 import type { Schedule } from '../../core/schedule.ts';
 import { startScheduler } from '../../adapters/scheduler.ts';
-import { createFakeHost, createFakeRunner, createKernelOnFakes, createMemoryStore, eventually, type KernelOnFakes, type MemoryStore } from '../helpers/fakes.ts';
+import {
+  createFakeHost,
+  createFakeRunner,
+  createKernelOnFakes,
+  createMemoryStore,
+  eventually,
+  type KernelOnFakes,
+  type MemoryStore,
+} from '../helpers/fakes.ts';
 
 const at = (iso: string) => Date.parse(iso);
 // Saved on Wednesday 2024-03-06; runs Mondays and Thursdays at 02:00 UTC.
 const SCHEDULE: Schedule = {
-  days: ['MONDAY', 'THURSDAY'], repeatIntervalInWeeks: 1, time: '02:00', fromDate: '2024-01-01T00:00Z', schemaVersion: null,
+  days: ['MONDAY', 'THURSDAY'],
+  repeatIntervalInWeeks: 1,
+  time: '02:00',
+  fromDate: '2024-01-01T00:00Z',
+  schemaVersion: null,
   savedAtMs: at('2024-03-06T10:00:00Z'),
 };
 const THURSDAY = at('2024-03-07T02:00:00Z');
@@ -30,7 +42,12 @@ async function cluster(): Promise<{ store: MemoryStore; nodes: (KernelOnFakes & 
   const store = createMemoryStore();
   await store.writeSetting('schedule', SCHEDULE);
   const nodes = ['node1', 'node2'].map((nodeId, i) => {
-    const fakes = createKernelOnFakes({ store, runner: createFakeRunner(), host: createFakeHost({ nodeId, pid: 100 + i, nowMs: THURSDAY + 5000 }), env: { SLUICE_MIN_FREE_DISK: '0' } });
+    const fakes = createKernelOnFakes({
+      store,
+      runner: createFakeRunner(),
+      host: createFakeHost({ nodeId, pid: 100 + i, nowMs: THURSDAY + 5000 }),
+      env: { SLUICE_MIN_FREE_DISK: '0' },
+    });
     kernels.push(fakes);
     return { ...fakes, tick: { kernel: fakes.kernel, store, zone: 'UTC', nodeId } };
   });
@@ -47,7 +64,7 @@ async function completeJob(node: KernelOnFakes, jobId: number) {
   await eventually(() => assert.equal(node.store.jobs.get(jobId)?.status, 'COMPLETED'));
 }
 
-test('a due run starts one export however many nodes tick, with the schedule\'s fromDate', async () => {
+test("a due run starts one export however many nodes tick, with the schedule's fromDate", async () => {
   const { store, nodes } = await cluster();
   const fired = await Promise.all(nodes.map((n) => fireDueRun(n.tick, THURSDAY - 10_000, THURSDAY + 5000)));
   assert.equal(fired.filter((r) => r !== null).length, 1);
@@ -57,7 +74,10 @@ test('a due run starts one export however many nodes tick, with the schedule\'s 
   assert.equal(job.trigger, 'schedule');
   assert.equal(job.fromMs, at('2024-01-01T00:00:00Z'));
   const [run] = await readRuns(store);
-  assert.deepEqual({ ...run, nodeId: undefined }, { scheduledFor: '2024-03-07T02:00:00.000+00:00', scheduledMs: THURSDAY, nodeId: undefined, outcome: 'STARTED', jobId: 1, message: null });
+  assert.deepEqual(
+    { ...run, nodeId: undefined },
+    { scheduledFor: '2024-03-07T02:00:00.000+00:00', scheduledMs: THURSDAY, nodeId: undefined, outcome: 'STARTED', jobId: 1, message: null },
+  );
 });
 
 test('nothing fires before a run is due, and a run fires only in the tick that passes it', async () => {
@@ -85,7 +105,10 @@ test('a run that finds an export running is logged as skipped and becomes a FAIL
   assert.equal(failed.status, 'FAILED');
   assert.equal(failed.startTime, '2024-03-11T02:00:00.000+00:00');
   assert.equal(failed.completedTime, failed.startTime);
-  assert.deepEqual(failed.errors?.map((e) => e.key), [SCHEDULE_SKIPPED_KEY]);
+  assert.deepEqual(
+    failed.errors?.map((e) => e.key),
+    [SCHEDULE_SKIPPED_KEY],
+  );
   assert.equal(failed.progress && Object.keys(failed.progress).length, 0);
   assert.equal((await readRuns(store))[0].jobId, 2);
   assert.equal(await recordSkippedRuns(node2.tick), 0, 'a run is recorded once');
@@ -104,7 +127,7 @@ test('the timer fires a run that falls due after it started, but not one missed 
   const scheduler = startScheduler({ kernel: fakes.kernel, store, zone: 'UTC', nodeId: 'node1', now: () => now, log: (l) => lines.push(l), tickMs: 3_600_000 });
   try {
     await scheduler.tick();
-    assert.equal(store.jobs.size, 0, 'Thursday\'s run was due before this node started');
+    assert.equal(store.jobs.size, 0, "Thursday's run was due before this node started");
     now = MONDAY + 3000;
     await scheduler.tick();
     assert.equal(store.jobs.size, 1);

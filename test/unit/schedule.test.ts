@@ -26,7 +26,10 @@ function runs(s: Schedule, zone: string, count: number): string[] {
 test('a weekly schedule runs on each listed day at its time, starting after it was saved', () => {
   // Saved on Wednesday 2024-03-06 10:00Z: Monday the 4th has passed, Thursday the 7th is next.
   assert.deepEqual(runs(schedule({ days: ['MONDAY', 'THURSDAY'] }), 'UTC', 4), [
-    '2024-03-07T02:00:00.000Z', '2024-03-11T02:00:00.000Z', '2024-03-14T02:00:00.000Z', '2024-03-18T02:00:00.000Z',
+    '2024-03-07T02:00:00.000Z',
+    '2024-03-11T02:00:00.000Z',
+    '2024-03-14T02:00:00.000Z',
+    '2024-03-18T02:00:00.000Z',
   ]);
 });
 
@@ -37,14 +40,19 @@ test('a run later on the day the schedule is saved is the first run', () => {
 test('every two weeks counts from the week of the first run', () => {
   // First run Monday 2024-03-11; then every other Monday.
   assert.deepEqual(runs(schedule({ repeatIntervalInWeeks: 2 }), 'UTC', 3), [
-    '2024-03-11T02:00:00.000Z', '2024-03-25T02:00:00.000Z', '2024-04-08T02:00:00.000Z',
+    '2024-03-11T02:00:00.000Z',
+    '2024-03-25T02:00:00.000Z',
+    '2024-04-08T02:00:00.000Z',
   ]);
 });
 
 test('with several days every two weeks, all listed days of a run week run and the week between is skipped', () => {
   // First run Friday 2024-03-08 (week of March 4); the week of March 11 is skipped; the week of March 18 runs.
   assert.deepEqual(runs(schedule({ days: ['MONDAY', 'FRIDAY'], repeatIntervalInWeeks: 2 }), 'UTC', 4), [
-    '2024-03-08T02:00:00.000Z', '2024-03-18T02:00:00.000Z', '2024-03-22T02:00:00.000Z', '2024-04-01T02:00:00.000Z',
+    '2024-03-08T02:00:00.000Z',
+    '2024-03-18T02:00:00.000Z',
+    '2024-03-22T02:00:00.000Z',
+    '2024-04-01T02:00:00.000Z',
   ]);
 });
 
@@ -54,7 +62,7 @@ test('the time is read on the wall clock of the zone, summer and winter', () => 
   assert.deepEqual(runs(s, 'Europe/Berlin', 2), ['2024-03-25T01:00:00.000Z', '2024-04-01T00:00:00.000Z']);
 });
 
-test('the weekday is the zone\'s: Sunday 23:30 in New York is Monday morning in UTC', () => {
+test("the weekday is the zone's: Sunday 23:30 in New York is Monday morning in UTC", () => {
   const s = schedule({ days: ['SUNDAY'], time: '23:30', savedAtMs: at('2024-03-06T10:00:00Z') });
   // Sunday 2024-03-10 is the day New York moves to EDT (-04:00) at 02:00, so 23:30 that evening is 03:30Z.
   assert.deepEqual(runs(s, 'America/New_York', 2), ['2024-03-11T03:30:00.000Z', '2024-03-18T03:30:00.000Z']);
@@ -83,7 +91,7 @@ test('a run is due once the clock has passed it since the last check, and only t
   assert.equal(dueRun(s, at('2024-03-11T02:00:05Z'), at('2024-03-11T02:00:15Z'), 'UTC'), null);
 });
 
-test('instants are formatted with milliseconds and the zone\'s offset at that instant', () => {
+test("instants are formatted with milliseconds and the zone's offset at that instant", () => {
   assert.equal(formatInZone(at('2024-03-25T01:00:00Z'), 'Europe/Berlin'), '2024-03-25T02:00:00.000+01:00');
   assert.equal(formatInZone(at('2024-04-01T00:00:00Z'), 'Europe/Berlin'), '2024-04-01T02:00:00.000+02:00');
   assert.equal(formatInZone(at('2024-03-11T03:30:00Z'), 'America/New_York'), '2024-03-10T23:30:00.000-04:00');
