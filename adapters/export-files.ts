@@ -3,7 +3,7 @@ import { constants, createReadStream } from 'node:fs';
 import { access, lstat, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { ExportFiles } from '../core/routes/route-deps.ts';
+import type { ExportFiles } from '../core/http/route-deps.ts';
 
 async function whyNotExportRoot(path: string): Promise<string | null> {
   const info = await lstat(path).catch(() => null);

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JournalCorruptError } from '../core/errors.ts';
-import type { JobRecord } from '../core/jobs.ts';
-import type { JobStore } from '../core/ports.ts';
+import type { JobRecord } from '../core/job/status.ts';
+import type { JobStore } from '../core/job/ports.ts';
 
 const JOB_FILE = /^job-(\d+)\.json$/;
 

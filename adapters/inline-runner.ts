@@ -6,9 +6,10 @@
 // waited for the others' queries would measure their time as its own and shrink its chunks to nothing.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { errorMessage } from '../core/errors.ts';
-import type { EntityRunner, OpenDb } from '../core/ports.ts';
-import type { ControlMessage, EntityOutcome } from '../core/task.ts';
-import { runEntityExport, type TaskControl } from '../workers/run-export.ts';
+import type { EntityRunner } from '../core/job/ports.ts';
+import type { OpenDb } from '../core/source.ts';
+import type { ControlMessage, EntityOutcome } from '../core/job/task.ts';
+import { runEntityExport, type TaskControl } from '../workers/run-entity-export.ts';
 
 // A chunk's query and its CSV work hold the thread that answers HTTP: at 20 ms a request that lands behind
 // one is still answered well within 100 ms.

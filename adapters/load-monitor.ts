@@ -1,7 +1,7 @@
 // The database's load signals (SPEC section 8), read on a connection of its own at normal priority so
 // the probe feels what the site's users feel: queries running right now, and a trivial query's latency.
-import type { LoadSample } from '../core/load-governor.ts';
-import type { LoadMonitor } from '../core/ports.ts';
+import type { LoadSample } from '../core/pacing/load-governor.ts';
+import type { LoadMonitor } from '../core/pacing/load-governor.ts';
 import type { Db } from '../core/source.ts';
 import { openMysql } from './sources/mysql.ts';
 import { openSource, type OpenedDb } from './sources/open-source.ts';

@@ -2,8 +2,8 @@
 import { hostname } from 'node:os';
 import { chmod, mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Host } from '../core/ports.ts';
-import { PARTIAL_SUFFIX } from '../core/task.ts';
+import type { Host } from '../core/job/ports.ts';
+import { PARTIAL_SUFFIX } from '../core/job/task.ts';
 
 export function defaultNodeId(): string {
   return hostname();

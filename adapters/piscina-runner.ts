@@ -2,8 +2,8 @@
 // crashed entity never takes the HTTP thread with it.
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { EntityRunner } from '../core/ports.ts';
-import type { ControlMessage, EntityOutcome, ProgressReport } from '../core/task.ts';
+import type { EntityRunner } from '../core/job/ports.ts';
+import type { ControlMessage, EntityOutcome, ProgressReport } from '../core/job/task.ts';
 import { errorMessage } from '../core/errors.ts';
 import { bundleWorker } from './worker-bundle.ts';
 

@@ -2,7 +2,7 @@
 // (each node ticks; a claim on the shared home makes exactly one of them start it) and records skipped
 // runs as FAILED jobs once the export that blocked them has ended.
 import { errorMessage } from '../core/errors.ts';
-import { fireDueRun, recordSkippedRuns, type TickDeps } from '../core/scheduled-run.ts';
+import { fireDueRun, recordSkippedRuns, type TickDeps } from '../core/job/scheduled-run.ts';
 
 // A scheduled export starts at most this long after its time; a tick reads two small files.
 export const TICK_MS = 10_000;

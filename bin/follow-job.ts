@@ -1,6 +1,6 @@
 // Follows one job until it ends: redrawn progress bars on a terminal, a plain line per change (and a
 // heartbeat line) otherwise.
-import type { JobStatus } from '../core/jobs.ts';
+import type { JobStatus } from '../core/job/status.ts';
 import { CliError, errorsOf, type Request } from './cli-client.ts';
 import { renderBars, renderPlain } from './progress-view.ts';
 

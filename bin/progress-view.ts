@@ -1,7 +1,7 @@
 // How the CLI shows a job: progress bars for a terminal, plain lines for logs and pipes, a summary when
 // it ends. Pure text from a job status, so the layout is unit-tested.
-import { formatBytes, formatCount, formatDuration, formatWallTime, STATUS_LABELS, summarize } from '../core/admin/view-model.ts';
-import type { JobStatus } from '../core/jobs.ts';
+import { formatBytes, formatCount, formatDuration, formatWallTime, STATUS_LABELS, summarize } from '../core/http/console/view-model.ts';
+import type { JobStatus } from '../core/job/status.ts';
 
 const BAR_WIDTH = 24;
 

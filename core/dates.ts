@@ -196,3 +196,23 @@ function clockOf(inDay: number): string {
   const seconds = Math.floor(inDay / 1000);
   return `${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:${TWO_DIGITS[seconds % 60]}`;
 }
+
+// yyyy-MM-ddTHH:mm[:ss[.SSS]](Z|±HH:mm), as fromDate takes it (SPEC section 2).
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{3}))?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Epoch ms of a fromDate, or null when it is not a real ISO 8601 instant with an offset. */
+export function parseIsoWithOffset(raw: string): number | null {
+  const m = ISO_WITH_OFFSET.exec(raw);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s = '00', ms = '000', zone] = m;
+  const wall = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, +ms);
+  const check = new Date(wall);
+  const valid = check.getUTCFullYear() === +y && check.getUTCMonth() === +mo - 1 && check.getUTCDate() === +d && +h < 24 && +mi < 60 && +s < 60;
+  if (!valid) return null;
+  if (zone === 'Z') return wall;
+  const offH = Number(zone.slice(1, 3));
+  const offM = Number(zone.slice(4, 6));
+  if (offH > 18 || offM > 59) return null;
+  const offset = (offH * 60 + offM) * 60_000 * (zone[0] === '-' ? -1 : 1);
+  return wall - offset;
+}

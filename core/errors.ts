@@ -1,5 +1,4 @@
-// One error hierarchy for the whole service. Only core/app.ts maps codes to HTTP.
-import type { JobStatus } from './jobs.ts';
+// One error hierarchy for the whole service. Only core/http/app.ts maps codes to HTTP.
 
 export type ErrorCode =
   | 'bad.request'
@@ -19,6 +18,13 @@ export type ErrorCode =
 export interface ErrorItem {
   key: string;
   message: string;
+}
+
+/** A job as an error carries it: its whole status (core/job/status.ts), which the API answers with. */
+export interface JobView {
+  jobId: number;
+  status: string;
+  errors: ErrorItem[] | null;
 }
 
 export class SluiceError extends Error {
@@ -41,8 +47,8 @@ export class ValidationError extends SluiceError {
 
 /** Another export holds the lock; carries that job's status. */
 export class ExportRunningError extends SluiceError {
-  readonly job: JobStatus;
-  constructor(job: JobStatus) {
+  readonly job: JobView;
+  constructor(job: JobView) {
     super('export.running', `Cannot start an export: job ${job.jobId} is ${job.status}`);
     this.job = job;
   }
@@ -50,8 +56,8 @@ export class ExportRunningError extends SluiceError {
 
 /** The export failed before exporting (pre-validation, disk); carries the FAILED job. */
 export class ExportRejectedError extends SluiceError {
-  readonly job: JobStatus;
-  constructor(job: JobStatus) {
+  readonly job: JobView;
+  constructor(job: JobView) {
     super('export.rejected', `Cannot start job ${job.jobId}: ${job.errors?.map((e) => e.message).join('; ')}`);
     this.job = job;
   }

@@ -28,9 +28,7 @@ export interface QueryOptions {
 }
 
 /** Opens a Db for a worker or the kernel; each call is its own connection. */
-export interface SourceFactory {
-  open(): Promise<Db & { close(): Promise<void> }>;
-}
+export type OpenDb = () => Promise<Db & { close(): Promise<void> }>;
 
 export function placeholders(count: number): string {
   return new Array(count).fill('?').join(',');

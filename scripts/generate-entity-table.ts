@@ -24,7 +24,7 @@ const MUST_HAVE: Record<string, string> = {
   fjlig: 'fj',
   AMP: '&',
 };
-const OUTPUT = fileURLToPath(new URL('../core/html-entity-table.ts', import.meta.url));
+const OUTPUT = fileURLToPath(new URL('../core/entities/html-entity-table.ts', import.meta.url));
 
 async function loadEntities(): Promise<{ entities: Record<string, string>; version: string }> {
   // A non-literal specifier keeps tsc from resolving a package that is

@@ -2,9 +2,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import { mainThreadCpuMs } from '../adapters/sources/cpu-time.ts';
 import { openSource } from '../adapters/sources/open-source.ts';
-import type { ControlMessage, EntityOutcome, EntityTask } from '../core/task.ts';
+import type { ControlMessage, EntityOutcome, EntityTask } from '../core/job/task.ts';
 import { errorMessage } from '../core/errors.ts';
-import { runEntityExport } from './run-export.ts';
+import { runEntityExport } from './run-entity-export.ts';
 
 /** The process's CPU outside its main (HTTP) thread: export threads, the runtime's own threads. */
 function processCpuMs(): number {

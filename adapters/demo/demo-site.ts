@@ -11,7 +11,7 @@ import process from 'node:process';
 import { utcMsToLocal } from '../../core/dates.ts';
 import { confluence } from '../../core/entities/confluence.ts';
 import { ConfigError } from '../../core/errors.ts';
-import type { OpenDb } from '../../core/ports.ts';
+import type { OpenDb } from '../../core/source.ts';
 import { openPglite } from '../sources/pglite.ts';
 import { generateDemoSite, type DemoSummary } from './demo-load.ts';
 

@@ -5,7 +5,7 @@
 // thread has pending (the HTTP API) goes first.
 import { PGlite } from '@electric-sql/pglite';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { OpenDb } from '../../core/ports.ts';
+import type { OpenDb } from '../../core/source.ts';
 import type { DbRow } from '../../core/source.ts';
 import { createPostgresDb, FORMAT_SETTINGS, RAW_TEXT_TYPES, type QueryRunner } from './postgres.ts';
 

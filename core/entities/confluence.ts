@@ -1,7 +1,7 @@
 // Confluence's five files (SPEC section 6).
-import { dateCell, epochCell, viewPageUrl } from '../cells.ts';
-import { decodeEntities, decodeEntitiesUtf8 } from '../html-entities.ts';
-import { labelName, sortedJsonArray } from '../labels.ts';
+import { dateCell, epochCell, viewPageUrl } from './cells.ts';
+import { decodeEntities, decodeEntitiesUtf8 } from './html-entities.ts';
+import { labelName, sortedJsonArray } from './labels.ts';
 import type { CsvCell } from '../csv.ts';
 import { placeholders, requireTable, text, textOrBytes, type Cell, type Db, type DbRow } from '../source.ts';
 import { afterKey, lastKeyOf, limitClause, notIn, type EntityDef, type ProductDef, type ReadContext } from './entity.ts';

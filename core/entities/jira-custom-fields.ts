@@ -1,8 +1,8 @@
 // Custom field values of a chunk of issues (SPEC section 10, issue_fields): one `customfieldvalue` row per
 // value, resolved by the field's type: option ids to option values, user keys to user ids, sprint ids to
 // sprint names, cascading selects to [parent, child], a labels field from `label`.
-import { dateCellSeconds, decimalCell } from '../cells.ts';
-import { sortedJsonArray } from '../labels.ts';
+import { dateCellSeconds, decimalCell } from './cells.ts';
+import { sortedJsonArray } from './labels.ts';
 import { requireTable, text, type Cell, type Db, type DbRow } from '../source.ts';
 import { indexBy, lookupIn, numericIds, userIdsByKey } from './jira-lookups.ts';
 

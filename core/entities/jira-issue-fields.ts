@@ -1,7 +1,7 @@
 // Jira's issue_fields file (SPEC section 10): for each exported issue, one row per field that has a value,
 // issues in id order and each issue's fields by field id. A chunk is a page of issues, so the keyset key
 // is the issue id and every field of a chunk's issues is written with it.
-import { compareCodePoints, sortedJsonArray } from '../labels.ts';
+import { compareCodePoints, sortedJsonArray } from './labels.ts';
 import { requireTable, text, type Cell, type Db, type DbRow } from '../source.ts';
 import { lastKeyOf, limitClause, type EntityDef } from './entity.ts';
 import { estimateCount } from './estimate.ts';

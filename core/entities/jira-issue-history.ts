@@ -1,6 +1,6 @@
 // Jira's issue_history file (SPEC section 10): one row per change item whose change group was created at
 // or after fromDate, in change item id order. The issue's own update date plays no part.
-import { cutCodePoints, dateCellSeconds } from '../cells.ts';
+import { cutCodePoints, dateCellSeconds } from './cells.ts';
 import { requireTable, text, type Cell, type Db, type DbRow } from '../source.ts';
 import { lastKeyOf, limitClause, type EntityDef, type ReadContext } from './entity.ts';
 import { estimateCount } from './estimate.ts';

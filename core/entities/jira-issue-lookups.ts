@@ -1,6 +1,6 @@
 // What one chunk of issues needs from other tables: projects (with type and category), the issue's type,
 // status, priority, resolution and security level, and its users. Each is one IN-list query per chunk.
-import { decimalCell } from '../cells.ts';
+import { decimalCell } from './cells.ts';
 import { requireTable, text, type Cell, type Db, type DbRow } from '../source.ts';
 import { indexBy, lookupIn, numericIds, resolveUsers, type ResolvedUser } from './jira-lookups.ts';
 

@@ -1,5 +1,5 @@
 // Jira's issues file (SPEC section 10): one row per issue updated at or after fromDate, in id order.
-import { cutCodePoints, dateCellSeconds, decimalCell } from '../cells.ts';
+import { cutCodePoints, dateCellSeconds, decimalCell } from './cells.ts';
 import { requireTable, text, type Cell, type DbRow } from '../source.ts';
 import { limitClause, lastKeyOf, type EntityDef, type ReadContext } from './entity.ts';
 import { estimateCount } from './estimate.ts';

@@ -3,9 +3,9 @@
  * app.request() tests; and a job run to COMPLETED on those fakes.
  */
 import assert from 'node:assert/strict';
-import { createApp } from '../../core/app.ts';
-import { createTokenCheck } from '../../core/auth.ts';
-import { adminExtension } from '../../core/routes/api-routes.ts';
+import { createApp } from '../../core/http/app.ts';
+import { createTokenCheck } from '../../core/http/auth.ts';
+import { adminExtension } from '../../core/http/api-routes.ts';
 import { createExportFiles } from '../../adapters/export-files.ts';
 import { createFakeHost, createKernelOnFakes, eventually, type KernelOnFakes } from './fakes.ts';
 

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openSource } from '../../adapters/sources/open-source.ts';
 import { utcMsToLocal } from '../../core/dates.ts';
-import type { EntityTask } from '../../core/task.ts';
-import { runEntityExport } from '../../workers/run-export.ts';
+import type { EntityTask } from '../../core/job/task.ts';
+import { runEntityExport } from '../../workers/run-entity-export.ts';
 import type { ConfluenceFixture } from '../fixtures/confluence-fixture.ts';
 import { localDateTimeToEpochMs, type ConfluenceEntity } from './expected-confluence.ts';
 

@@ -5,11 +5,12 @@
  */
 import { parseConfig, type Config } from '../../core/config.ts';
 import { confluence } from '../../core/entities/confluence.ts';
-import type { JobRecord } from '../../core/jobs.ts';
-import { createKernel, type Kernel } from '../../core/kernel.ts';
-import type { EntityRunner, Host, JobStore, OpenDb } from '../../core/ports.ts';
+import type { JobRecord } from '../../core/job/status.ts';
+import { createKernel, type Kernel } from '../../core/job/kernel.ts';
+import type { EntityRunner, Host, JobStore } from '../../core/job/ports.ts';
+import type { OpenDb } from '../../core/source.ts';
 import type { Db, DbRow } from '../../core/source.ts';
-import type { ControlMessage, EntityOutcome, EntityTask, ProgressReport } from '../../core/task.ts';
+import type { ControlMessage, EntityOutcome, EntityTask, ProgressReport } from '../../core/job/task.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
 // The journal's reads and writes are file I/O: each one finishes on a later turn of the event loop.

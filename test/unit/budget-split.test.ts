@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createImpactControl, IMPACT_HEADROOM } from '../../core/impact-control.ts';
-import type { LoadSample } from '../../core/load-governor.ts';
-import type { TaskHandle } from '../../core/ports.ts';
-import type { ControlMessage, EntityOutcome } from '../../core/task.ts';
+import { createImpactControl, IMPACT_HEADROOM } from '../../core/pacing/impact-control.ts';
+import type { LoadSample } from '../../core/pacing/load-governor.ts';
+import type { TaskHandle } from '../../core/job/ports.ts';
+import type { ControlMessage, EntityOutcome } from '../../core/job/task.ts';
 
 function fakeHandle() {
   const messages: ControlMessage[] = [];

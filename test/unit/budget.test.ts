@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chunkCpuMs, createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase, type GovernorSettings } from '../../core/budget.ts';
+import { chunkCpuMs, createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase, type GovernorSettings } from '../../core/pacing/budget.ts';
 
 const settings = (patch: Partial<GovernorSettings> = {}): GovernorSettings => ({
   ...DEFAULT_GOVERNOR,

@@ -1,7 +1,7 @@
 // Date cells from driver values: zone-less text in SOURCE_TIMEZONE, text with an offset as its own instant.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dateCell, dateCellSeconds, epochCell, viewPageUrl } from '../../core/cells.ts';
+import { dateCell, dateCellSeconds, epochCell, viewPageUrl } from '../../core/entities/cells.ts';
 
 // [value as a driver hands it over, SOURCE_TIMEZONE, the cell], worked out by hand.
 const cases: [unknown, string, string | null][] = [

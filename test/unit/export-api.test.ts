@@ -2,8 +2,8 @@
 process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { createApp } from '../../core/app.ts';
-import { createTokenCheck } from '../../core/auth.ts';
+import { createApp } from '../../core/http/app.ts';
+import { createTokenCheck } from '../../core/http/auth.ts';
 import { createFakeHost, createFakeRunner, createKernelOnFakes, eventually, type KernelOnFakes } from '../helpers/fakes.ts';
 
 const TOKEN = 's3cret-admin-token';

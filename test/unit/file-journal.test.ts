@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { createFileJournal, type FileJournal } from '../../adapters/file-journal.ts';
 import { JournalCorruptError } from '../../core/errors.ts';
-import type { JobRecord } from '../../core/jobs.ts';
+import type { JobRecord } from '../../core/job/status.ts';
 
 let home: string;
 let journal: FileJournal;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeEntities } from '../../core/html-entities.ts';
-import { HTML_ENTITY_TABLE } from '../../core/html-entity-table.ts';
+import { decodeEntities } from '../../core/entities/html-entities.ts';
+import { HTML_ENTITY_TABLE } from '../../core/entities/html-entity-table.ts';
 
 test('the spec examples decode to the characters they name', () => {
   assert.equal(decodeEntities('&amp;'), '&');

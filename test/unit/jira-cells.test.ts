@@ -1,7 +1,7 @@
 // Number and cut rules of Jira cells (SPEC section 10), with expected values written out by hand.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { cutCodePoints, decimalCell } from '../../core/cells.ts';
+import { cutCodePoints, decimalCell } from '../../core/entities/cells.ts';
 import { issueColumns, issueKey } from '../../core/entities/jira-issues.ts';
 import { projectTypeName, statusCategoryName } from '../../core/entities/jira-issue-lookups.ts';
 

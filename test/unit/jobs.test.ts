@@ -2,7 +2,18 @@
 process.env.TZ = 'Australia/Sydney';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fileNameOf, fileStampOf, finish, isRunning, isTerminal, JOB_STATES, requestCancel, toStatus, type JobRecord, type JobState } from '../../core/jobs.ts';
+import {
+  fileNameOf,
+  fileStampOf,
+  finish,
+  isRunning,
+  isTerminal,
+  JOB_STATES,
+  requestCancel,
+  toStatus,
+  type JobRecord,
+  type JobState,
+} from '../../core/job/status.ts';
 
 const started: JobRecord = {
   startTime: '2021-01-13T09:01:01.917+11:00',

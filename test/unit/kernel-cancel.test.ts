@@ -2,8 +2,8 @@
 process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { isTerminal, type JobRecord } from '../../core/jobs.ts';
-import type { ExportParams } from '../../core/schemas.ts';
+import { isTerminal, type JobRecord } from '../../core/job/status.ts';
+import type { ExportParams } from '../../core/job/kernel.ts';
 import {
   createFakeHost,
   createFakeRunner,

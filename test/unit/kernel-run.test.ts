@@ -1,8 +1,8 @@
 // The kernel running one job on fakes: tasks, statistics, progress, failures, disk space and the final record.
 import assert from 'node:assert/strict';
 import { afterEach, test, type TestContext } from 'node:test';
-import { isTerminal } from '../../core/jobs.ts';
-import type { ExportParams } from '../../core/schemas.ts';
+import { isTerminal } from '../../core/job/status.ts';
+import type { ExportParams } from '../../core/job/kernel.ts';
 import { CONFLUENCE_TABLES, createFakeOpenDb, createFakeRunner, createKernelOnFakes, eventually, type KernelOnFakes } from '../helpers/fakes.ts';
 
 const PARAMS: ExportParams = { fromDateMs: null, forceExport: false, schemaVersion: null };

@@ -1,7 +1,7 @@
 // Label cells: names with their namespace, sorted by code point, as compact JSON with non-ASCII as is.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareCodePoints, labelName, sortedJsonArray } from '../../core/labels.ts';
+import { compareCodePoints, labelName, sortedJsonArray } from '../../core/entities/labels.ts';
 
 test('global labels are plain and other namespaces prefix the name', () => {
   assert.equal(labelName('draft', 'global'), 'draft');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLoadGovernor, DEFAULT_LOAD, type LoadSample, type LoadSettings } from '../../core/load-governor.ts';
+import { createLoadGovernor, DEFAULT_LOAD, type LoadSample, type LoadSettings } from '../../core/pacing/load-governor.ts';
 
 const settings: LoadSettings = {
   ...DEFAULT_LOAD,

@@ -2,9 +2,9 @@
 // HTML. Figures are worked out by hand from the status objects below.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { JobPanel } from '../../core/admin/job-panel.tsx';
-import { formatBytes, formatCount, formatDuration, STATUS_LABELS, summarize } from '../../core/admin/view-model.ts';
-import type { JobStatus } from '../../core/jobs.ts';
+import { JobPanel } from '../../core/http/console/job-panel.tsx';
+import { formatBytes, formatCount, formatDuration, STATUS_LABELS, summarize } from '../../core/http/console/view-model.ts';
+import type { JobStatus } from '../../core/job/status.ts';
 import { renderBars, renderHistory, renderOutcome, renderPlain } from '../../bin/progress-view.ts';
 
 const START = '2024-03-05T14:00:00.000+00:00';

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import type { Db, DbRow } from '../../core/source.ts';
-import type { EntityTask } from '../../core/task.ts';
-import { runEntityExport } from '../../workers/run-export.ts';
+import type { EntityTask } from '../../core/job/task.ts';
+import { runEntityExport } from '../../workers/run-entity-export.ts';
 
 const BASE = 'https://wiki.example.com';
 const EVENTS = 450;

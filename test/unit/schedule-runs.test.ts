@@ -2,8 +2,8 @@
 // running recorded as a FAILED job once the lock is free. Real kernels on in-memory ports.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { readRuns, fireDueRun, recordSkippedRuns, SCHEDULE_SKIPPED_KEY, type TickDeps } from '../../core/scheduled-run.ts';
-import type { Schedule } from '../../core/schedule.ts';
+import { readRuns, fireDueRun, recordSkippedRuns, SCHEDULE_SKIPPED_KEY, type TickDeps } from '../../core/job/scheduled-run.ts';
+import type { Schedule } from '../../core/settings/schedule.ts';
 import { startScheduler } from '../../adapters/scheduler.ts';
 import {
   createFakeHost,

@@ -2,7 +2,7 @@
 // Expected instants are written out by hand from a calendar (2024-03-04 is a Monday).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dueRun, formatInZone, nextRunTime, type Schedule } from '../../core/schedule.ts';
+import { dueRun, formatInZone, nextRunTime, type Schedule } from '../../core/settings/schedule.ts';
 
 const at = (iso: string) => Date.parse(iso);
 

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
 import { createRandom, type DemoRandom } from '../../adapters/demo/demo-random.ts';
 import { createCsvWriter, type CsvCell } from '../../core/csv.ts';
-import { decodeEntities, decodeEntitiesUtf8 } from '../../core/html-entities.ts';
-import { HTML_ENTITY_TABLE } from '../../core/html-entity-table.ts';
+import { decodeEntities, decodeEntitiesUtf8 } from '../../core/entities/html-entities.ts';
+import { HTML_ENTITY_TABLE } from '../../core/entities/html-entity-table.ts';
 
 const utf8 = new TextEncoder();
 // csv-stringify quotes on a delimiter, a quote or the whole record delimiter; a lone carriage return or
