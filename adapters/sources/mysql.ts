@@ -11,6 +11,9 @@ import { openThreadCpuClock } from './cpu-time.ts';
 const CONNECT_TIMEOUT_MS = 10_000;
 // A single chunk query may not run longer than this (MariaDB's max_statement_time, in seconds).
 const STATEMENT_TIMEOUT_S = 120;
+// Every statement Sluice sends starts with this comment: the site monitor leaves Sluice's own queries out
+// of the site's activity by it (the process list shows a statement's text).
+export const SLUICE_MARK = '/*sluice*/';
 // MySQL 8's resource group for export connections: user threads at the lowest OS priority.
 const RESOURCE_GROUP = 'sluice_export';
 
@@ -50,7 +53,7 @@ export async function openMysql(url: string, options: MysqlOptions = { lowPriori
       async query(sql, params = [], options = {}) {
         const bytes = options.bytes ?? [];
         const typeCast = bytes.length === 0 ? undefined : utf8BytesFor(bytes);
-        const [rows] = await conn.query({ sql, values: params as unknown[], ...(typeCast ? { typeCast } : {}) });
+        const [rows] = await conn.query({ sql: `${SLUICE_MARK} ${sql}`, values: params as unknown[], ...(typeCast ? { typeCast } : {}) });
         return rows as DbRow[];
       },
       ...(cpuMs ? { cpuMs } : {}),

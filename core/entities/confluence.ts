@@ -297,4 +297,6 @@ export const confluence: ProductDef = {
   product: 'confluence',
   schemaVersions: [{ version: 1, status: 'ACTIVE' }],
   entities: [users, spaces, pages, comments, analyticsEvents],
+  // A page view reads its CONTENT row first.
+  probe: { table: 'CONTENT', key: 'CONTENTID', columns: ['CONTENTID', 'TITLE', 'VERSION', 'LASTMODDATE'] },
 };

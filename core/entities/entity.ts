@@ -33,10 +33,18 @@ export interface EntityDef {
   estimate(db: Db, ctx: ReadContext): Promise<number | null>;
 }
 
+/** The row lookup the governor times to feel the site's latency: a primary-key read of the product's busiest table. */
+export interface ProbeDef {
+  table: string;
+  key: string;
+  columns: readonly string[];
+}
+
 export interface ProductDef {
   product: 'confluence' | 'jira';
   schemaVersions: readonly { version: number; status: 'ACTIVE' | 'DEPRECATED' }[];
   entities: readonly EntityDef[];
+  probe: ProbeDef;
 }
 
 /** Keyset condition for a chunk: nothing before the first one. */

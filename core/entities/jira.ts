@@ -13,4 +13,6 @@ export const jira: ProductDef = {
     { version: 1, status: 'DEPRECATED' },
   ],
   entities: [jiraIssues, jiraIssueFields, jiraIssueHistory, jiraIssueLinks, jiraUsers],
+  // An issue view reads its jiraissue row first.
+  probe: { table: 'jiraissue', key: 'ID', columns: ['ID', 'issuenum', 'SUMMARY', 'UPDATED'] },
 };

@@ -1,0 +1,157 @@
+// What the governor measures about the site (SPEC section 8), on a connection of its own at normal
+// priority, so its probes wait where the site's queries wait:
+// - probes: a primary-key lookup of a real row of the site's busiest table, timed back to back (about a
+//   hundred a second): the site's latency as its users' queries meet it;
+// - activity: how many of the site's own queries run at once, the export's left out (they carry the
+//   `/*sluice*/` mark on MySQL, the `sluice` application name on PostgreSQL);
+// - this machine's idle cores, from /proc, where it has one and the database runs on it.
+import type { ProbeDef } from '../core/entities/entity.ts';
+import { isLocalDatabase } from '../core/pacing/plan.ts';
+import type { SiteMonitor } from '../core/pacing/site-monitor.ts';
+import type { Db } from '../core/source.ts';
+import { createMachineCpu } from './machine-cpu.ts';
+import { openMysql, SLUICE_MARK } from './sources/mysql.ts';
+import { openSource, type OpenedDb } from './sources/open-source.ts';
+
+// A short gap between probes: the probe connection is idle most of the time, and the probes' own cost
+// to the site (a primary-key lookup each, ~100 a second) stays around half a percent of a core.
+const PROBE_GAP_MS = 8;
+// The site's activity is sampled this often: enough to tell idle from busy within half a second.
+const ACTIVITY_EVERY_MS = 100;
+// Probe rows: this many keys from as many places in the table, so the probes read what the site reads.
+const PROBE_KEYS = 200;
+const PROBE_SPOTS = 20;
+
+export async function openSiteMonitor(url: string, probe: ProbeDef): Promise<SiteMonitor> {
+  const db: OpenedDb = /^(mysql|mariadb):/.test(url) ? await openMysql(url, { lowPriority: false }) : await openSource(url);
+  try {
+    const keys = await probeKeys(db, probe);
+    const activitySql = await activityQuery(db);
+    return await runMonitor(db, probeQuery(db, probe), keys, activitySql, isLocalDatabase(url) ? createMachineCpu() : null);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+// Activity samples taken as the monitor opens: the governor's first decision (is the site idle?) has them.
+const FIRST_ACTIVITY_SAMPLES = 5;
+
+async function runMonitor(
+  db: OpenedDb,
+  probeSql: string,
+  keys: string[],
+  activitySql: string | null,
+  cpu: ReturnType<typeof createMachineCpu> | null,
+): Promise<SiteMonitor> {
+  let probes: number[] = [];
+  let activity: number[] = [];
+  for (let i = 0; activitySql !== null && i < FIRST_ACTIVITY_SAMPLES; i++) activity.push(await siteActivity(db, activitySql));
+  let failed: unknown = null;
+  let stopped = false;
+  const loop = (async () => {
+    let nextActivity = 0;
+    while (!stopped) {
+      if (activitySql !== null && performance.now() >= nextActivity) {
+        nextActivity = performance.now() + ACTIVITY_EVERY_MS;
+        activity.push(await siteActivity(db, activitySql));
+      } else if (keys.length > 0) {
+        const key = keys[Math.floor(Math.random() * keys.length)];
+        const start = performance.now();
+        await db.query(probeSql, [key]);
+        probes.push(performance.now() - start);
+      }
+      await new Promise((resolve) => setTimeout(resolve, PROBE_GAP_MS));
+    }
+  })().catch((error) => {
+    failed = error;
+  });
+  return {
+    take() {
+      if (failed !== null) throw failed;
+      const known = activity.filter((a) => !Number.isNaN(a));
+      const reading = {
+        probesMs: probes,
+        activity: activitySql === null || known.length === 0 ? null : Math.max(0, known.reduce((sum, a) => sum + a, 0) / known.length),
+        idleCores: cpu?.idleCores() ?? null,
+      };
+      probes = [];
+      activity = [];
+      return reading;
+    },
+    async close() {
+      stopped = true;
+      await loop;
+      await db.close();
+    },
+  };
+}
+
+function probeQuery(db: Db, probe: ProbeDef): string {
+  const table = db.table(probe.table);
+  if (table === null) throw new Error(`Cannot probe the site: it has no ${probe.table} table`);
+  return `SELECT ${probe.columns.map((c) => db.id(c)).join(', ')} FROM ${table} WHERE ${db.id(probe.key)} = ?`;
+}
+
+/** Keys of real rows from spots across the table: the probes read pages the site reads, not one cached row. */
+async function probeKeys(db: Db, probe: ProbeDef): Promise<string[]> {
+  const table = db.table(probe.table);
+  if (table === null) return [];
+  const key = db.id(probe.key);
+  const [range] = await db.query(`SELECT MIN(${key}) AS lo, MAX(${key}) AS hi FROM ${table}`);
+  if (range?.lo === null || range?.lo === undefined) return [];
+  const [lo, hi] = [Number(range.lo), Number(range.hi)];
+  const keys = new Set<string>();
+  for (let spot = 0; spot < PROBE_SPOTS; spot++) {
+    const from = Math.floor(lo + ((hi - lo) * spot) / PROBE_SPOTS);
+    const rows = await db.query(`SELECT ${key} AS k FROM ${table} WHERE ${key} >= ? ORDER BY ${key} LIMIT ${PROBE_KEYS / PROBE_SPOTS}`, [from]);
+    for (const row of rows) keys.add(String(row.k));
+  }
+  return [...keys];
+}
+
+/**
+ * The SQL that counts the site's running queries, or null where the database does not tell them apart
+ * from the export's: without MySQL's PROCESS privilege only the server's total is visible, and the
+ * export's own running queries are taken off it; a PostgreSQL role that cannot see other roles' states
+ * cannot tell at all.
+ */
+async function activityQuery(db: Db): Promise<string | null> {
+  if (db.dialect === 'postgres') {
+    const [row] = await db.query(`SELECT count(*) FILTER (WHERE state IS NULL AND backend_type = 'client backend') AS hidden FROM pg_stat_activity`);
+    if (Number(row?.hidden ?? 1) > 0) return null;
+    return `SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend'
+      AND pid <> pg_backend_pid() AND application_name NOT LIKE 'sluice%'`;
+  }
+  const mine = `(SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND INFO LIKE '${SLUICE_MARK}%')`;
+  if (await seesEveryThread(db)) {
+    return `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST
+      WHERE COMMAND NOT IN ('Sleep', 'Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Connect') AND (INFO IS NULL OR INFO NOT LIKE '${SLUICE_MARK}%')`;
+  }
+  for (const status of ['information_schema.GLOBAL_STATUS', 'performance_schema.global_status']) {
+    const sql = `SELECT (SELECT VARIABLE_VALUE FROM ${status} WHERE VARIABLE_NAME = 'THREADS_RUNNING') - ${mine} AS n`;
+    if (
+      await db.query(sql).then(
+        (rows) => rows[0]?.n !== null && rows[0]?.n !== undefined,
+        () => false,
+      )
+    )
+      return sql;
+  }
+  return null;
+}
+
+/** True when this connection's user has the PROCESS privilege: the process list shows every user's threads. */
+async function seesEveryThread(db: Db): Promise<boolean> {
+  const grants = await db.query('SHOW GRANTS').catch(() => []);
+  return grants.some((row) => {
+    const line = String(Object.values(row)[0] ?? '');
+    return / ON \*\.\* /.test(line) && /\b(ALL PRIVILEGES|PROCESS)\b/.test(line);
+  });
+}
+
+async function siteActivity(db: Db, sql: string): Promise<number> {
+  const [row] = await db.query(sql);
+  const n = Number(row?.n);
+  return Number.isFinite(n) ? n : Number.NaN;
+}

@@ -1,0 +1,181 @@
+// The job-side half of pacing: turns the plan and, when governed, the governor's pace into instructions
+// for the running entities (how many run, each one's duty cycle, holds), and keeps what the job status
+// shows. Each entity's worker carries its instructions out chunk by chunk (core/pacing/duty-cycle.ts).
+import { createGovernor, type GovernorDecision } from './governor.ts';
+import type { PacingPlan } from './plan.ts';
+import type { MonitorReading, OpenSiteMonitor, SiteMonitor } from './site-monitor.ts';
+
+/** What an entity is told: its share of wall-clock (or CPU) time, and whether to hold still. */
+export interface PaceMessage {
+  type: 'pace';
+  dutyCycle: number;
+  hold: boolean;
+  /** Why it holds or goes slower than flat out, for its progress; null when it does not. */
+  reason: string | null;
+}
+
+/** A running entity, as far as pacing is concerned. */
+export interface Paced {
+  send(message: PaceMessage): void;
+}
+
+/** What the job status shows of the pacing (progress.pacing), the console and the CLI read it. */
+export interface PacingView {
+  mode: PacingPlan['mode'];
+  /** SLUICE_IMPACT_BUDGET, or the fixed share of the machine's cores. */
+  budget: number | null;
+  share: number | null;
+  /** Entities working flat out that the pace allows now (0.5: one entity half of the time). */
+  pace: number;
+  state: GovernorDecision['state'] | null;
+  baselineMs: number | null;
+  currentMs: number | null;
+  slowdown: number | null;
+  /** The site's own queries running at once, where the database tells. */
+  activity: number | null;
+  /** This machine's idle CPU cores, where /proc tells. */
+  idleCores: number | null;
+  reason: string | null;
+}
+
+export interface Pacer {
+  /** Waits until the pace has room for one more entity; resolves with its first instructions. */
+  admit(): Promise<PaceMessage>;
+  /** A started entity obeys instructions from now on. */
+  add(entity: Paced): void;
+  /** An admitted entity ended (null when it never started): the next may start, the rest re-split. */
+  done(entity: Paced | null): void;
+  /** Starts measuring (governed mode only). */
+  start(): void;
+  stop(): Promise<void>;
+  view(): PacingView;
+}
+
+export interface PacerOptions {
+  plan: PacingPlan;
+  openMonitor?: OpenSiteMonitor;
+  /** How often the governor is fed a reading. */
+  tickMs?: number;
+  /** Called after every change of instructions, so the job can show them. */
+  onChange?(view: PacingView): void;
+}
+
+// A reading every quarter second: the governor backs off a spike within about two of them.
+const TICK_MS = 250;
+// In a fixed share each running entity gets at least a tenth of a core: entities that share a thin
+// share finish one after another rather than all crawling together.
+const MIN_ENTITY_CORES = 0.1;
+
+export function createPacer(options: PacerOptions): Pacer {
+  const { plan } = options;
+  const entities: Paced[] = [];
+  const waiting: (() => void)[] = [];
+  let admitted = 0;
+  let decision: GovernorDecision | null = null;
+  let idleCores: number | null = null;
+
+  const slots = (): number => {
+    if (plan.mode === 'unlimited') return plan.maxEntities;
+    if (plan.mode === 'fixed') return Math.min(plan.maxEntities, Math.max(1, Math.floor(plan.cores / MIN_ENTITY_CORES + 1e-9)));
+    return Math.min(plan.maxEntities, Math.max(1, Math.ceil((decision?.pace ?? 0) - 1e-9)));
+  };
+
+  const messageFor = (index: number): PaceMessage => {
+    if (plan.mode === 'unlimited') return { type: 'pace', dutyCycle: 1, hold: false, reason: null };
+    if (plan.mode === 'fixed') return { type: 'pace', dutyCycle: Math.min(1, plan.cores / Math.max(1, admitted)), hold: false, reason: null };
+    if (decision === null || decision.hold) return { type: 'pace', dutyCycle: 0, hold: true, reason: decision?.reason ?? 'measuring the site' };
+    const running = Math.min(entities.length, slots());
+    if (index >= running) return { type: 'pace', dutyCycle: 0, hold: true, reason: `waiting for room in the pace (${decision.pace.toFixed(2)} entities)` };
+    return { type: 'pace', dutyCycle: Math.min(1, decision.pace / Math.max(1, running)), hold: false, reason: decision.reason };
+  };
+
+  const broadcast = () => {
+    entities.forEach((entity, i) => entity.send(messageFor(i)));
+    while (waiting.length > 0 && admitted < slots()) {
+      admitted++;
+      waiting.shift()!();
+    }
+    options.onChange?.(view());
+  };
+
+  const view = (): PacingView => ({
+    mode: plan.mode,
+    budget: plan.mode === 'governed' ? plan.budget : plan.mode === 'unlimited' ? 1 : null,
+    share: plan.mode === 'fixed' ? plan.share : null,
+    pace: plan.mode === 'governed' ? (decision?.hold ? 0 : (decision?.pace ?? 0)) : plan.mode === 'fixed' ? plan.cores : plan.maxEntities,
+    state: decision?.state ?? null,
+    baselineMs: decision?.baselineMs ?? null,
+    currentMs: decision?.currentMs ?? null,
+    slowdown: decision?.slowdown ?? null,
+    activity: decision?.activity ?? null,
+    idleCores,
+    reason: decision?.reason ?? null,
+  });
+
+  const steering =
+    plan.mode === 'governed'
+      ? steer(plan.budget, plan.maxEntities, options, (next, reading) => {
+          decision = next;
+          idleCores = reading?.idleCores ?? idleCores;
+          broadcast();
+        })
+      : null;
+
+  return {
+    async admit() {
+      if (admitted < slots()) admitted++;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      return messageFor(entities.length);
+    },
+    add(entity) {
+      entities.push(entity);
+      entity.send(messageFor(entities.length - 1));
+      if (plan.mode === 'fixed') broadcast();
+    },
+    done(entity) {
+      const at = entity === null ? -1 : entities.indexOf(entity);
+      if (at >= 0) entities.splice(at, 1);
+      admitted--;
+      broadcast();
+    },
+    start: () => steering?.start(),
+    stop: async () => steering?.stop(),
+    view,
+  };
+}
+
+/**
+ * Feeds the governor a reading of the site every tick. Until the first reading (and whenever the monitor
+ * cannot be opened) the governor knows nothing of the site: it treats it as busy and measures first.
+ */
+function steer(budget: number, maxPace: number, options: PacerOptions, decided: (decision: GovernorDecision, reading: MonitorReading | null) => void) {
+  const governor = createGovernor({ budget, maxPace });
+  let monitor: SiteMonitor | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+  const tick = async () => {
+    let reading: MonitorReading | null = null;
+    try {
+      monitor ??= options.openMonitor ? await options.openMonitor() : null;
+      reading = monitor?.take() ?? null;
+    } catch {
+      // The monitor's connection failed (killed, the server restarted): a new one at the next tick.
+      const failed = monitor;
+      monitor = null;
+      await failed?.close().catch(() => undefined);
+    }
+    if (stopped) return;
+    decided(governor.observe(reading ?? { probesMs: [], activity: null }, Date.now()), reading);
+    timer = setTimeout(() => void tick(), options.tickMs ?? TICK_MS);
+  };
+  return {
+    start() {
+      void tick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await monitor?.close().catch(() => undefined);
+    },
+  };
+}

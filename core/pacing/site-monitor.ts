@@ -1,0 +1,15 @@
+// The governor's view of the site, as a port: adapters/site-monitor.ts measures it on the site's database.
+import type { SiteReading } from './governor.ts';
+
+export interface MonitorReading extends SiteReading {
+  /** This machine's idle CPU cores since the last reading, where /proc tells (a local database); null elsewhere. */
+  idleCores: number | null;
+}
+
+export interface SiteMonitor {
+  /** What was measured since the last call; throws when the monitor's connection failed (open another). */
+  take(): MonitorReading;
+  close(): Promise<void>;
+}
+
+export type OpenSiteMonitor = () => Promise<SiteMonitor>;

@@ -1,0 +1,135 @@
+// The governor steering simulated sites (test/helpers/simulated-site.ts): whatever the site, the export
+// keeps the slowdown it causes under the budget, uses what the site leaves idle, backs off fast and
+// comes back once the load has passed.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { GOVERNOR_TUNING } from '../../core/pacing/governor.ts';
+import { between, mean, simulate, type SiteScript } from '../helpers/simulated-site.ts';
+
+const BUDGET = 0.05;
+const MAX_PACE = 4;
+const settings = { budget: BUDGET, maxPace: MAX_PACE };
+
+/** A busy site of 2 ms probes where a pace of `atBudget` costs exactly the budget. */
+const busySite = (atBudget: number, patch: Partial<SiteScript> = {}): SiteScript => ({
+  baseMs: () => 2,
+  cost: () => BUDGET / atBudget,
+  activity: () => 3,
+  ...patch,
+});
+
+describe('a site whose database is idle', () => {
+  const idle: SiteScript = { baseMs: () => 0.3, cost: () => 0.5, activity: () => 0 };
+
+  test('is exported flat out from the first reading, with no hold', () => {
+    const ticks = simulate(settings, idle, 10_000);
+    assert.ok(ticks.every((t) => t.decision.pace === MAX_PACE && !t.decision.hold && t.decision.state === 'idle-site'));
+  });
+
+  test('that gets busy makes the export hold within half a second, then restart from a tenth of an entity', () => {
+    const stepAt = 10_000;
+    const ticks = simulate(settings, { ...idle, activity: (at) => (at < stepAt ? 0 : 3) }, 20_000);
+    const after = between(ticks, stepAt, stepAt + 500);
+    assert.ok(
+      after.some((t) => t.decision.hold),
+      'a hold within 0.5 s of the step',
+    );
+    const firstHold = after.find((t) => t.decision.hold)!;
+    assert.ok(firstHold.decision.pace <= GOVERNOR_TUNING.startPace);
+    const resumed = between(ticks, stepAt + 500, 20_000).find((t) => !t.decision.hold);
+    assert.ok(resumed, 'the export resumes once the baseline is measured');
+    assert.ok(resumed.decision.pace <= GOVERNOR_TUNING.startPace * 2, `resumed at ${resumed.decision.pace}`);
+  });
+
+  test('that goes quiet again is exported flat out a couple of seconds later', () => {
+    const ticks = simulate(settings, busySite(0.3, { activity: (at) => (at < 30_000 ? 3 : 0) }), 40_000);
+    assert.ok(between(ticks, 20_000, 30_000).every((t) => t.decision.pace < MAX_PACE));
+    assert.ok(between(ticks, 33_000, 40_000).every((t) => t.decision.pace === MAX_PACE && !t.decision.hold));
+  });
+});
+
+describe('a busy site', () => {
+  test('starts with a hold that measures its latency before any export work', () => {
+    const [first] = simulate(settings, busySite(0.3), 0);
+    assert.equal(first.decision.hold, true);
+    assert.equal(first.decision.state, 'measuring');
+    assert.match(first.decision.reason ?? '', /measuring/);
+  });
+
+  for (const atBudget of [0.05, 0.3, 2]) {
+    test(`where a pace of ${atBudget} costs the budget is slowed by less than the budget, at a pace near that one`, () => {
+      const ticks = simulate(settings, busySite(atBudget), 300_000);
+      const steady = between(ticks, 60_000, 300_000);
+      const felt = mean(steady.map((t) => t.slowdown));
+      assert.ok(felt <= BUDGET, `the site was ${(felt * 100).toFixed(1)}% slower on average`);
+      const pace = mean(steady.map((t) => t.load));
+      assert.ok(pace >= atBudget * 0.4, `average pace ${pace.toFixed(3)} of ${atBudget}`);
+    });
+  }
+
+  test('feels no sawtooth: once settled, hardly any ten seconds are slowed by more than the budget', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const ticks = simulate(settings, busySite(0.3), 300_000, seed);
+      const spans = Array.from({ length: 24 }, (_, i) => mean(between(ticks, 60_000 + i * 10_000, 70_000 + i * 10_000).map((t) => t.slowdown)));
+      const over = spans.filter((felt) => felt > BUDGET).length;
+      assert.ok(
+        over <= 4 && Math.max(...spans) < 2 * BUDGET,
+        `seed ${seed}: ${over} of 24 spans of 10 s over the budget (${spans.map((f) => (f * 100).toFixed(1)).join(' ')})`,
+      );
+    }
+  });
+
+  test('with a spike in its load makes the export back off within 2 s, and come back once it passes', () => {
+    const [spikeFrom, spikeTo] = [120_000, 180_000];
+    // During the spike the export slows the site twenty times as much as before: about 40% at its pace.
+    const script = busySite(0.3, { cost: (at) => (at >= spikeFrom && at < spikeTo ? (BUDGET / 0.3) * 20 : BUDGET / 0.3) });
+    const ticks = simulate(settings, script, 300_000);
+    const before = mean(between(ticks, spikeFrom - 20_000, spikeFrom).map((t) => t.decision.pace));
+    const within2s = between(ticks, spikeFrom + 2000, spikeFrom + 2250)[0].decision.pace;
+    assert.ok(within2s <= before / 2, `pace ${within2s.toFixed(3)} 2 s into the spike, ${before.toFixed(3)} before`);
+    const recovered = mean(between(ticks, spikeTo + 60_000, 300_000).map((t) => t.decision.pace));
+    assert.ok(recovered >= before * 0.5, `pace ${recovered.toFixed(3)} after the spike, ${before.toFixed(3)} before`);
+  });
+
+  test('whose own latency drifts keeps a baseline that follows it, so the pace does not collapse', () => {
+    const drifting = busySite(0.3, { baseMs: (at) => 2 * (1 + at / 1_500_000) });
+    const steady = between(simulate(settings, drifting, 300_000), 60_000, 300_000);
+    const [pace, felt] = [mean(steady.map((t) => t.load)), mean(steady.map((t) => t.slowdown))];
+    assert.ok(pace >= 0.3 * 0.15 && felt <= BUDGET, `average pace ${pace.toFixed(3)}, the site ${(felt * 100).toFixed(1)}% slower`);
+  });
+
+  test('shows its baseline, current latency, slowdown and the reason it slows the export', () => {
+    const ticks = simulate(settings, busySite(0.3), 60_000);
+    const last = ticks[ticks.length - 1].decision;
+    assert.ok(last.baselineMs !== null && Math.abs(last.baselineMs - 2) < 0.3, `baseline ${last.baselineMs}`);
+    assert.ok(last.currentMs !== null && last.slowdown !== null);
+    assert.match(last.reason ?? '', /slower \(probe .* ms against .* ms; budget 5.0%\)/);
+  });
+});
+
+describe('a database that does not tell its activity (a remote or managed one)', () => {
+  test('is steered by its latency alone: a site the export barely slows reaches full pace by doubling', () => {
+    const ticks = simulate(settings, busySite(50, { activity: () => null }), 60_000);
+    const reached = ticks.find((t) => t.decision.pace === MAX_PACE);
+    assert.ok(reached, 'full pace reached');
+    assert.ok(reached.atMs < 30_000, `full pace after ${reached.atMs} ms`);
+  });
+
+  test('and one the export slows is held under the budget', () => {
+    const steady = between(simulate(settings, busySite(0.3, { activity: () => null }), 300_000), 60_000, 300_000);
+    assert.ok(mean(steady.map((t) => t.slowdown)) <= BUDGET);
+  });
+});
+
+describe('a site that cannot be probed (the monitor cannot connect)', () => {
+  test('is not held forever: the export goes on at its starting pace, unsteered', () => {
+    const ticks = simulate(settings, { baseMs: () => 2, cost: () => 1, activity: () => null }, 20_000, 7, { probes: false });
+    const late = between(ticks, 6000, 20_000);
+    assert.ok(
+      late.some((t) => !t.decision.hold),
+      'released from the first hold',
+    );
+    assert.ok(late.filter((t) => !t.decision.hold).every((t) => t.decision.pace === GOVERNOR_TUNING.startPace));
+    assert.match(late.find((t) => !t.decision.hold)!.decision.reason ?? '', /unsteered/);
+  });
+});

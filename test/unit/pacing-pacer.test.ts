@@ -1,0 +1,115 @@
+// The job-side pacer: how many entities run, each one's duty cycle, and holds, in each mode of the plan.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createPacer, type PaceMessage } from '../../core/pacing/pacer.ts';
+import type { MonitorReading } from '../../core/pacing/site-monitor.ts';
+
+function entity() {
+  const seen: PaceMessage[] = [];
+  return {
+    seen,
+    send: (m: PaceMessage) => void seen.push(m),
+    get last() {
+      return seen[seen.length - 1];
+    },
+  };
+}
+
+const monitorOf = (reading: () => MonitorReading) => async () => ({ take: reading, close: async () => undefined });
+const waitFor = async (ok: () => boolean) => {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(ok());
+};
+
+test('at budget 1 every entity up to the limit starts at once with a whole duty cycle', async () => {
+  const pacer = createPacer({ plan: { mode: 'unlimited', maxEntities: 4 } });
+  const messages = await Promise.all([1, 2, 3, 4].map(() => pacer.admit()));
+  assert.deepEqual(
+    messages.map((m) => [m.dutyCycle, m.hold]),
+    Array(4).fill([1, false]),
+  );
+  let fifth = false;
+  void pacer.admit().then(() => (fifth = true));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(fifth, false, 'a fifth entity waits');
+  pacer.done(null);
+  await waitFor(() => fifth);
+});
+
+test('a fixed share splits its cores between the running entities, each at least a tenth of a core', async () => {
+  const pacer = createPacer({ plan: { mode: 'fixed', share: 0.1, cores: 0.2, maxEntities: 4, costBasis: 'cpu' } });
+  const [a, b] = [entity(), entity()];
+  await pacer.admit();
+  pacer.add(a);
+  assert.equal(a.last.dutyCycle, 0.2);
+  await pacer.admit();
+  pacer.add(b);
+  assert.equal(a.last.dutyCycle, 0.1);
+  assert.equal(b.last.dutyCycle, 0.1);
+  let third = false;
+  void pacer.admit().then(() => (third = true));
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(third, false, 'no room for a third at a tenth of a core each');
+  pacer.done(a);
+  await waitFor(() => third);
+  assert.equal(pacer.view().share, 0.1);
+});
+
+test('a governed export of an idle site runs every entity flat out from the first reading', async () => {
+  const pacer = createPacer({
+    plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
+    tickMs: 5,
+    openMonitor: monitorOf(() => ({ probesMs: [0.2], activity: 0, idleCores: 1.9 })),
+  });
+  const first = pacer.admit();
+  pacer.start();
+  await first;
+  const entities = [entity()];
+  pacer.add(entities[0]);
+  await waitFor(() => entities[0].last.dutyCycle === 1 && !entities[0].last.hold);
+  for (let i = 0; i < 3; i++) {
+    await pacer.admit();
+    entities.push(entity());
+    pacer.add(entities[i + 1]);
+  }
+  assert.ok(entities.every((e) => e.last.dutyCycle === 1 && !e.last.hold));
+  const view = pacer.view();
+  assert.equal(view.state, 'idle-site');
+  assert.equal(view.pace, 4);
+  assert.equal(view.idleCores, 1.9);
+  await pacer.stop();
+});
+
+test('a governed export of a busy site holds its entities while it measures the site first', async () => {
+  const pacer = createPacer({
+    plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
+    tickMs: 5,
+    openMonitor: monitorOf(() => ({ probesMs: [2, 2.1], activity: 3, idleCores: 0 })),
+  });
+  const first = pacer.admit();
+  pacer.start();
+  assert.equal((await first).hold, true);
+  const e = entity();
+  pacer.add(e);
+  await waitFor(() => pacer.view().state === 'measuring');
+  assert.equal(e.last.hold, true);
+  assert.match(e.last.reason ?? '', /measuring/);
+  await pacer.stop();
+});
+
+test('a governed export whose site monitor cannot open treats the site as busy and holds to measure', async () => {
+  const pacer = createPacer({
+    plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
+    tickMs: 5,
+    openMonitor: async () => {
+      throw new Error('refused');
+    },
+  });
+  pacer.start();
+  const e = entity();
+  await pacer.admit();
+  pacer.add(e);
+  await waitFor(() => pacer.view().state === 'measuring');
+  assert.equal(e.last.hold, true);
+  await pacer.stop();
+});
