@@ -16,6 +16,8 @@ export interface Config {
   tokens: string[];
   tokensFile: string | null;
   impactBudget: number;
+  /** SLUICE_FIXED_SHARE: pace at this share of the machine's cores instead of measuring; null to measure. */
+  fixedShare: number | null;
   lineBreak: { preserve: boolean; escape: string };
   minFreeDiskBytes: number;
   sourceTimezone: string;
@@ -89,6 +91,7 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     tokens: parseTokens(env.SLUICE_TOKENS ?? ''),
     tokensFile: read(env, 'SLUICE_TOKENS_FILE', nonEmpty, null as string | null),
     impactBudget: read(env, 'SLUICE_IMPACT_BUDGET', budget, 0.05),
+    fixedShare: read(env, 'SLUICE_FIXED_SHARE', budget, null as number | null),
     lineBreak: { preserve, escape },
     minFreeDiskBytes: read(env, 'SLUICE_MIN_FREE_DISK', size, 5 * 1024 ** 3),
     sourceTimezone: read(env, 'SOURCE_TIMEZONE', zone, 'UTC'),
