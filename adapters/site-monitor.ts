@@ -90,14 +90,15 @@ async function runMonitor(
 function probeQuery(db: Db, probe: ProbeDef): string {
   const table = db.table(probe.table);
   if (table === null) throw new Error(`Cannot probe the site: it has no ${probe.table} table`);
-  return `SELECT ${probe.columns.map((c) => db.id(c)).join(', ')} FROM ${table} WHERE ${db.id(probe.key)} = ?`;
+  // Plain names, as the entities write them: PostgreSQL folds them to its lower-case columns.
+  return `SELECT ${probe.columns.join(', ')} FROM ${table} WHERE ${probe.key} = ?`;
 }
 
 /** Keys of real rows from spots across the table: the probes read pages the site reads, not one cached row. */
 async function probeKeys(db: Db, probe: ProbeDef): Promise<string[]> {
   const table = db.table(probe.table);
   if (table === null) return [];
-  const key = db.id(probe.key);
+  const key = probe.key;
   const [range] = await db.query(`SELECT MIN(${key}) AS lo, MAX(${key}) AS hi FROM ${table}`);
   if (range?.lo === null || range?.lo === undefined) return [];
   const [lo, hi] = [Number(range.lo), Number(range.hi)];
