@@ -1,7 +1,7 @@
 // CPU time from /proc, so the report can say how much of the machine the export really used and how
 // much other work (anything but the database, the workload, Sluice and the benchmark) ran meanwhile.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 // Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every common platform.
 const TICKS_PER_SECOND = 100;
@@ -24,8 +24,15 @@ function machineBusySeconds(): number {
   return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + (fields[7] ?? 0)) / TICKS_PER_SECOND;
 }
 
-/** The local database server's process, when there is one. */
+let database: number | null = null;
+
+/** The local database server's process, when there is one (looked up again only when a restart replaced it). */
 export function databasePid(): number | null {
+  if (database === null || !existsSync(`/proc/${database}`)) database = findDatabasePid();
+  return database;
+}
+
+function findDatabasePid(): number | null {
   for (const name of ['mariadbd', 'mysqld']) {
     try {
       return Number(execFileSync('pgrep', ['-xo', name]).toString().trim()) || null;

@@ -10,6 +10,12 @@ export interface EntityResult {
   mbPerSecond: number;
 }
 
+/** What the job status says an entity's export cost in CPU (null where it could not be measured). */
+export interface EntityCpu {
+  sluiceMs: number | null;
+  databaseMs: number | null;
+}
+
 export interface ExportResult {
   jobId: number;
   entities: Record<string, EntityResult>;
@@ -19,11 +25,14 @@ export interface ExportResult {
   endMs: number;
   /** Total rows written so far, sampled while the export ran. */
   timeline: { atMs: number; rows: number }[];
+  /** Per entity, the CPU the final job status reports (`progress.<entity>.cpu`), or null when it reports none. */
+  entityCpu: Record<string, EntityCpu | null>;
   /** Governor states seen in the job status (chunk size, rate, share, pauses) for the record. */
   pauses: string[];
 }
 
-export async function measureExport(server: SluiceServer, pollMs: number): Promise<ExportResult> {
+/** `onPoll` hears the rows written so far after every poll (the step load starts its workload from it). */
+export async function measureExport(server: SluiceServer, pollMs: number, onPoll?: (rows: number, atMs: number) => void): Promise<ExportResult> {
   const started = await server.api(`/export?fromDate=${FROM_DATE}`, { method: 'POST' });
   if (started.status !== 202) throw new Error(`Cannot start the benchmark export: ${started.status} ${JSON.stringify(started.body)}`);
   const timeline: { atMs: number; rows: number }[] = [];
@@ -32,7 +41,9 @@ export async function measureExport(server: SluiceServer, pollMs: number): Promi
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     const { body } = await server.api('/export');
     const progress = Object.values(body.progress ?? {}) as { rows: number; governor?: { reason: string | null } }[];
-    timeline.push({ atMs: Date.now(), rows: progress.reduce((sum, p) => sum + p.rows, 0) });
+    const sample = { atMs: Date.now(), rows: progress.reduce((sum, p) => sum + p.rows, 0) };
+    timeline.push(sample);
+    onPoll?.(sample.rows, sample.atMs);
     for (const p of progress) if (p.governor?.reason) pauses.add(p.governor.reason);
     if (body.status === 'STARTED' || body.status === 'CANCELLATION_REQUESTED') continue;
     if (body.status !== 'COMPLETED') throw new Error(`The benchmark export ended ${body.status}: ${JSON.stringify(body.errors)}`);
@@ -55,5 +66,14 @@ function resultOf(body: any, timeline: ExportResult['timeline'], pauses: string[
     };
   }
   timeline.push({ atMs: endMs, rows: Object.values(entities).reduce((sum, e) => sum + e.rows, 0) });
-  return { jobId: body.jobId, entities, totalSeconds: (endMs - startMs) / 1000, startMs, endMs, timeline, pauses };
+  const entityCpu = Object.fromEntries(Object.keys(entities).map((name) => [name, parseEntityCpu(body.progress?.[name]?.cpu)]));
+  return { jobId: body.jobId, entities, totalSeconds: (endMs - startMs) / 1000, startMs, endMs, timeline, entityCpu, pauses };
+}
+
+const msOrNull = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+function parseEntityCpu(cpu: unknown): EntityCpu | null {
+  if (typeof cpu !== 'object' || cpu === null) return null;
+  const { sluiceMs, databaseMs } = cpu as Record<string, unknown>;
+  return { sluiceMs: msOrNull(sluiceMs), databaseMs: msOrNull(databaseMs) };
 }

@@ -1,23 +1,25 @@
-// The benchmark's measurements: Sluice at full speed next to the database's own dumps, Sluice at the
-// default budget against the foreground workload, and the flat-memory check at four times the scale.
+// The benchmark's measurements: one export on a fresh server with the CPU its span used, Sluice at full
+// speed next to the database's own dumps, and the paired rounds (baselines on both sides of every
+// export) that every load with a workload is measured by.
 import { cpuSeconds, databasePid, startCpuWindow, type CpuUse } from './cpu-meter.ts';
 import { measureExport, type ExportResult } from './measure-export.ts';
 import { intoOutfile, mariadbBatch, type PeerResult } from './peers.ts';
-import { startSluice } from './sluice-process.ts';
 import type { ServerAddress } from './seed.ts';
+import { paceLabel, startSluice, type Pace } from './sluice-process.ts';
 import type { WindowStats, Workload } from './workload.ts';
 
 // Sluice's progress is polled this often: often enough for the chart, rarely enough to cost nothing.
 const POLL_MS = 500;
 // A freshly started server finishes its start-up within this before an export is asked of it.
 const SETTLE_MS = 2000;
-// Each baseline window: long enough to average the workload's second-to-second wobble.
-const BASELINE_MS = 20_000;
 
 export interface Site {
   server: ServerAddress;
   database: string;
+  /** The database as the workload and the seeds reach it. */
   url: string;
+  /** The database as Sluice is given it: `url`, or the same by a host name that is not a loopback literal (--remote). */
+  sluiceUrl: string;
   product: 'confluence' | 'jira';
   /** The database's own SELECT of each entity's rows. */
   peerQueries: Record<string, string>;
@@ -25,9 +27,14 @@ export interface Site {
 
 export interface MeasuredExport extends ExportResult {
   budget: number;
+  pace: Pace;
   peakRssBytes: number;
   /** CPU seconds the Sluice process used from the export's start to its end. */
   cpuSeconds: number;
+  /** CPU seconds the database's process used over the same span (0 when it cannot be read). */
+  databaseCpuSeconds: number;
+  /** Average cores over the export's span: Sluice, the database, the workload and other work. */
+  cpu: CpuUse;
 }
 
 export interface FullSpeedRound {
@@ -36,23 +43,44 @@ export interface FullSpeedRound {
   intoOutfile: PeerResult;
 }
 
+export type Window = WindowStats & { cpu: CpuUse };
+
 export interface ImpactRound {
   sluice: MeasuredExport;
-  baseline: WindowStats & { cpu: CpuUse };
-  during: WindowStats & { cpu: CpuUse };
+  baseline: Window;
+  during: Window;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export interface ExportWatch {
+  /** The workload's process, so its CPU is not counted as other work. */
+  workloadPid?: number | null;
+  pollMs?: number;
+  onPoll?: (rows: number, atMs: number) => void;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One export on a fresh server (a cold start, as a nightly export has), with the server's peak RSS. */
-export async function exportOnce(site: Site, budget: number): Promise<MeasuredExport> {
-  const server = await startSluice(site.url, budget);
+export async function exportOnce(site: Site, pace: Pace, watch: ExportWatch = {}): Promise<MeasuredExport> {
+  const server = await startSluice(site.sluiceUrl, pace);
   try {
     // A real server starts once, not per export: its start-up (compiling, bundling the worker) stays out of the measurement.
     await sleep(SETTLE_MS);
-    const before = cpuSeconds(server.pid);
-    const result = await measureExport(server, POLL_MS);
-    return { ...result, budget, peakRssBytes: await server.peakRssBytes(), cpuSeconds: cpuSeconds(server.pid) - before };
+    const database = databasePid();
+    const before = { sluice: cpuSeconds(server.pid), database: cpuSeconds(database) };
+    const window = startCpuWindow({ database, workload: watch.workloadPid ?? null });
+    const result = await measureExport(server, watch.pollMs ?? POLL_MS, watch.onPoll);
+    const sluiceCpu = cpuSeconds(server.pid) - before.sluice;
+    const databaseCpuSeconds = database === null ? 0 : cpuSeconds(database) - before.database;
+    return {
+      ...result,
+      budget: pace.budget,
+      pace,
+      peakRssBytes: await server.peakRssBytes(),
+      cpuSeconds: sluiceCpu,
+      databaseCpuSeconds,
+      cpu: window.end(sluiceCpu),
+    };
   } finally {
     await server.stop();
   }
@@ -63,7 +91,7 @@ export async function fullSpeedRounds(site: Site, rounds: number, log: (line: st
   for (let round = 1; round <= rounds; round++) {
     const batch = await mariadbBatch(site.server, site.database, site.peerQueries);
     const outfile = await intoOutfile(site.server, site.database, site.peerQueries);
-    const sluice = await exportOnce(site, 1);
+    const sluice = await exportOnce(site, { budget: 1 });
     log(
       `  round ${round}: Sluice ${sluice.totalSeconds.toFixed(2)} s, mariadb --batch ${batch.seconds.toFixed(2)} s, INTO OUTFILE ${outfile.seconds.toFixed(2)} s`,
     );
@@ -72,26 +100,17 @@ export async function fullSpeedRounds(site: Site, rounds: number, log: (line: st
   return results;
 }
 
-const pids = (workload: Workload) => ({ database: databasePid(), workload: workload.pid });
-
-interface Baseline {
+export interface Baseline {
   range: { startMs: number; endMs: number };
   cpu: CpuUse;
 }
 
 /** The workload alone for a while. */
-async function baselineWindow(workload: Workload): Promise<Baseline> {
+export async function baselineWindow(workload: Workload, ms: number): Promise<Baseline> {
   const startMs = Date.now();
-  const cpu = startCpuWindow(pids(workload));
-  await sleep(BASELINE_MS);
+  const cpu = startCpuWindow({ database: databasePid(), workload: workload.pid });
+  await sleep(ms);
   return { range: { startMs, endMs: Date.now() }, cpu: cpu.end(0) };
-}
-
-/** The workload during one export, from the moment it started to the moment it completed. */
-async function exportWindow(site: Site, workload: Workload, budget: number): Promise<Omit<ImpactRound, 'baseline'>> {
-  const cpu = startCpuWindow(pids(workload));
-  const sluice = await exportOnce(site, budget);
-  return { sluice, during: { ...workload.window(sluice.startMs, sluice.endMs), cpu: cpu.end(sluice.cpuSeconds) } };
 }
 
 const meanCpu = (a: CpuUse, b: CpuUse): CpuUse => ({
@@ -101,25 +120,46 @@ const meanCpu = (a: CpuUse, b: CpuUse): CpuUse => ({
   foreign: (a.foreign + b.foreign) / 2,
 });
 
+/** The workload over the baselines on either side of an export, taken together. */
+export const pairedBaseline = (workload: Workload, before: Baseline, after: Baseline): Window => ({
+  ...workload.combined([before.range, after.range]),
+  cpu: meanCpu(before.cpu, after.cpu),
+});
+
+export function roundLine(round: number, r: ImpactRound): string {
+  const { sluice, baseline, during } = r;
+  const failed = baseline.errors + during.errors;
+  const queued = during.clientQueued + baseline.clientQueued;
+  return (
+    `  round ${round}: export ${sluice.totalSeconds.toFixed(1)} s using ${(sluice.cpuSeconds / sluice.totalSeconds).toFixed(2)} cores; ` +
+    `foreground ${baseline.throughput.toFixed(0)} → ${during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${during.p95Ms.toFixed(1)} ms; ` +
+    `other work on the machine ${baseline.cpu.foreign.toFixed(2)} / ${during.cpu.foreign.toFixed(2)} cores` +
+    (queued > 0 ? `; ${queued} operations waited for a free connection in the client` : '') +
+    (failed > 0 ? `; ${failed} foreground operations FAILED (a lost connection)` : '')
+  );
+}
+
 /**
  * Baselines and exports alternate (A B A B … A) and each export is compared with the baselines on
  * either side of it taken together, so a slow drift of the machine's speed cancels out.
  */
-export async function impactRounds(site: Site, workload: Workload, budget: number, rounds: number, log: (line: string) => void): Promise<ImpactRound[]> {
+export async function impactRounds(
+  site: Site,
+  workload: Workload,
+  pace: Pace,
+  { rounds, windowMs }: { rounds: number; windowMs: number },
+  log: (line: string) => void,
+): Promise<ImpactRound[]> {
   const results: ImpactRound[] = [];
-  let before = await baselineWindow(workload);
+  let before = await baselineWindow(workload, windowMs);
   for (let round = 1; round <= rounds; round++) {
-    const measured = await exportWindow(site, workload, budget);
-    const after = await baselineWindow(workload);
-    const baseline = { ...workload.combined([before.range, after.range]), cpu: meanCpu(before.cpu, after.cpu) };
-    results.push({ ...measured, baseline });
+    const sluice = await exportOnce(site, pace, { workloadPid: workload.pid });
+    const during = { ...workload.window(sluice.startMs, sluice.endMs), cpu: sluice.cpu };
+    const after = await baselineWindow(workload, windowMs);
+    const result = { sluice, baseline: pairedBaseline(workload, before, after), during };
+    results.push(result);
     before = after;
-    log(
-      `  round ${round}: export ${measured.sluice.totalSeconds.toFixed(1)} s using ${(measured.sluice.cpuSeconds / measured.sluice.totalSeconds).toFixed(2)} cores; ` +
-        `foreground ${baseline.throughput.toFixed(0)} → ${measured.during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${measured.during.p95Ms.toFixed(1)} ms; ` +
-        `other work on the machine ${baseline.cpu.foreign.toFixed(2)} / ${measured.during.cpu.foreign.toFixed(2)} cores` +
-        (baseline.errors + measured.during.errors > 0 ? `; ${baseline.errors + measured.during.errors} foreground operations FAILED (a lost connection)` : ''),
-    );
+    log(roundLine(round, result) + (pace.fixedShare === undefined ? '' : ` (${paceLabel(pace)})`));
   }
   return results;
 }

@@ -1,7 +1,8 @@
-// The benchmark's results: the JSON other tools read (shape fixed by the issue; extra fields welcome)
-// and the Markdown tables shaped like Atlassian's published duration table.
+// The benchmark's results as numbers: medians of each run with the rounds' spread, the peers, and the
+// constants the targets are held to (format.ts prints them).
 import type { EntityResult } from './measure-export.ts';
 import { impactOf, type FullSpeedRound, type ImpactRound, type MeasuredExport } from './phases.ts';
+import { paceLabel } from './sluice-process.ts';
 import { median } from './stats.ts';
 
 /** Atlassian's published rates (SPEC sections 8 and 10): Confluence users 100,000 in 8 min, …; Jira 1 million issues in 15 min. */
@@ -9,25 +10,40 @@ export const ATLASSIAN_ROWS_PER_SECOND: Record<'confluence' | 'jira', Record<str
   confluence: { users: 100_000 / 480, spaces: 15_000 / 720, pages: 25_000_000 / 43_200, comments: 15_000_000 / 3600, analytics_events: 20_000_000 / 7200 },
   jira: { issues: 1_000_000 / 900 },
 };
-const IMPACT_TARGET = 0.05;
-const PEER_RATIO_TARGET = 1.5;
-const FLAT_MEMORY_TARGET = 0.25;
+export const IMPACT_TARGET = 0.05;
+export const PEER_RATIO_TARGET = 1.5;
+export const FLAT_MEMORY_TARGET = 0.25;
 // Other work above this many cores during the windows makes their comparison unreliable.
-const NOISY_CORES = 0.1;
+export const NOISY_CORES = 0.1;
+
+/** A median and the range of the rounds it was taken over. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export const spreadOf = (values: number[]): Spread => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
 
 export interface RunSummary {
   budget: number;
+  /** How the export was paced: `budget 0.05`, `fixed share 0.04`. */
+  pace: string;
   entities: Record<string, EntityResult>;
   totalSeconds: number;
   peakRssBytes: number;
-  impact: { throughputDrop: number; p95Rise: number };
+  /** Medians of the rounds' own changes against their baselines; null without a workload. */
+  impact: { throughputDrop: number; p95Rise: number } | null;
+  spread: { totalSeconds: Spread; throughputDrop: Spread | null; p95Rise: Spread | null };
   rounds: number;
-  foreground: { baselineOpsPerSecond: number; duringOpsPerSecond: number; baselineP95Ms: number; duringP95Ms: number };
-  /** Average cores: what the export used, and other work on the machine (noise) during the windows. */
-  cpu: { sluiceCores: number; otherWorkCores: number };
+  foreground: { baselineOpsPerSecond: number; duringOpsPerSecond: number; baselineP95Ms: number; duringP95Ms: number } | null;
+  /** Average cores over the exports' spans, and other work on the machine (noise) during every window. */
+  cpu: { sluiceCores: number; databaseCores: number; otherWorkCores: number };
+  /** Other work above a tenth of a core: the comparison is unreliable. */
+  noisy: boolean;
 }
 
-/** Medians across runs, entity by entity (rows and bytes are the same in every run). */
+/** Medians across runs, entity by entity (rows and bytes are the same in every run), with the rounds' spread. */
 export function medianRun(exports: MeasuredExport[], rounds: ImpactRound[] | null): RunSummary {
   const entities: Record<string, EntityResult> = {};
   for (const name of Object.keys(exports[0].entities)) {
@@ -36,23 +52,32 @@ export function medianRun(exports: MeasuredExport[], rounds: ImpactRound[] | nul
     entities[name] = { rows, bytes, seconds, rowsPerSecond: seconds > 0 ? rows / seconds : 0, mbPerSecond: seconds > 0 ? bytes / 1e6 / seconds : 0 };
   }
   const paired = (rounds ?? []).map(impactOf);
+  const drop = paired.length ? spreadOf(paired.map((p) => p.throughputDrop)) : null;
+  const rise = paired.length ? spreadOf(paired.map((p) => p.p95Rise)) : null;
+  const otherWorkCores = median([...exports.map((e) => e.cpu.foreign), ...(rounds ?? []).map((r) => r.baseline.cpu.foreign)]);
   return {
     budget: exports[0].budget,
+    pace: paceLabel(exports[0].pace),
     entities,
     totalSeconds: median(exports.map((e) => e.totalSeconds)),
     peakRssBytes: median(exports.map((e) => e.peakRssBytes)),
-    impact: { throughputDrop: median(paired.map((p) => p.throughputDrop)), p95Rise: median(paired.map((p) => p.p95Rise)) },
+    impact: drop && rise ? { throughputDrop: drop.median, p95Rise: rise.median } : null,
+    spread: { totalSeconds: spreadOf(exports.map((e) => e.totalSeconds)), throughputDrop: drop, p95Rise: rise },
     rounds: exports.length,
-    foreground: {
-      baselineOpsPerSecond: median((rounds ?? []).map((r) => r.baseline.throughput)),
-      duringOpsPerSecond: median((rounds ?? []).map((r) => r.during.throughput)),
-      baselineP95Ms: median((rounds ?? []).map((r) => r.baseline.p95Ms)),
-      duringP95Ms: median((rounds ?? []).map((r) => r.during.p95Ms)),
-    },
+    foreground: rounds?.length
+      ? {
+          baselineOpsPerSecond: median(rounds.map((r) => r.baseline.throughput)),
+          duringOpsPerSecond: median(rounds.map((r) => r.during.throughput)),
+          baselineP95Ms: median(rounds.map((r) => r.baseline.p95Ms)),
+          duringP95Ms: median(rounds.map((r) => r.during.p95Ms)),
+        }
+      : null,
     cpu: {
       sluiceCores: median(exports.map((e) => e.cpuSeconds / e.totalSeconds)),
-      otherWorkCores: median((rounds ?? []).flatMap((r) => [r.baseline.cpu.foreign, r.during.cpu.foreign])),
+      databaseCores: median(exports.map((e) => e.cpu.database)),
+      otherWorkCores,
     },
+    noisy: otherWorkCores > NOISY_CORES,
   };
 }
 
@@ -76,67 +101,3 @@ export function peerSummary(rounds: FullSpeedRound[]) {
     ),
   };
 }
-
-export interface Targets {
-  impact: boolean;
-  atlassianRates: boolean;
-  mariadbBatchRatio: boolean;
-  /** The same at four times the scale, where per-export fixed costs (threads, planning) weigh less. */
-  mariadbBatchRatioAt4x: boolean | null;
-  flatMemory: boolean | null;
-}
-
-export function checkTargets(
-  product: 'confluence' | 'jira',
-  budgeted: RunSummary,
-  peers: ReturnType<typeof peerSummary>,
-  memoryDifference: number | null,
-  ratioAt4x: number | null,
-): Targets {
-  return {
-    impact: budgeted.impact.throughputDrop <= IMPACT_TARGET && budgeted.impact.p95Rise <= IMPACT_TARGET,
-    atlassianRates: Object.entries(budgeted.entities).every(([name, e]) => e.rowsPerSecond > (ATLASSIAN_ROWS_PER_SECOND[product][name] ?? 0)),
-    mariadbBatchRatio: peers.sluiceToMariadbBatch <= PEER_RATIO_TARGET,
-    mariadbBatchRatioAt4x: ratioAt4x === null ? null : ratioAt4x <= PEER_RATIO_TARGET,
-    flatMemory: memoryDifference === null ? null : Math.abs(memoryDifference) < FLAT_MEMORY_TARGET,
-  };
-}
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const pct = (n: number) => `${n >= 0 ? '+' : '−'}${fmt(Math.abs(n) * 100, 1)}%`;
-export const mb = (bytes: number) => `${fmt(bytes / 1e6)} MB`;
-
-function duration(seconds: number): string {
-  if (seconds < 60) return `${fmt(seconds, seconds < 10 ? 2 : 1)} s`;
-  return `${Math.floor(seconds / 60)} min ${fmt(seconds % 60)} s`;
-}
-
-/** Atlassian's table shape: entity, count, duration, rows/s, MB/s (with their rate for comparison when asked). */
-export function markdownTable(run: RunSummary, compare: Record<string, number> | null): string {
-  const head = compare
-    ? '| entity | count | duration | rows/s | MB/s | Atlassian rows/s |\n|---|---:|---:|---:|---:|---:|'
-    : '| entity | count | duration | rows/s | MB/s |\n|---|---:|---:|---:|---:|';
-  const lines = Object.entries(run.entities).map(([name, e]) => {
-    const cells = [name, fmt(e.rows), duration(e.seconds), fmt(e.rowsPerSecond), fmt(e.mbPerSecond, 1)];
-    if (compare) cells.push(compare[name] === undefined ? '' : fmt(compare[name]));
-    return `| ${cells.join(' | ')} |`;
-  });
-  const rows = Object.values(run.entities).reduce((sum, e) => sum + e.rows, 0);
-  const bytes = Object.values(run.entities).reduce((sum, e) => sum + e.bytes, 0);
-  const total = ['**total**', fmt(rows), duration(run.totalSeconds), fmt(rows / run.totalSeconds), fmt(bytes / 1e6 / run.totalSeconds, 1)];
-  if (compare) total.push('');
-  return [head, ...lines, `| ${total.join(' | ')} |`].join('\n');
-}
-
-export function impactLine(run: RunSummary, concurrency: number): string {
-  const f = run.foreground;
-  return (
-    `Foreground workload (${concurrency} connections, medians of ${run.rounds} rounds): throughput ${fmt(f.baselineOpsPerSecond)} → ${fmt(f.duringOpsPerSecond)} ops/s, ` +
-    `p95 ${fmt(f.baselineP95Ms, 1)} → ${fmt(f.duringP95Ms, 1)} ms; impact (median of the rounds' own changes): throughput ${pct(-run.impact.throughputDrop)}, p95 ${pct(run.impact.p95Rise)}; ` +
-    `the export's process used ${fmt(run.cpu.sluiceCores, 2)} cores on average; other work on the machine ${fmt(run.cpu.otherWorkCores, 2)} cores` +
-    (run.cpu.otherWorkCores > NOISY_CORES ? ' (NOISY: run again on a quiet machine)' : '')
-  );
-}
-
-export const mark = (ok: boolean | null) => (ok === null ? 'not checked' : ok ? 'met' : 'NOT met');
-export { pct, fmt, duration };

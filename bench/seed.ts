@@ -63,7 +63,7 @@ export async function seedConfluence(server: ServerAddress, database: string, sc
   return { plan, seconds: (performance.now() - started) / 1000 };
 }
 
-async function loadTable(conn: mysql.Connection, table: TableLoad): Promise<void> {
+export async function loadTable(conn: mysql.Connection, table: TableLoad): Promise<void> {
   const columns = table.columns.map((c) => `\`${c}\``).join(', ');
   await conn.query({
     sql: `LOAD DATA LOCAL INFILE 'generated.tsv' INTO TABLE \`${table.table}\` CHARACTER SET utf8mb4 (${columns})`,

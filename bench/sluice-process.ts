@@ -34,7 +34,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startSluice(databaseUrl: string, budget: number): Promise<SluiceServer> {
+/** How an export is paced: the impact budget, or (an expert's override) a fixed share of the machine's cores. */
+export interface Pace {
+  budget: number;
+  fixedShare?: number;
+}
+
+export const paceLabel = (pace: Pace) => (pace.fixedShare === undefined ? `budget ${pace.budget}` : `fixed share ${pace.fixedShare}`);
+
+export async function startSluice(databaseUrl: string, pace: Pace): Promise<SluiceServer> {
   const home = await mkdtemp(join(tmpdir(), 'sluice-bench-'));
   const port = await freePort();
   const env: Record<string, string> = {
@@ -45,7 +53,8 @@ export async function startSluice(databaseUrl: string, budget: number): Promise<
     PORT: String(port),
     HOST: '127.0.0.1',
     SLUICE_TOKENS: TOKEN,
-    SLUICE_IMPACT_BUDGET: String(budget),
+    SLUICE_IMPACT_BUDGET: String(pace.budget),
+    ...(pace.fixedShare === undefined ? {} : { SLUICE_FIXED_SHARE: String(pace.fixedShare) }),
     SLUICE_MIN_FREE_DISK: '0',
     NODE_ID: 'bench',
   };

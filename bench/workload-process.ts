@@ -1,12 +1,25 @@
-// The site's users, as a separate process: a fixed number of connections, each running page (or issue)
-// views, listings and user lookups back to back (no think time, so any capacity the export takes shows
-// up as lost throughput). Reports every completed operation's latency to the parent four times a second.
+// The site's users, as a separate process. Closed loop: a fixed number of connections, each running
+// operations back to back (no think time, so any capacity the export takes shows up as lost
+// throughput). Open loop: operations arrive at a fixed average rate whatever the site does, and each
+// one's latency runs from its scheduled arrival, so waiting for the database counts (no coordinated
+// omission). Reports every completed operation's latency to the parent four times a second.
 import mysql from 'mysql2/promise';
+import { oltpReadOnly, type OtherTables } from './sysbench-ops.ts';
 import { CONFLUENCE_OPS, ID_QUERIES, JIRA_OPS, type Ids, type Operation } from './workload-ops.ts';
 
 const TICK_MS = 250;
 // A user whose page failed tries again after a moment.
 const ERROR_PAUSE_MS = 200;
+
+export type WorkloadOps = { kind: 'site'; product: 'confluence' | 'jira' } | ({ kind: 'other' } & OtherTables);
+export type WorkloadMode = { kind: 'closed'; concurrency: number } | { kind: 'open'; rate: number; connections: number };
+export interface WorkloadSpec {
+  url: string;
+  ops: WorkloadOps;
+  mode: WorkloadMode;
+}
+
+type Run = (conn: mysql.PoolConnection) => Promise<unknown>;
 
 function pick(ops: Operation[]): Operation {
   let r = Math.random();
@@ -14,52 +27,103 @@ function pick(ops: Operation[]): Operation {
   return ops[0];
 }
 
-async function loadIds(pool: mysql.Pool, product: 'confluence' | 'jira'): Promise<Ids> {
+async function operationOf(pool: mysql.Pool, spec: WorkloadOps): Promise<Run> {
+  if (spec.kind === 'other') return (conn) => oltpReadOnly(conn, spec);
   const column = async (sql: string) => ((await pool.query(sql))[0] as Record<string, unknown>[]).map((r) => String(Object.values(r)[0]));
-  const queries = ID_QUERIES[product];
-  return { items: await column(queries.items), containers: await column(queries.containers), users: await column(queries.users) };
+  const queries = ID_QUERIES[spec.product];
+  const ids: Ids = { items: await column(queries.items), containers: await column(queries.containers), users: await column(queries.users) };
+  const ops = spec.product === 'jira' ? JIRA_OPS : CONFLUENCE_OPS;
+  return (conn) => pick(ops).run(conn, ids);
+}
+
+interface Counters {
+  latencies: number[];
+  errors: number;
+  /** Open loop: operations that arrived while every connection was busy (queued in the client, not the database). */
+  clientQueued: number;
+}
+
+/** One connection's user: takes the next operation (a scheduled arrival time, or now) until stopped. */
+async function user(pool: mysql.Pool, run: Run, next: () => Promise<number | null>, counters: Counters, running: () => boolean): Promise<void> {
+  while (running()) {
+    try {
+      const conn = await pool.getConnection();
+      try {
+        for (let start = await next(); start !== null; start = await next()) {
+          await run(conn);
+          counters.latencies.push(performance.now() - start);
+        }
+        return;
+      } finally {
+        conn.release();
+      }
+    } catch {
+      // A lost connection (a restarted server) costs the site too: counted, then the user retries.
+      counters.errors++;
+      await new Promise((resolve) => setTimeout(resolve, ERROR_PAUSE_MS));
+    }
+  }
+}
+
+/** Starts the users; the returned function stops them and resolves once they have. */
+function start(pool: mysql.Pool, run: Run, mode: WorkloadMode, counters: Counters): () => Promise<void> {
+  let running = true;
+  const isRunning = () => running;
+  if (mode.kind === 'closed') {
+    const users = Array.from({ length: mode.concurrency }, () => user(pool, run, async () => (running ? performance.now() : null), counters, isRunning));
+    return async () => {
+      running = false;
+      await Promise.all(users);
+    };
+  }
+  const arrivals: number[] = [];
+  const idle: (() => void)[] = [];
+  const next = async () => {
+    while (running && arrivals.length === 0) await new Promise<void>((resolve) => idle.push(resolve));
+    return running ? arrivals.shift()! : null;
+  };
+  const users = Array.from({ length: mode.connections }, () => user(pool, run, next, counters, isRunning));
+  // Poisson arrivals (exponential gaps, as sysbench's --rate makes them), scheduled on their own clock.
+  const gap = () => (-Math.log(1 - Math.random()) * 1000) / mode.rate;
+  let due = performance.now();
+  const schedule = async () => {
+    while (running) {
+      for (const now = performance.now(); due <= now; due += gap()) {
+        if (idle.length === 0) counters.clientQueued++;
+        arrivals.push(due);
+        idle.shift()?.();
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+    }
+  };
+  const scheduler = schedule();
+  return async () => {
+    running = false;
+    await scheduler;
+    for (const wake of idle.splice(0)) wake();
+    await Promise.all(users);
+    arrivals.length = 0;
+  };
 }
 
 async function main(): Promise<void> {
-  const { url, concurrency, product } = JSON.parse(process.argv[2]) as { url: string; concurrency: number; product: 'confluence' | 'jira' };
-  const ops = product === 'jira' ? JIRA_OPS : CONFLUENCE_OPS;
-  const pool = mysql.createPool({ uri: url, connectionLimit: concurrency, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true });
-  const ids = await loadIds(pool, product);
-  let running = false;
-  let latencies: number[] = [];
-  let errors = 0;
-  const loop = async () => {
-    while (running) {
-      try {
-        const conn = await pool.getConnection();
-        try {
-          while (running) {
-            const start = performance.now();
-            await pick(ops).run(conn, ids);
-            latencies.push(performance.now() - start);
-          }
-        } finally {
-          conn.release();
-        }
-      } catch {
-        // A lost connection (a restarted server) costs the site too: counted, then the user retries.
-        errors++;
-        await new Promise((resolve) => setTimeout(resolve, ERROR_PAUSE_MS));
-      }
-    }
-  };
-  let loops: Promise<void>[] = [];
+  const spec = JSON.parse(process.argv[2]) as WorkloadSpec;
+  const connections = spec.mode.kind === 'closed' ? spec.mode.concurrency : spec.mode.connections;
+  const pool = mysql.createPool({ uri: spec.url, connectionLimit: connections, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true });
+  const run = await operationOf(pool, spec.ops);
+  const counters: Counters = { latencies: [], errors: 0, clientQueued: 0 };
+  let stop: (() => Promise<void>) | null = null;
   const ticker = setInterval(() => {
-    process.send!({ type: 'tick', atMs: Date.now(), latencies, errors });
-    latencies = [];
+    process.send!({ type: 'tick', atMs: Date.now(), latencies: counters.latencies, errors: counters.errors, clientQueued: counters.clientQueued });
+    counters.latencies = [];
   }, TICK_MS);
   process.on('message', async (message: { type: 'run' | 'pause' | 'exit' }) => {
-    if (message.type === 'run' && !running) {
-      running = true;
-      loops = Array.from({ length: concurrency }, loop);
+    if (message.type === 'run' && stop === null) {
+      stop = start(pool, run, spec.mode, counters);
     } else if (message.type === 'pause' || message.type === 'exit') {
-      running = false;
-      await Promise.all(loops);
+      const stopping = stop;
+      stop = null;
+      await stopping?.();
       if (message.type === 'exit') {
         clearInterval(ticker);
         await pool.end();

@@ -2,12 +2,17 @@
 // throughput and p95 over any window of time, and into a series for the chart.
 import { fork, type ChildProcess } from 'node:child_process';
 import { percentile } from './stats.ts';
+import type { WorkloadSpec } from './workload-process.ts';
+
+export type { WorkloadSpec } from './workload-process.ts';
 
 export interface WindowStats {
   seconds: number;
   operations: number;
   /** Operations that failed (a lost connection); a window with any is suspect. */
   errors: number;
+  /** Open loop: operations that found every connection busy and waited in the client (their wait still counts in p95). */
+  clientQueued: number;
   throughput: number;
   p95Ms: number;
 }
@@ -20,33 +25,38 @@ export interface Workload {
   window(startMs: number, endMs: number): WindowStats;
   /** The same over several spans taken together. */
   combined(ranges: { startMs: number; endMs: number }[]): WindowStats;
-  /** Operations per second, one point per second. */
-  series(): { atMs: number; perSecond: number }[];
+  /** Operations per second, one point per `binMs` (a second by default). */
+  series(binMs?: number): { atMs: number; perSecond: number }[];
   stop(): Promise<void>;
 }
 
-export async function startWorkload(url: string, concurrency: number, product: 'confluence' | 'jira'): Promise<Workload> {
-  const child: ChildProcess = fork(new URL('./workload-process.ts', import.meta.url), [JSON.stringify({ url, concurrency, product })], {
+export async function startWorkload(spec: WorkloadSpec): Promise<Workload> {
+  const child: ChildProcess = fork(new URL('./workload-process.ts', import.meta.url), [JSON.stringify(spec)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const ticks: { atMs: number; latencies: number[]; errors: number }[] = [];
+  type Tick = { atMs: number; latencies: number[]; errors: number; clientQueued: number };
+  const ticks: Tick[] = [];
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`The workload process exited with ${code}`)));
-    child.on('message', (message: { type: string; atMs: number; latencies: number[]; errors: number }) => {
+    child.on('message', (message: Tick & { type: string }) => {
       if (message.type === 'ready') resolve();
-      else if (message.type === 'tick') ticks.push({ atMs: message.atMs, latencies: message.latencies, errors: message.errors });
+      else if (message.type === 'tick')
+        ticks.push({ atMs: message.atMs, latencies: message.latencies, errors: message.errors, clientQueued: message.clientQueued });
     });
   });
   child.removeAllListeners('exit');
   const inWindow = (startMs: number, endMs: number) => ticks.filter((t) => t.atMs > startMs && t.atMs <= endMs);
-  const errorsIn = (window: typeof ticks) => (window.length === 0 ? 0 : window[window.length - 1].errors - (ticks[ticks.indexOf(window[0]) - 1]?.errors ?? 0));
+  // Counters are cumulative: a window's count is its last tick's less the tick before it.
+  const countIn = (window: Tick[], key: 'errors' | 'clientQueued') =>
+    window.length === 0 ? 0 : window[window.length - 1][key] - (ticks[ticks.indexOf(window[0]) - 1]?.[key] ?? 0);
   const stats = (ranges: { startMs: number; endMs: number }[]): WindowStats => {
     const windows = ranges.map((r) => inWindow(r.startMs, r.endMs));
     const latencies = windows.flat().flatMap((t) => t.latencies);
     const seconds = ranges.reduce((sum, r) => sum + (r.endMs - r.startMs) / 1000, 0);
-    const errors = windows.reduce((sum, w) => sum + errorsIn(w), 0);
-    return { seconds, operations: latencies.length, errors, throughput: latencies.length / seconds, p95Ms: percentile(latencies, 0.95) };
+    const errors = windows.reduce((sum, w) => sum + countIn(w, 'errors'), 0);
+    const clientQueued = windows.reduce((sum, w) => sum + countIn(w, 'clientQueued'), 0);
+    return { seconds, operations: latencies.length, errors, clientQueued, throughput: latencies.length / seconds, p95Ms: percentile(latencies, 0.95) };
   };
   return {
     pid: child.pid ?? null,
@@ -54,12 +64,12 @@ export async function startWorkload(url: string, concurrency: number, product: '
     pause: () => child.send({ type: 'pause' }),
     window: (startMs, endMs) => stats([{ startMs, endMs }]),
     combined: stats,
-    series() {
+    series(binMs = 1000) {
       const points: { atMs: number; perSecond: number }[] = [];
       if (ticks.length === 0) return points;
-      for (let start = ticks[0].atMs; start < ticks[ticks.length - 1].atMs; start += 1000) {
-        const count = inWindow(start, start + 1000).reduce((sum, t) => sum + t.latencies.length, 0);
-        points.push({ atMs: start + 1000, perSecond: count });
+      for (let start = ticks[0].atMs; start < ticks[ticks.length - 1].atMs; start += binMs) {
+        const count = inWindow(start, start + binMs).reduce((sum, t) => sum + t.latencies.length, 0);
+        points.push({ atMs: start + binMs, perSecond: (count * 1000) / binMs });
       }
       return points;
     },
@@ -72,4 +82,16 @@ export async function startWorkload(url: string, concurrency: number, product: '
       clearTimeout(timer);
     },
   };
+}
+
+/** Starts a workload, lets it warm up for `warmupMs`, hands it to `measure`, and stops it whatever happens. */
+export async function withWorkload<T>(spec: WorkloadSpec, warmupMs: number, measure: (workload: Workload) => Promise<T>): Promise<T> {
+  const workload = await startWorkload(spec);
+  try {
+    workload.run();
+    await new Promise((resolve) => setTimeout(resolve, warmupMs));
+    return await measure(workload);
+  } finally {
+    await workload.stop();
+  }
 }

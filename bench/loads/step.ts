@@ -1,0 +1,61 @@
+// The step load: the export starts on an idle site, and the saturated closed-loop workload starts once
+// a third of the export's rows are written. The export should fall to its saturated pace within
+// seconds, and the workload should feel it no more than the saturated load does.
+import type { BenchOptions } from '../options.ts';
+import { baselineWindow, exportOnce, pairedBaseline, roundLine, type ImpactRound, type Site } from '../phases.ts';
+import { withWorkload } from '../workload.ts';
+import { closedLoop } from './saturated.ts';
+
+// Progress is polled this often here, so the step lands close to the third and the export's rate after
+// it is seen at a fine grain.
+const STEP_POLL_MS = 100;
+// The workload starts once the export has written this share of its rows.
+export const STEP_AT = 1 / 3;
+
+export interface StepRound extends ImpactRound {
+  /** When the workload started (epoch ms), or null when the export finished before a poll saw a third of its rows. */
+  stepMs: number | null;
+}
+
+export interface StepResult {
+  rounds: StepRound[];
+  series: { atMs: number; perSecond: number }[];
+}
+
+export async function stepLoad(site: Site, options: BenchOptions, totalRows: number, log: (line: string) => void): Promise<StepResult> {
+  return withWorkload(closedLoop(site, options), options.warmupMs, async (workload) => {
+    const rounds: StepRound[] = [];
+    let before = await baselineWindow(workload, options.windowMs);
+    for (let round = 1; round <= options.rounds; round++) {
+      workload.pause();
+      let stepMs: number | null = null;
+      const sluice = await exportOnce(
+        site,
+        { budget: options.budget },
+        {
+          workloadPid: workload.pid,
+          pollMs: STEP_POLL_MS,
+          onPoll(rows, atMs) {
+            if (stepMs !== null || rows < totalRows * STEP_AT) return;
+            stepMs = atMs;
+            workload.run();
+          },
+        },
+      );
+      if (stepMs === null) workload.run();
+      // The workload's side: from the step to the export's end.
+      const during = { ...workload.window(stepMs ?? sluice.endMs, sluice.endMs), cpu: sluice.cpu };
+      const after = await baselineWindow(workload, options.windowMs);
+      const result: StepRound = { sluice, baseline: pairedBaseline(workload, before, after), during, stepMs };
+      rounds.push(result);
+      before = after;
+      log(
+        stepMs === null
+          ? `  round ${round}: the export (${sluice.totalSeconds.toFixed(1)} s) finished before a poll saw a third of its rows: no step`
+          : `${roundLine(round, result)}; step ${((stepMs - sluice.startMs) / 1000).toFixed(1)} s into the export`,
+      );
+    }
+    workload.pause();
+    return { rounds, series: workload.series(500) };
+  });
+}
