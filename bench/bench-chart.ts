@@ -13,7 +13,7 @@ import { type Panel, type Point, renderChart } from './svg-chart.ts';
 const STEP_MARGIN_MS = 3000;
 
 /** The export's rows/s over a trailing window at each poll: the measure the step's response is read with. */
-function exportRates(timeline: MeasuredExport['timeline']): Point[] {
+function exportRates(timeline: MeasuredExport['written']): Point[] {
   const points: Point[] = [];
   let from = 0;
   for (let i = 1; i < timeline.length; i++) {
@@ -24,7 +24,7 @@ function exportRates(timeline: MeasuredExport['timeline']): Point[] {
   return points;
 }
 
-const exportOf = (e: MeasuredExport) => ({ label: `export, ${paceLabel(e.pace)}`, startMs: e.startMs, endMs: e.endMs, rates: exportRates(e.timeline) });
+const exportOf = (e: MeasuredExport) => ({ label: `export, ${paceLabel(e.pace)}`, startMs: e.startMs, endMs: e.endMs, rates: exportRates(e.written) });
 
 const loadPanel = (title: string, rounds: ImpactRound[], foreground: Point[]): Panel => ({
   title,

@@ -1,5 +1,7 @@
 // One export through the REST API, watched until it completes: per-entity rows, bytes and durations
 // from the job's statistics, and a timeline of rows written for the chart.
+import { join } from 'node:path';
+import { entityFileBytes, type FileSample, rowsOfSamples, rowsPerByteOf } from './export-files.ts';
 import { FROM_DATE, type SluiceServer } from './sluice-process.ts';
 
 export interface EntityResult {
@@ -23,19 +25,23 @@ export interface ExportResult {
   /** Wall-clock start and end (epoch ms), to line the export up with the foreground workload. */
   startMs: number;
   endMs: number;
-  /** Total rows written so far, sampled while the export ran. */
+  /** Total rows written so far as the job status showed them, sampled while the export ran (moves once a second). */
   timeline: { atMs: number; rows: number }[];
+  /** Total rows written so far as the files showed them (each entity's bytes at its final rows per byte): every chunk as it lands. */
+  written: { atMs: number; rows: number }[];
   /** Per entity, the CPU the final job status reports (`progress.<entity>.cpu`), or null when it reports none. */
   entityCpu: Record<string, EntityCpu | null>;
   /** Governor states seen in the job status (chunk size, rate, share, pauses) for the record. */
   pauses: string[];
 }
 
-/** `onPoll` hears the rows written so far after every poll (the step load starts its workload from it). */
-export async function measureExport(server: SluiceServer, pollMs: number, onPoll?: (rows: number, atMs: number) => void): Promise<ExportResult> {
+/** `onPoll` hears each poll: the progress's rows and the files' bytes so far (the step load starts its workload from them). */
+export async function measureExport(server: SluiceServer, pollMs: number, onPoll?: (progressRows: number, files: FileSample) => void): Promise<ExportResult> {
   const started = await server.api(`/export?fromDate=${FROM_DATE}`, { method: 'POST' });
   if (started.status !== 202) throw new Error(`Cannot start the benchmark export: ${started.status} ${JSON.stringify(started.body)}`);
   const timeline: { atMs: number; rows: number }[] = [];
+  const files: FileSample[] = [];
+  const dir = join(server.exportRoot, String(started.body.jobId));
   const pauses = new Set<string>();
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
@@ -43,15 +49,17 @@ export async function measureExport(server: SluiceServer, pollMs: number, onPoll
     const progress = Object.values(body.progress ?? {}) as { rows: number; governor?: { reason: string | null } }[];
     const sample = { atMs: Date.now(), rows: progress.reduce((sum, p) => sum + p.rows, 0) };
     timeline.push(sample);
-    onPoll?.(sample.rows, sample.atMs);
+    const written = { atMs: Date.now(), bytes: await entityFileBytes(dir) };
+    files.push(written);
+    onPoll?.(sample.rows, written);
     for (const p of progress) if (p.governor?.reason) pauses.add(p.governor.reason);
     if (body.status === 'STARTED' || body.status === 'CANCELLATION_REQUESTED') continue;
     if (body.status !== 'COMPLETED') throw new Error(`The benchmark export ended ${body.status}: ${JSON.stringify(body.errors)}`);
-    return resultOf(body, timeline, [...pauses]);
+    return resultOf(body, timeline, files, [...pauses]);
   }
 }
 
-function resultOf(body: any, timeline: ExportResult['timeline'], pauses: string[]): ExportResult {
+function resultOf(body: any, timeline: ExportResult['timeline'], files: FileSample[], pauses: string[]): ExportResult {
   const startMs = Date.parse(body.startTime);
   const endMs = Date.parse(body.completedTime);
   const entities: Record<string, EntityResult> = {};
@@ -67,7 +75,9 @@ function resultOf(body: any, timeline: ExportResult['timeline'], pauses: string[
   }
   timeline.push({ atMs: endMs, rows: Object.values(entities).reduce((sum, e) => sum + e.rows, 0) });
   const entityCpu = Object.fromEntries(Object.keys(entities).map((name) => [name, parseEntityCpu(body.progress?.[name]?.cpu)]));
-  return { jobId: body.jobId, entities, totalSeconds: (endMs - startMs) / 1000, startMs, endMs, timeline, entityCpu, pauses };
+  const written = [{ atMs: startMs, rows: 0 }, ...rowsOfSamples(files, rowsPerByteOf(entities)).filter((s) => s.atMs > startMs && s.atMs < endMs)];
+  written.push({ atMs: endMs, rows: timeline[timeline.length - 1].rows });
+  return { jobId: body.jobId, entities, totalSeconds: (endMs - startMs) / 1000, startMs, endMs, timeline, written, entityCpu, pauses };
 }
 
 const msOrNull = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);

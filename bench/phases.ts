@@ -2,6 +2,7 @@
 // speed next to the database's own dumps, and the paired rounds (baselines on both sides of every
 // export) that every load with a workload is measured by.
 import { cpuSeconds, databasePid, startCpuWindow, type CpuUse } from './cpu-meter.ts';
+import type { FileSample } from './export-files.ts';
 import { measureExport, type ExportResult } from './measure-export.ts';
 import { intoOutfile, mariadbBatch, type PeerResult } from './peers.ts';
 import type { ServerAddress } from './seed.ts';
@@ -55,7 +56,7 @@ export interface ExportWatch {
   /** The workload's process, so its CPU is not counted as other work. */
   workloadPid?: number | null;
   pollMs?: number;
-  onPoll?: (rows: number, atMs: number) => void;
+  onPoll?: (progressRows: number, files: FileSample) => void;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

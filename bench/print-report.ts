@@ -75,8 +75,8 @@ function printHalf(half: NonNullable<LoadSummaries['half']>, log: Log): void {
 
 function printStep(step: NonNullable<LoadSummaries['step']>, log: Log): void {
   log(
-    `Saturated level: ${fmt(step.saturatedRowsPerSecond)} rows/s (${step.levelSource}); the rate is read over a trailing ${RATE_WINDOW_MS / 1000} s ` +
-      `and counts as there within ${fmt((LEVEL_TOLERANCE - 1) * 100)}% above it`,
+    `Saturated level: ${fmt(step.saturatedRowsPerSecond)} rows/s (${step.levelSource}), read from the export's files as they grow; the export is there ` +
+      `from the first moment no span from it to a later one (${RATE_WINDOW_MS / 1000} s or longer) ran more than ${fmt((LEVEL_TOLERANCE - 1) * 100)}% above it`,
   );
   step.responses.forEach((r, i) => {
     if (r === null) log(`  round ${i + 1}: no step (the export finished before a poll saw a third of its rows)`);

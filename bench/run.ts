@@ -87,8 +87,7 @@ async function runLoads(site: Site, options: BenchOptions, full: Results['fullSp
       log('  no saturated load ran: one saturated round first, for the export’s saturated pace');
       level = await saturatedLoad(site, { ...options, rounds: 1 }, log, null, false);
     }
-    const totalRows = Object.values(full[0].sluice.entities).reduce((sum, e) => sum + e.rows, 0);
-    const result = await stepLoad(site, options, totalRows, log);
+    const result = await stepLoad(site, options, full[0].sluice, log);
     const levelSource = saturated ? "the saturated load's exports" : 'one saturated round';
     step = { ...result, saturatedRowsPerSecond: saturatedRowsPerSecond(level), levelSource };
   }

@@ -18,6 +18,8 @@ export const FROM_DATE = '2000-01-01T00:00Z';
 
 export interface SluiceServer {
   pid: number;
+  /** Where its exports are written: `<exportRoot>/<jobId>/`. */
+  exportRoot: string;
   api(path: string, init?: RequestInit): Promise<{ status: number; body: any }>;
   /** Peak resident set of the whole process (all worker threads included), in bytes. */
   peakRssBytes(): Promise<number>;
@@ -71,6 +73,7 @@ export async function startSluice(databaseUrl: string, pace: Pace): Promise<Slui
   const base = `http://127.0.0.1:${port}`;
   return {
     pid: child.pid!,
+    exportRoot: join(home, 'data-pipeline', 'export'),
     async api(path, init = {}) {
       const headers = { authorization: `Bearer ${TOKEN}`, 'x-atlassian-token': 'no-check' };
       const response = await fetch(`${base}${API}${path}`, { ...init, headers });

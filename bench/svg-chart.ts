@@ -27,6 +27,11 @@ const FOREGROUND = '#1f6fb2';
 const EXPORT = '#d9822b';
 const MARK = '#555';
 
+// Seconds between time ticks: the first of these that leaves at most ten ticks.
+const TIME_STEPS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600];
+// A mark's label this close to the right edge is written to the left of its line.
+const LABEL_ROOM = 220;
+
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A round axis maximum and its tick step. */
@@ -66,7 +71,7 @@ function renderPanel(panel: Panel, top: number): string[] {
     out.push(`<text x="${W - M.right + 6}" y="${gy}" dominant-baseline="middle" fill="${EXPORT}">${Math.round(right.step * i)}</text>`);
   }
   const seconds = (t1 - t0) / 1000;
-  const tick = niceScale(seconds).step;
+  const tick = TIME_STEPS.find((s) => seconds / s <= 10) ?? 3600;
   for (let s = 0; s <= seconds; s += tick)
     out.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="${top + H - M.bottom + 18}" text-anchor="middle">${Math.round(s)}</text>`);
   out.push(`<text x="${W / 2}" y="${top + H - 10}" text-anchor="middle">seconds</text>`);
@@ -80,7 +85,9 @@ function renderPanel(panel: Panel, top: number): string[] {
   panel.marks.forEach((m, i) => {
     const mx = x(m.atMs).toFixed(1);
     out.push(`<line x1="${mx}" x2="${mx}" y1="${plotTop}" y2="${plotTop + plotH}" stroke="${MARK}" stroke-dasharray="3 3"/>`);
-    out.push(`<text x="${(Number(mx) + 4).toFixed(1)}" y="${plotTop + 30 + 14 * i}" fill="${MARK}">${esc(m.label)}</text>`);
+    const leftOfLine = Number(mx) > W - M.right - LABEL_ROOM;
+    const lx = (Number(mx) + (leftOfLine ? -4 : 4)).toFixed(1);
+    out.push(`<text x="${lx}" y="${plotTop + 30 + 14 * i}" text-anchor="${leftOfLine ? 'end' : 'start'}" fill="${MARK}">${esc(m.label)}</text>`);
   });
   if (foreground.length) out.push(`<path d="${path(foreground, left)}" fill="none" stroke="${FOREGROUND}" stroke-width="1.5"/>`);
   for (const e of exports) if (e.rates.length) out.push(`<path d="${path(e.rates, right)}" fill="none" stroke="${EXPORT}" stroke-width="1.5"/>`);

@@ -1,8 +1,9 @@
 // The step load: the export starts on an idle site, and the saturated closed-loop workload starts once
 // a third of the export's rows are written. The export should fall to its saturated pace within
 // seconds, and the workload should feel it no more than the saturated load does.
+import { rowsOfSamples, rowsPerByteOf } from '../export-files.ts';
 import type { BenchOptions } from '../options.ts';
-import { baselineWindow, exportOnce, pairedBaseline, roundLine, type ImpactRound, type Site } from '../phases.ts';
+import { baselineWindow, exportOnce, type ImpactRound, type MeasuredExport, pairedBaseline, roundLine, type Site } from '../phases.ts';
 import { withWorkload } from '../workload.ts';
 import { closedLoop } from './saturated.ts';
 
@@ -22,7 +23,10 @@ export interface StepResult {
   series: { atMs: number; perSecond: number }[];
 }
 
-export async function stepLoad(site: Site, options: BenchOptions, totalRows: number, log: (line: string) => void): Promise<StepResult> {
+/** `reference` is a finished export of the same site (budget 1's): its rows, and its rows per byte to read the files with. */
+export async function stepLoad(site: Site, options: BenchOptions, reference: MeasuredExport, log: (line: string) => void): Promise<StepResult> {
+  const totalRows = Object.values(reference.entities).reduce((sum, e) => sum + e.rows, 0);
+  const rowsPerByte = rowsPerByteOf(reference.entities);
   return withWorkload(closedLoop(site, options), options.warmupMs, async (workload) => {
     const rounds: StepRound[] = [];
     let before = await baselineWindow(workload, options.windowMs);
@@ -35,9 +39,10 @@ export async function stepLoad(site: Site, options: BenchOptions, totalRows: num
         {
           workloadPid: workload.pid,
           pollMs: STEP_POLL_MS,
-          onPoll(rows, atMs) {
+          onPoll(progressRows, files) {
+            const rows = Math.max(progressRows, rowsOfSamples([files], rowsPerByte)[0].rows);
             if (stepMs !== null || rows < totalRows * STEP_AT) return;
-            stepMs = atMs;
+            stepMs = files.atMs;
             workload.run();
           },
         },
