@@ -7,6 +7,9 @@ export const mb = (bytes: number) => `${fmt(bytes / 1e6)} MB`;
 export const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
 export const mark = (ok: boolean | null) => (ok === null ? 'not checked' : ok ? 'met' : 'NOT met');
 
+/** Seconds with one decimal; a wait that never ended is `never`. */
+export const secondsOrNever = (n: number) => (Number.isFinite(n) ? `${fmt(n, 1)} s` : 'never');
+
 export function duration(seconds: number): string {
   if (seconds < 60) return `${fmt(seconds, seconds < 10 ? 2 : 1)} s`;
   return `${Math.floor(seconds / 60)} min ${fmt(seconds % 60)} s`;

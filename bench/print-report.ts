@@ -2,7 +2,7 @@
 // half load's sweep, the step's response), rows per CPU-second, and the targets.
 import type { CpuPerRow } from './cpu-per-row.ts';
 import { ATLASSIAN_CORES } from './cpu-per-row.ts';
-import { duration, fmt, loadLine, mark, markdownTable, mb, pct, pctSpread } from './format.ts';
+import { duration, fmt, loadLine, mark, markdownTable, mb, pct, pctSpread, secondsOrNever } from './format.ts';
 import type { BenchOptions } from './options.ts';
 import type { peerSummary, RunSummary } from './report.ts';
 import { LEVEL_TOLERANCE, RATE_WINDOW_MS } from './step-analysis.ts';
@@ -87,7 +87,7 @@ function printStep(step: NonNullable<LoadSummaries['step']>, log: Log): void {
       );
   });
   const s = step.responseSeconds;
-  if (s) log(`Time to the saturated level: ${fmt(s.median, 1)} s (${fmt(s.min, 1)}…${fmt(s.max, 1)} s)`.replaceAll('∞', 'never'));
+  if (s) log(`Time to the saturated level: ${secondsOrNever(s.median)}${s.min === s.max ? '' : ` (${secondsOrNever(s.min)}…${secondsOrNever(s.max)})`}`);
 }
 
 function printCpuPerRow(cpu: CpuPerRow, log: Log): void {

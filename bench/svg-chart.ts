@@ -67,7 +67,8 @@ function renderPanel(panel: Panel, top: number): string[] {
   for (let i = 0; i <= 4; i++) {
     const gy = y(left.step * i, left).toFixed(1);
     out.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${gy}" y2="${gy}" stroke="#ddd"/>`);
-    out.push(`<text x="${M.left - 6}" y="${gy}" text-anchor="end" dominant-baseline="middle" fill="${FOREGROUND}">${Math.round(left.step * i)}</text>`);
+    if (foreground.length)
+      out.push(`<text x="${M.left - 6}" y="${gy}" text-anchor="end" dominant-baseline="middle" fill="${FOREGROUND}">${Math.round(left.step * i)}</text>`);
     out.push(`<text x="${W - M.right + 6}" y="${gy}" dominant-baseline="middle" fill="${EXPORT}">${Math.round(right.step * i)}</text>`);
   }
   const seconds = (t1 - t0) / 1000;
@@ -75,7 +76,8 @@ function renderPanel(panel: Panel, top: number): string[] {
   for (let s = 0; s <= seconds; s += tick)
     out.push(`<text x="${x(t0 + s * 1000).toFixed(1)}" y="${top + H - M.bottom + 18}" text-anchor="middle">${Math.round(s)}</text>`);
   out.push(`<text x="${W / 2}" y="${top + H - 10}" text-anchor="middle">seconds</text>`);
-  out.push(`<text transform="translate(16 ${top + H / 2}) rotate(-90)" text-anchor="middle" fill="${FOREGROUND}">foreground operations/s</text>`);
+  if (foreground.length)
+    out.push(`<text transform="translate(16 ${top + H / 2}) rotate(-90)" text-anchor="middle" fill="${FOREGROUND}">foreground operations/s</text>`);
   out.push(`<text transform="translate(${W - 14} ${top + H / 2}) rotate(90)" text-anchor="middle" fill="${EXPORT}">export rows/s</text>`);
   if (panel.level) {
     const ly = y(panel.level.perSecond, right).toFixed(1);

@@ -1,7 +1,7 @@
 // The issue's targets, each checked against the report's numbers and said with its margin: met by how
 // much there was to spare, NOT met by how much it was over.
 import { PER_CORE_TARGET, type CpuPerRow } from './cpu-per-row.ts';
-import { fmt, pct, plural } from './format.ts';
+import { fmt, pct, plural, secondsOrNever } from './format.ts';
 import { FLAT_MEMORY_TARGET, IMPACT_TARGET, PEER_RATIO_TARGET, type RunSummary } from './report.ts';
 import type { LoadSummaries } from './summary.ts';
 
@@ -27,7 +27,7 @@ const SHOW: Record<Unit, (n: number) => string> = {
   ratio: (n) => `${fmt(n, 2)}×`,
   percent: pct,
   fall: (n) => pct(-n),
-  seconds: (n) => `${fmt(n, 1)} s`,
+  seconds: secondsOrNever,
 };
 const gap = (n: number, unit: Unit) => (unit === 'percent' || unit === 'fall' ? `${fmt(Math.abs(n) * 100, 1)} points` : SHOW[unit](Math.abs(n)));
 
