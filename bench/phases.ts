@@ -133,7 +133,8 @@ export function roundLine(round: number, r: ImpactRound): string {
   const queued = during.clientQueued + baseline.clientQueued;
   return (
     `  round ${round}: export ${sluice.totalSeconds.toFixed(1)} s using ${(sluice.cpuSeconds / sluice.totalSeconds).toFixed(2)} cores; ` +
-    `foreground ${baseline.throughput.toFixed(0)} → ${during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${during.p95Ms.toFixed(1)} ms; ` +
+    `foreground ${baseline.throughput.toFixed(0)} → ${during.throughput.toFixed(0)} ops/s, p95 ${baseline.p95Ms.toFixed(1)} → ${during.p95Ms.toFixed(1)} ms` +
+    (Number.isNaN(baseline.waitP95Ms) ? '; ' : ` (of it waiting to start: ${baseline.waitP95Ms.toFixed(1)} → ${during.waitP95Ms.toFixed(1)} ms); `) +
     `other work on the machine ${baseline.cpu.foreign.toFixed(2)} / ${during.cpu.foreign.toFixed(2)} cores` +
     (queued > 0 ? `; ${queued} operations waited for a free connection in the client` : '') +
     (failed > 0 ? `; ${failed} foreground operations FAILED (a lost connection)` : '')

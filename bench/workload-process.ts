@@ -38,18 +38,28 @@ async function operationOf(pool: mysql.Pool, spec: WorkloadOps): Promise<Run> {
 
 interface Counters {
   latencies: number[];
+  /** Open loop: each operation's wait from its arrival to its start (the client's timers and free connections). */
+  waits: number[];
   errors: number;
   /** Open loop: operations that arrived while every connection was busy (queued in the client, not the database). */
   clientQueued: number;
 }
 
 /** One connection's user: takes the next operation (a scheduled arrival time, or now) until stopped. */
-async function user(pool: mysql.Pool, run: Run, next: () => Promise<number | null>, counters: Counters, running: () => boolean): Promise<void> {
+async function user(
+  pool: mysql.Pool,
+  run: Run,
+  next: () => Promise<number | null>,
+  counters: Counters,
+  running: () => boolean,
+  openLoop = false,
+): Promise<void> {
   while (running()) {
     try {
       const conn = await pool.getConnection();
       try {
         for (let start = await next(); start !== null; start = await next()) {
+          if (openLoop) counters.waits.push(performance.now() - start);
           await run(conn);
           counters.latencies.push(performance.now() - start);
         }
@@ -82,7 +92,7 @@ function start(pool: mysql.Pool, run: Run, mode: WorkloadMode, counters: Counter
     while (running && arrivals.length === 0) await new Promise<void>((resolve) => idle.push(resolve));
     return running ? arrivals.shift()! : null;
   };
-  const users = Array.from({ length: mode.connections }, () => user(pool, run, next, counters, isRunning));
+  const users = Array.from({ length: mode.connections }, () => user(pool, run, next, counters, isRunning, true));
   // Poisson arrivals (exponential gaps, as sysbench's --rate makes them), scheduled on their own clock.
   const gap = () => (-Math.log(1 - Math.random()) * 1000) / mode.rate;
   let due = performance.now();
@@ -91,7 +101,9 @@ function start(pool: mysql.Pool, run: Run, mode: WorkloadMode, counters: Counter
       for (const now = performance.now(); due <= now; due += gap()) {
         if (idle.length === 0) counters.clientQueued++;
         arrivals.push(due);
-        idle.shift()?.();
+        // The user idle the shortest time takes it, as an application's connection pool hands out its warmest
+        // connection: at a low rate a few connections (and database threads) stay hot instead of all 32 going cold.
+        idle.pop()?.();
       }
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
     }
@@ -111,11 +123,13 @@ async function main(): Promise<void> {
   const connections = spec.mode.kind === 'closed' ? spec.mode.concurrency : spec.mode.connections;
   const pool = mysql.createPool({ uri: spec.url, connectionLimit: connections, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true });
   const run = await operationOf(pool, spec.ops);
-  const counters: Counters = { latencies: [], errors: 0, clientQueued: 0 };
+  const counters: Counters = { latencies: [], waits: [], errors: 0, clientQueued: 0 };
   let stop: (() => Promise<void>) | null = null;
   const ticker = setInterval(() => {
-    process.send!({ type: 'tick', atMs: Date.now(), latencies: counters.latencies, errors: counters.errors, clientQueued: counters.clientQueued });
+    const { latencies, waits, errors, clientQueued } = counters;
+    process.send!({ type: 'tick', atMs: Date.now(), latencies, waits, errors, clientQueued });
     counters.latencies = [];
+    counters.waits = [];
   }, TICK_MS);
   process.on('message', async (message: { type: 'run' | 'pause' | 'exit' }) => {
     if (message.type === 'run' && stop === null) {

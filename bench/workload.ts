@@ -14,6 +14,8 @@ export interface WindowStats {
   /** Open loop: operations that found every connection busy and waited in the client (their wait still counts in p95). */
   clientQueued: number;
   throughput: number;
+  /** Open loop: p95 of the wait from an operation's arrival to its start, part of p95Ms (NaN for a closed loop). */
+  waitP95Ms: number;
   p95Ms: number;
 }
 
@@ -35,14 +37,14 @@ export async function startWorkload(spec: WorkloadSpec): Promise<Workload> {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  type Tick = { atMs: number; latencies: number[]; errors: number; clientQueued: number };
+  type Tick = { atMs: number; latencies: number[]; waits: number[]; errors: number; clientQueued: number };
   const ticks: Tick[] = [];
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`The workload process exited with ${code}`)));
     child.on('message', (message: Tick & { type: string }) => {
       if (message.type === 'ready') resolve();
       else if (message.type === 'tick')
-        ticks.push({ atMs: message.atMs, latencies: message.latencies, errors: message.errors, clientQueued: message.clientQueued });
+        ticks.push({ atMs: message.atMs, latencies: message.latencies, waits: message.waits, errors: message.errors, clientQueued: message.clientQueued });
     });
   });
   child.removeAllListeners('exit');
@@ -56,7 +58,16 @@ export async function startWorkload(spec: WorkloadSpec): Promise<Workload> {
     const seconds = ranges.reduce((sum, r) => sum + (r.endMs - r.startMs) / 1000, 0);
     const errors = windows.reduce((sum, w) => sum + countIn(w, 'errors'), 0);
     const clientQueued = windows.reduce((sum, w) => sum + countIn(w, 'clientQueued'), 0);
-    return { seconds, operations: latencies.length, errors, clientQueued, throughput: latencies.length / seconds, p95Ms: percentile(latencies, 0.95) };
+    const waits = windows.flat().flatMap((t) => t.waits);
+    return {
+      seconds,
+      operations: latencies.length,
+      errors,
+      clientQueued,
+      throughput: latencies.length / seconds,
+      p95Ms: percentile(latencies, 0.95),
+      waitP95Ms: percentile(waits, 0.95),
+    };
   };
   return {
     pid: child.pid ?? null,
