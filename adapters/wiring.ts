@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp } from '../core/http/app.ts';
 import { createTokenCheck, isValidTokenEntry } from '../core/http/auth.ts';
+import { API_PATH, CONSOLE_PATH } from '../core/http/endpoints.ts';
 import { isLocalDatabase } from '../core/pacing/budget.ts';
 import { parseConfig, parseTokens, type Config, type Product } from '../core/config.ts';
 import { productDef } from '../core/entities/index.ts';
@@ -12,7 +13,8 @@ import { createKernel, type Kernel } from '../core/job/kernel.ts';
 import type { EntityRunner, Host } from '../core/job/ports.ts';
 import type { OpenDb } from '../core/source.ts';
 import type { Db } from '../core/source.ts';
-import { adminExtension } from '../core/http/api-routes.ts';
+import { CONSOLE_SCRIPT } from '../core/http/console/console-script.ts';
+import { SIGN_IN_SCRIPT } from '../core/http/console/sign-in-script.ts';
 import { serverZone } from '../core/settings/schedule.ts';
 import { demoBanner } from './demo/demo-banner.ts';
 import { openDemoSite, type DemoSite } from './demo/demo-site.ts';
@@ -99,16 +101,17 @@ export async function createService(runtime: Runtime): Promise<Service> {
   const checkToken = await createTokenCheck(tokens);
   const zone = serverZone();
   const now = () => host.now().getTime();
-  const extend = adminExtension({ kernel, store, files: createExportFiles(), zone, now, checkToken, siteUrl: config.baseUrl, nodeId: config.nodeId });
-  const app = createApp({ kernel, checkToken, log: runtime.log, extend });
+  const scripts = { console: CONSOLE_SCRIPT, signIn: SIGN_IN_SCRIPT };
+  const files = createExportFiles();
+  const app = createApp({ kernel, store, files, zone, now, checkToken, siteUrl: config.baseUrl, nodeId: config.nodeId, scripts, log: runtime.log });
   const scheduler = startScheduler({ kernel, store, zone, nodeId: config.nodeId, now, log: runtime.log });
   const origin = `http://${config.host}:${config.port}`;
   const banner = demo
     ? [...demoBanner(demo, origin, tokens[0] === demo.token ? demo.token : null), `Journal: ${store.dir}`]
     : [
         `Sluice exporting the ${product} site at ${redact(databaseUrl!)}`,
-        `REST API: ${origin}/rest/datapipeline/latest/export`,
-        `Admin console: ${origin}/admin/data-pipeline`,
+        `REST API: ${origin}${API_PATH}/export`,
+        `Admin console: ${origin}${CONSOLE_PATH}`,
         `Journal: ${store.dir}`,
       ];
   const close = async () => {

@@ -1,4 +1,4 @@
-// One error hierarchy for the whole service. Only core/http/app.ts maps codes to HTTP.
+// One error hierarchy for the whole service. Only core/http/error-response.ts maps codes to HTTP.
 
 export type ErrorCode =
   | 'bad.request'

@@ -4,15 +4,10 @@ import type { Hono } from 'hono';
 import { parseExportPathBody, parseOptOutBody } from './body-schemas.ts';
 import { writeExportPath, readExportPath } from '../settings/export-path.ts';
 import { optOutTypeOf, readOptOut, writeOptOut } from '../settings/opt-out.ts';
-import { SluiceError, ValidationError } from '../errors.ts';
+import { ValidationError } from '../errors.ts';
+import { methodNotAllowed } from './error-response.ts';
 import { readJsonBody } from './json-body.ts';
 import type { RouteDeps } from './route-deps.ts';
-
-export function methodNotAllowed(path: string, allowed: string) {
-  return (c: { req: { method: string } }): never => {
-    throw new SluiceError('method.not.allowed', `Cannot use ${c.req.method} on ${path}: use ${allowed}`);
-  };
-}
 
 export async function exportPathView(deps: RouteDeps): Promise<{ rootExportPath: string; customPathSet: boolean }> {
   const custom = await readExportPath(deps.store);

@@ -2,6 +2,7 @@
 import type { Hono } from 'hono';
 import { parseHistoryParams } from './body-schemas.ts';
 import { SluiceError, ValidationError } from '../errors.ts';
+import { methodNotAllowed } from './error-response.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 function notFound(message: string): never {
@@ -36,7 +37,5 @@ export function historyRoutes(api: Hono, deps: RouteDeps): void {
       'cache-control': 'no-store',
     });
   });
-  api.all('/history', (c) => {
-    throw new SluiceError('method.not.allowed', `Cannot use ${c.req.method} on /history: use GET`);
-  });
+  api.all('/history', methodNotAllowed('/history', 'GET'));
 }

@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import { parseScheduleBody } from './body-schemas.ts';
 import { formatInZone, nextRunTime, readSchedule, type Schedule, writeSchedule } from '../settings/schedule.ts';
-import { methodNotAllowed } from './config-routes.ts';
+import { methodNotAllowed } from './error-response.ts';
 import { readJsonBody } from './json-body.ts';
 import type { RouteDeps } from './route-deps.ts';
 

@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { createApp } from '../../core/http/app.ts';
-import { createTokenCheck } from '../../core/http/auth.ts';
-import { adminExtension } from '../../core/http/api-routes.ts';
+import type { Hono } from 'hono';
+import { createTokenCheck, type TokenCheck } from '../../core/http/auth.ts';
+import { CONSOLE_SCRIPT } from '../../core/http/console/console-script.ts';
+import { SIGN_IN_SCRIPT } from '../../core/http/console/sign-in-script.ts';
 import { createExportFiles } from '../../adapters/export-files.ts';
 import { createFakeHost, createKernelOnFakes, eventually, type KernelOnFakes } from './fakes.ts';
 
@@ -26,23 +28,27 @@ export interface AdminApp extends KernelOnFakes {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Call>;
 }
 
+/** The whole app (every route and the console) on a kernel over fakes, as createService wires it. */
+export function createAppOnFakes(fakes: KernelOnFakes, options: { checkToken: TokenCheck; now: () => number; zone?: string }): Hono {
+  return createApp({
+    kernel: fakes.kernel,
+    store: fakes.store,
+    files: createExportFiles(),
+    zone: options.zone ?? 'UTC',
+    now: options.now,
+    checkToken: options.checkToken,
+    siteUrl: 'https://wiki.example.com',
+    nodeId: 'node1',
+    scripts: { console: CONSOLE_SCRIPT, signIn: SIGN_IN_SCRIPT },
+  });
+}
+
 /** `product: 'jira'` shows the routes a Jira kernel (only the product differs; the fakes stay Confluence's). */
 export async function createAdminApp(options: { zone?: string; env?: Record<string, string>; product?: 'jira' } = {}): Promise<AdminApp> {
   const base = createKernelOnFakes({ env: { SLUICE_MIN_FREE_DISK: '0', ...options.env }, host: createFakeHost({ nowMs: NOW }) });
   const fakes = options.product ? { ...base, kernel: { ...base.kernel, product: { ...base.kernel.product, product: options.product } } } : base;
   const now = () => fakes.host.now().getTime();
-  const checkToken = await createTokenCheck([ADMIN_TOKEN]);
-  const extend = adminExtension({
-    kernel: fakes.kernel,
-    store: fakes.store,
-    files: createExportFiles(),
-    zone: options.zone ?? 'UTC',
-    now,
-    checkToken,
-    siteUrl: 'https://wiki.example.com',
-    nodeId: 'node1',
-  });
-  const app = createApp({ kernel: fakes.kernel, checkToken, now, extend });
+  const app = createAppOnFakes(fakes, { checkToken: await createTokenCheck([ADMIN_TOKEN]), now, zone: options.zone });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Call> => {
     const all: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-atlassian-token': 'no-check', ...headers };
     for (const [name, value] of Object.entries(all)) if (value === '') delete all[name];

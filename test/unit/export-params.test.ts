@@ -2,8 +2,8 @@
 process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { createApp } from '../../core/http/app.ts';
 import { createTokenCheck } from '../../core/http/auth.ts';
+import { createAppOnFakes } from '../helpers/admin-app.ts';
 import { createFakeHost, createKernelOnFakes, type KernelOnFakes } from '../helpers/fakes.ts';
 
 const TOKEN = 'params-token';
@@ -18,7 +18,7 @@ afterEach(async () => {
 
 async function post(query: string) {
   current = createKernelOnFakes({ env: { SLUICE_MIN_FREE_DISK: '0' }, host: createFakeHost({ nowMs: NOW }) });
-  const app = createApp({ kernel: current.kernel, checkToken: await createTokenCheck([TOKEN]), now: () => NOW });
+  const app = createAppOnFakes(current, { checkToken: await createTokenCheck([TOKEN]), now: () => NOW });
   const response = await app.request(`/rest/datapipeline/latest/export${query}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${TOKEN}`, 'x-atlassian-token': 'no-check' },

@@ -1,16 +1,19 @@
-// The admin console at /admin/data-pipeline: a sign-in page, the console, and the fragments its script
-// polls. The session is the admin token in an HttpOnly, SameSite=Strict cookie; the REST API accepts it,
-// and the XSRF header rule applies to every change the console makes.
-import { Hono, type Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+// The admin console under CONSOLE_PATH: a sign-in page, the console, and the fragments its script polls.
+// The session is the admin token in an HttpOnly, SameSite=Strict cookie; the REST API accepts it, and
+// the XSRF header rule applies to every change the console makes.
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
 import { raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import type { TokenCheck } from '../auth.ts';
+import { isSignedIn, MAX_TOKEN_LENGTH, SESSION_COOKIE } from '../authenticate.ts';
 import { parseHistoryParams } from '../body-schemas.ts';
 import { SluiceError, ValidationError } from '../../errors.ts';
 import { readRuns } from '../../job/scheduled-run.ts';
 import { exportPathView } from '../config-routes.ts';
 import { readOptOut } from '../../settings/opt-out.ts';
 import { limitBody, readJsonBody } from '../json-body.ts';
+import { requireXsrfHeader } from '../require-xsrf-header.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { scheduleView } from '../schedule-routes.ts';
 import { readSchedule } from '../../settings/schedule.ts';
@@ -19,16 +22,21 @@ import { JobPanel } from './job-panel.tsx';
 import { ConsolePage, SignInPage } from './pages.tsx';
 import { ExportPathPanel, OptOutPanel, SchedulePanel } from './settings-panels.tsx';
 
-export const CONSOLE_PATH = '/admin/data-pipeline';
-export const SESSION_COOKIE = 'sluice_token';
 // A working day: long enough not to interrupt an administrator, short enough that a forgotten browser expires.
 const SESSION_SECONDS = 12 * 3600;
 const HISTORY_PAGE = 10;
+
+/** The pages' browser code as JavaScript text, bundled from ./browser/ when the server starts. */
+export interface ConsoleScripts {
+  console: string;
+  signIn: string;
+}
 
 export interface ConsoleDeps extends RouteDeps {
   checkToken: TokenCheck;
   siteUrl: string;
   nodeId: string;
+  scripts: ConsoleScripts;
 }
 
 function nonce(): string {
@@ -48,103 +56,105 @@ function secureHeaders(c: Context, scriptNonce: string | null): void {
   c.header('cache-control', 'no-store');
 }
 
-function requireNoCheck(c: Context): void {
-  if (c.req.header('x-atlassian-token') !== 'no-check')
-    throw new SluiceError('forbidden', 'Cannot accept the request without the header X-Atlassian-Token: no-check');
+/** The headers of every response that runs no script: the session's JSON and the fragments. */
+const scriptless: MiddlewareHandler = async (c, next) => {
+  secureHeaders(c, null);
+  await next();
+};
+
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+const htmlPage = (c: Context, page: Html) =>
+  c.html(
+    <>
+      {raw('<!DOCTYPE html>')}
+      {page}
+    </>,
+  );
+
+async function showConsole(c: Context, deps: ConsoleDeps) {
+  const scriptNonce = nonce();
+  secureHeaders(c, scriptNonce);
+  if (!(await isSignedIn(c, deps.checkToken))) return htmlPage(c, <SignInPage nonce={scriptNonce} script={deps.scripts.signIn} />);
+  const [job, history, schedule, runs, exportPath, optOut] = await Promise.all([
+    deps.kernel.getStatus(),
+    deps.kernel.history(0, HISTORY_PAGE),
+    readSchedule(deps.store),
+    readRuns(deps.store),
+    exportPathView(deps),
+    readOptOut(deps.store, deps.kernel.product.product),
+  ]);
+  const now = deps.now();
+  return htmlPage(
+    c,
+    <ConsolePage
+      nonce={scriptNonce}
+      script={deps.scripts.console}
+      product={deps.kernel.product.product}
+      siteUrl={deps.siteUrl}
+      nodeId={deps.nodeId}
+      nowMs={now}
+      job={job}
+      history={{ ...history, offset: 0, limit: HISTORY_PAGE }}
+      schedule={scheduleView(schedule, deps.zone, now)}
+      runs={runs}
+      exportPath={exportPath}
+      optOut={optOut}
+    />,
+  );
 }
 
-export function consoleRoutes(app: Hono, deps: ConsoleDeps): void {
-  const signedIn = async (c: Context) => {
-    const token = getCookie(c, SESSION_COOKIE);
-    return token !== undefined && token.length <= 4096 && (await deps.checkToken(token));
-  };
-  const page = new Hono();
-
-  page.get('/', async (c) => {
-    const scriptNonce = nonce();
-    secureHeaders(c, scriptNonce);
-    if (!(await signedIn(c)))
-      return c.html(
-        <>
-          {raw('<!DOCTYPE html>')}
-          <SignInPage nonce={scriptNonce} />
-        </>,
-      );
-    const [job, history, schedule, runs, exportPath, optOut] = await Promise.all([
-      deps.kernel.getStatus(),
-      deps.kernel.history(0, HISTORY_PAGE),
-      readSchedule(deps.store),
-      readRuns(deps.store),
-      exportPathView(deps),
-      readOptOut(deps.store, deps.kernel.product.product),
-    ]);
-    const now = deps.now();
-    return c.html(
-      <>
-        {raw('<!DOCTYPE html>')}
-        <ConsolePage
-          nonce={scriptNonce}
-          product={deps.kernel.product.product}
-          siteUrl={deps.siteUrl}
-          nodeId={deps.nodeId}
-          nowMs={now}
-          job={job}
-          history={{ ...history, offset: 0, limit: HISTORY_PAGE }}
-          schedule={scheduleView(schedule, deps.zone, now)}
-          runs={runs}
-          exportPath={exportPath}
-          optOut={optOut}
-        />
-      </>,
-    );
+async function signIn(c: Context, checkToken: TokenCheck) {
+  const body = await readJsonBody(c);
+  const token = typeof body === 'object' && body !== null ? (body as { token?: unknown }).token : undefined;
+  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+    throw new ValidationError([{ key: 'invalid.token', message: 'Cannot sign in: send {"token": "<admin token>"}' }]);
+  }
+  if (!(await checkToken(token))) throw new SluiceError('unauthorized', 'Cannot sign in: that is not an admin token');
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    path: '/',
+    maxAge: SESSION_SECONDS,
+    secure: new URL(c.req.url).protocol === 'https:',
   });
+  return c.json({ status: 'OK' });
+}
 
-  page.post('/session', limitBody, async (c) => {
-    secureHeaders(c, null);
-    requireNoCheck(c);
-    const body = await readJsonBody(c);
-    const token = typeof body === 'object' && body !== null ? (body as { token?: unknown }).token : undefined;
-    if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
-      throw new ValidationError([{ key: 'invalid.token', message: 'Cannot sign in: send {"token": "<admin token>"}' }]);
+async function renderFragment(c: Context, deps: ConsoleDeps): Promise<Html> {
+  const now = deps.now();
+  const name = c.req.param('name') ?? '';
+  switch (name) {
+    case 'job':
+      return <JobPanel job={await deps.kernel.getStatus()} nowMs={now} />;
+    case 'history': {
+      const { offset } = parseHistoryParams(c.req.queries());
+      const page = await deps.kernel.history(offset, HISTORY_PAGE);
+      return <HistoryPanel page={{ ...page, offset, limit: HISTORY_PAGE }} />;
     }
-    if (!(await deps.checkToken(token))) throw new SluiceError('unauthorized', 'Cannot sign in: that is not an admin token');
-    setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      path: '/',
-      maxAge: SESSION_SECONDS,
-      secure: new URL(c.req.url).protocol === 'https:',
-    });
-    return c.json({ status: 'OK' });
-  });
-  page.delete('/session', (c) => {
-    secureHeaders(c, null);
-    requireNoCheck(c);
+    case 'schedule-card':
+      return <SchedulePanel view={scheduleView(await readSchedule(deps.store), deps.zone, now)} runs={await readRuns(deps.store)} />;
+    case 'export-path-card':
+      return <ExportPathPanel {...(await exportPathView(deps))} />;
+    case 'optout-card':
+      return <OptOutPanel {...(await readOptOut(deps.store, deps.kernel.product.product))} />;
+    default:
+      throw new SluiceError('not.found', `Cannot find the console fragment ${JSON.stringify(name.slice(0, 100))}`);
+  }
+}
+
+/** The console's routes, for createApp to mount at CONSOLE_PATH. */
+export function consoleRoutes(deps: ConsoleDeps): Hono {
+  const page = new Hono();
+  page.get('/', (c) => showConsole(c, deps));
+  page.post('/session', limitBody, scriptless, requireXsrfHeader, (c) => signIn(c, deps.checkToken));
+  page.delete('/session', scriptless, requireXsrfHeader, (c) => {
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.json({ status: 'OK' });
   });
-
-  page.get('/fragments/:name', async (c) => {
-    secureHeaders(c, null);
-    if (!(await signedIn(c))) throw new SluiceError('unauthorized', 'Cannot show the console: sign in again');
-    const now = deps.now();
-    switch (c.req.param('name')) {
-      case 'job':
-        return c.html(<JobPanel job={await deps.kernel.getStatus()} nowMs={now} />);
-      case 'history': {
-        const { offset } = parseHistoryParams(c.req.queries());
-        const page = await deps.kernel.history(offset, HISTORY_PAGE);
-        return c.html(<HistoryPanel page={{ ...page, offset, limit: HISTORY_PAGE }} />);
-      }
-      case 'schedule-card':
-        return c.html(<SchedulePanel view={scheduleView(await readSchedule(deps.store), deps.zone, now)} runs={await readRuns(deps.store)} />);
-      case 'export-path-card':
-        return c.html(<ExportPathPanel {...(await exportPathView(deps))} />);
-      case 'optout-card':
-        return c.html(<OptOutPanel {...(await readOptOut(deps.store, deps.kernel.product.product))} />);
-      default:
-        throw new SluiceError('not.found', `Cannot find the console fragment ${JSON.stringify(c.req.param('name').slice(0, 100))}`);
-    }
+  page.get('/fragments/:name', scriptless, async (c) => {
+    if (!(await isSignedIn(c, deps.checkToken))) throw new SluiceError('unauthorized', 'Cannot show the console: sign in again');
+    return c.html(await renderFragment(c, deps));
   });
-  app.route(CONSOLE_PATH, page);
+  return page;
 }

@@ -1,13 +1,12 @@
 // Past jobs, newest first: status, timing, statistics and links to each finished job's files.
 import type { FC } from 'hono/jsx';
 import type { JobStatus } from '../../job/status.ts';
+import { API_PATH } from '../endpoints.ts';
 import { StatusBadge } from './job-panel.tsx';
 import { ENTITY_LABELS, formatBytes, formatCount, formatDuration, formatWallTime } from './view-model.ts';
 
-export const API_PREFIX = '/rest/datapipeline/latest';
-
 export function fileUrl(jobId: number, file: string): string {
-  return `${API_PREFIX}/history/${jobId}/files/${encodeURIComponent(file)}`;
+  return `${API_PATH}/history/${jobId}/files/${encodeURIComponent(file)}`;
 }
 
 const Files: FC<{ job: JobStatus }> = ({ job }) => {

@@ -1,12 +1,10 @@
-// The two whole pages: sign-in and the console. Styles and scripts are inline (no build, no network);
-// the script carries the response's CSP nonce.
+// The two whole pages: sign-in and the console. Styles and scripts are inline (no network); the script
+// is the page's browser code bundled at start-up, and carries the response's CSP nonce.
 import type { FC, PropsWithChildren } from 'hono/jsx';
 import type { OptOutType } from '../../settings/opt-out.ts';
 import type { JobStatus } from '../../job/status.ts';
 import type { ScheduledRun } from '../../job/scheduled-run.ts';
 import type { ScheduleView } from '../schedule-routes.ts';
-import { CONSOLE_SCRIPT } from './console-script.ts';
-import { SIGN_IN_SCRIPT } from './sign-in-script.ts';
 import { HistoryPanel, type HistoryPage } from './history-panel.tsx';
 import { JobPanel } from './job-panel.tsx';
 import { ExportPathPanel, OptOutPanel, SchedulePanel } from './settings-panels.tsx';
@@ -29,8 +27,9 @@ const Layout: FC<PropsWithChildren<{ title: string; nonce: string; script: strin
   </html>
 );
 
-export const SignInPage: FC<{ nonce: string }> = ({ nonce }) => (
-  <Layout title="Sign in · Sluice data pipeline" nonce={nonce} script={SIGN_IN_SCRIPT}>
+/** `script` is the page's browser code, bundled (adapters/console-bundle.ts); `nonce` lets it run. */
+export const SignInPage: FC<{ nonce: string; script: string }> = ({ nonce, script }) => (
+  <Layout title="Sign in · Sluice data pipeline" nonce={nonce} script={script}>
     <form id="signin" class="card signin" autocomplete="off">
       <h1>Sluice data pipeline</h1>
       <p>
@@ -48,6 +47,7 @@ export const SignInPage: FC<{ nonce: string }> = ({ nonce }) => (
 
 export interface ConsoleProps {
   nonce: string;
+  script: string;
   product: string;
   siteUrl: string;
   nodeId: string;
@@ -82,7 +82,7 @@ const ExportActions: FC = () => (
 );
 
 export const ConsolePage: FC<ConsoleProps> = (p) => (
-  <Layout title="Data pipeline · Sluice" nonce={p.nonce} script={CONSOLE_SCRIPT}>
+  <Layout title="Data pipeline · Sluice" nonce={p.nonce} script={p.script}>
     <header class="top">
       <div class="brand">
         Sluice<span>Data pipeline</span>
