@@ -41,6 +41,13 @@ module.exports = {
       to: { path: '^(workers|adapters)/', pathNot: '^adapters/sources/' },
     },
     {
+      name: 'console-browser-code-is-self-contained',
+      severity: 'error',
+      comment: 'the console bundle runs in the browser: it takes only its own modules and the shared endpoints',
+      from: { path: '^core/http/console/browser/' },
+      to: { pathNot: '^core/http/(console/browser/|endpoints\\.ts$)' },
+    },
+    {
       name: 'workers-below-adapters',
       severity: 'error',
       comment: 'thread code uses drivers, never the wiring that starts it',

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildWithEsbuild } from './build-with-esbuild.ts';
 
 export interface WorkerScript {
   /** What Piscina loads. */
@@ -24,10 +25,9 @@ export async function bundleWorker(entry: URL): Promise<WorkerScript> {
   if (!entry.pathname.endsWith('.ts')) return sources;
   let dir: string | null = null;
   try {
-    const { build, stop } = await import('esbuild');
     dir = await mkdtemp(join(tmpdir(), 'sluice-worker-'));
     const outfile = join(dir, 'export-task.mjs');
-    await build({
+    await buildWithEsbuild({
       entryPoints: [fileURLToPath(entry)],
       outfile,
       bundle: true,
@@ -37,8 +37,6 @@ export async function bundleWorker(entry: URL): Promise<WorkerScript> {
       banner: { js: REQUIRE_SHIM },
       logLevel: 'silent',
     });
-    // esbuild's service process is not needed again.
-    await stop();
     const built = dir;
     return { filename: pathToFileURL(outfile).href, execArgv: [], dispose: () => rm(built, { recursive: true, force: true }) };
   } catch {

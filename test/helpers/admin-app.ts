@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { createApp } from '../../core/http/app.ts';
 import type { Hono } from 'hono';
 import { createTokenCheck, type TokenCheck } from '../../core/http/auth.ts';
-import { CONSOLE_SCRIPT } from '../../core/http/console/console-script.ts';
-import { SIGN_IN_SCRIPT } from '../../core/http/console/sign-in-script.ts';
+import { bundleConsole } from '../../adapters/console-bundle.ts';
 import { createExportFiles } from '../../adapters/export-files.ts';
+import type { ConsoleScripts } from '../../core/http/console/console-routes.tsx';
 import { createFakeHost, createKernelOnFakes, eventually, type KernelOnFakes } from './fakes.ts';
 
 export const ADMIN_TOKEN = 'routes-admin-token';
@@ -28,8 +28,12 @@ export interface AdminApp extends KernelOnFakes {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Call>;
 }
 
+let scripts: Promise<ConsoleScripts> | null = null;
+
 /** The whole app (every route and the console) on a kernel over fakes, as createService wires it. */
-export function createAppOnFakes(fakes: KernelOnFakes, options: { checkToken: TokenCheck; now: () => number; zone?: string }): Hono {
+export async function createAppOnFakes(fakes: KernelOnFakes, options: { checkToken: TokenCheck; now: () => number; zone?: string }): Promise<Hono> {
+  // Bundled once per test file, as the server does once per start.
+  scripts ??= bundleConsole();
   return createApp({
     kernel: fakes.kernel,
     store: fakes.store,
@@ -39,7 +43,7 @@ export function createAppOnFakes(fakes: KernelOnFakes, options: { checkToken: To
     checkToken: options.checkToken,
     siteUrl: 'https://wiki.example.com',
     nodeId: 'node1',
-    scripts: { console: CONSOLE_SCRIPT, signIn: SIGN_IN_SCRIPT },
+    scripts: await scripts,
   });
 }
 
@@ -48,7 +52,7 @@ export async function createAdminApp(options: { zone?: string; env?: Record<stri
   const base = createKernelOnFakes({ env: { SLUICE_MIN_FREE_DISK: '0', ...options.env }, host: createFakeHost({ nowMs: NOW }) });
   const fakes = options.product ? { ...base, kernel: { ...base.kernel, product: { ...base.kernel.product, product: options.product } } } : base;
   const now = () => fakes.host.now().getTime();
-  const app = createAppOnFakes(fakes, { checkToken: await createTokenCheck([ADMIN_TOKEN]), now, zone: options.zone });
+  const app = await createAppOnFakes(fakes, { checkToken: await createTokenCheck([ADMIN_TOKEN]), now, zone: options.zone });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Call> => {
     const all: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}`, 'x-atlassian-token': 'no-check', ...headers };
     for (const [name, value] of Object.entries(all)) if (value === '') delete all[name];

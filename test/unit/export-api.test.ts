@@ -28,7 +28,7 @@ afterEach(async () => {
 async function setUp(env: Record<string, string> = {}, runner: { ignoreCancel?: boolean } = {}) {
   current = createKernelOnFakes({ env: { SLUICE_MIN_FREE_DISK: '1GB', ...env }, runner: createFakeRunner(runner), host: createFakeHost({ nowMs: NOW }) });
   const fakes = current;
-  const app = createAppOnFakes(fakes, { checkToken: await createTokenCheck([TOKEN]), now: () => fakes.host.now().getTime() });
+  const app = await createAppOnFakes(fakes, { checkToken: await createTokenCheck([TOKEN]), now: () => fakes.host.now().getTime() });
   const call = async (method: string, path: string, headers: Record<string, string> = {}): Promise<Call> => {
     const all: Record<string, string> = { authorization: `Bearer ${TOKEN}`, 'x-atlassian-token': 'no-check', ...headers };
     for (const [name, value] of Object.entries(all)) if (value === '') delete all[name];

@@ -18,7 +18,7 @@ afterEach(async () => {
 
 async function post(query: string) {
   current = createKernelOnFakes({ env: { SLUICE_MIN_FREE_DISK: '0' }, host: createFakeHost({ nowMs: NOW }) });
-  const app = createAppOnFakes(current, { checkToken: await createTokenCheck([TOKEN]), now: () => NOW });
+  const app = await createAppOnFakes(current, { checkToken: await createTokenCheck([TOKEN]), now: () => NOW });
   const response = await app.request(`/rest/datapipeline/latest/export${query}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${TOKEN}`, 'x-atlassian-token': 'no-check' },

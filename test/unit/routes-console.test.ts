@@ -6,6 +6,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
+import { bundleConsole } from '../../adapters/console-bundle.ts';
+import { API_PATH, CONSOLE_PATH, XSRF_HEADER, XSRF_VALUE } from '../../core/http/endpoints.ts';
 import { ADMIN_TOKEN, createAdminApp, runJobToCompletion, type AdminApp } from '../helpers/admin-app.ts';
 
 let current: AdminApp | null = null;
@@ -157,4 +159,30 @@ test('only the files a completed job recorded, inside its own directory, can be 
     assert.equal(got.status, status, path);
     assert.doesNotMatch(JSON.stringify(got.body), /secret"/, path);
   }
+});
+
+test('each console page inlines its bundled browser code, which calls the paths the server routes with the XSRF header', async () => {
+  const { call } = await setUp();
+  const scripts = await bundleConsole();
+  const signIn = await call('GET', '/admin/data-pipeline', undefined, { authorization: '' });
+  const page = await call('GET', '/admin/data-pipeline', undefined, COOKIE);
+  for (const [html, script] of [
+    [signIn.body, scripts.signIn],
+    [page.body, scripts.console],
+  ]) {
+    const inline = /<script nonce="[^"]+">([\s\S]*?)<\/script>/.exec(html)?.[1];
+    assert.equal(inline, script);
+  }
+  assert.ok(scripts.console.includes(JSON.stringify(API_PATH)), 'the console calls the REST API at its path');
+  for (const script of [scripts.console, scripts.signIn]) {
+    assert.ok(script.includes(JSON.stringify(CONSOLE_PATH)));
+    assert.ok(script.includes(JSON.stringify(XSRF_HEADER)) && script.includes(JSON.stringify(XSRF_VALUE)));
+  }
+});
+
+test('a session cookie that is not valid percent-encoding is refused like a wrong token', async () => {
+  const { call } = await setUp();
+  const broken = { authorization: '', cookie: 'sluice_token=%E0%A4%A' };
+  assert.equal((await call('GET', '/export', undefined, broken)).status, 401);
+  assert.match((await call('GET', '/admin/data-pipeline', undefined, broken)).body, /<form id="signin"/);
 });
