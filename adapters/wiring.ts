@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { createApp } from '../core/http/app.ts';
-import { createTokenCheck, isValidTokenEntry } from '../core/http/auth.ts';
+import { createTokenCheck, isValidTokenEntry } from '../core/http/token-check.ts';
 import { API_PATH, CONSOLE_PATH } from '../core/http/endpoints.ts';
 import { isLocalDatabase } from '../core/pacing/budget.ts';
 import { parseConfig, parseTokens, type Config, type Product } from '../core/config.ts';

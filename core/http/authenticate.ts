@@ -3,7 +3,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { SluiceError } from '../errors.ts';
-import type { TokenCheck } from './auth.ts';
+import type { TokenCheck } from './token-check.ts';
 
 export const SESSION_COOKIE = 'sluice_token';
 // No admin token is this long; a longer one is not even hashed.

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createApp } from '../../core/http/app.ts';
 import type { Hono } from 'hono';
-import { createTokenCheck, type TokenCheck } from '../../core/http/auth.ts';
+import { createTokenCheck, type TokenCheck } from '../../core/http/token-check.ts';
 import { bundleConsole } from '../../adapters/console-bundle.ts';
 import { createExportFiles } from '../../adapters/export-files.ts';
 import type { ConsoleScripts } from '../../core/http/console/console-routes.tsx';

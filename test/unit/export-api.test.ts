@@ -2,7 +2,7 @@
 process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { createTokenCheck } from '../../core/http/auth.ts';
+import { createTokenCheck } from '../../core/http/token-check.ts';
 import { createAppOnFakes } from '../helpers/admin-app.ts';
 import { createFakeHost, createFakeRunner, createKernelOnFakes, eventually, type KernelOnFakes } from '../helpers/fakes.ts';
 

@@ -5,7 +5,7 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import type { TokenCheck } from '../auth.ts';
+import type { TokenCheck } from '../token-check.ts';
 import { isSignedIn, MAX_TOKEN_LENGTH, SESSION_COOKIE } from '../authenticate.ts';
 import { parseHistoryParams } from '../body-schemas.ts';
 import { SluiceError, ValidationError } from '../../errors.ts';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { createTokenCheck, isValidTokenEntry } from '../../core/http/auth.ts';
+import { createTokenCheck, isValidTokenEntry } from '../../core/http/token-check.ts';
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
