@@ -8,15 +8,16 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { errorMessage } from '../core/errors.ts';
 import type { EntityRunner } from '../core/job/ports.ts';
 import type { OpenDb } from '../core/source.ts';
-import type { ControlMessage, EntityOutcome } from '../core/job/task.ts';
-import { runEntityExport, type TaskControl } from '../workers/run-entity-export.ts';
+import type { EntityOutcome } from '../core/job/task.ts';
+import { runEntityExport } from '../workers/run-entity-export.ts';
+import { createTaskControl, type ObeyingControl } from '../workers/task-control.ts';
 
 // A chunk's query and its CSV work hold the thread that answers HTTP: at 20 ms a request that lands behind
 // one is still answered well within 100 ms.
 const INLINE_CHUNK_MS = 20;
 
 interface Running {
-  control: TaskControl & { cancelled: boolean; reason: string | null; currentShare: number };
+  control: ObeyingControl;
   outcome: Promise<EntityOutcome>;
 }
 
@@ -35,19 +36,11 @@ export function createInlineRunner(openDb: OpenDb): EntityRunner {
   };
   return {
     start(task, onProgress) {
-      const control: Running['control'] = {
-        cancelled: false,
-        reason: null,
-        currentShare: task.share,
-        targetChunkMs: INLINE_CHUNK_MS,
-        isCancelled: () => control.cancelled,
-        pauseReason: () => control.reason,
-        share: () => control.currentShare,
-      };
+      const control = createTaskControl(task.share, { targetChunkMs: INLINE_CHUNK_MS });
       const outcome = queue
         .then(
           (): Promise<EntityOutcome> =>
-            control.cancelled
+            control.signal.aborted
               ? Promise.resolve({ ok: false, code: 'cancelled', message: `Cancelled before exporting ${task.entity}` })
               : runEntityExport(task, openYielding, control, onProgress),
         )
@@ -56,18 +49,11 @@ export function createInlineRunner(openDb: OpenDb): EntityRunner {
       const entry: Running = { control, outcome };
       running.add(entry);
       void outcome.finally(() => running.delete(entry));
-      return { outcome, send: (message) => obey(control, message) };
+      return { outcome, send: (message) => control.obey(message) };
     },
     async close() {
-      for (const entry of running) entry.control.cancelled = true;
+      for (const entry of running) entry.control.obey({ type: 'cancel' });
       await Promise.all([...running].map((entry) => entry.outcome));
     },
   };
-}
-
-function obey(control: Running['control'], message: ControlMessage): void {
-  if (message.type === 'cancel') control.cancelled = true;
-  else if (message.type === 'pause') control.reason = message.reason;
-  else if (message.type === 'share') control.currentShare = message.share;
-  else control.reason = null;
 }

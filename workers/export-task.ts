@@ -5,6 +5,7 @@ import { openSource } from '../adapters/sources/open-source.ts';
 import type { ControlMessage, EntityOutcome, EntityTask } from '../core/job/task.ts';
 import { errorMessage } from '../core/errors.ts';
 import { runEntityExport } from './run-entity-export.ts';
+import { createTaskControl } from './task-control.ts';
 
 /** The process's CPU outside its main (HTTP) thread: export threads, the runtime's own threads. */
 function processCpuMs(): number {
@@ -17,28 +18,14 @@ function processCpuMs(): number {
 let atThreadStart: number | null = processCpuMs();
 
 export default async function exportTask({ task, port }: { task: EntityTask; port: MessagePort }): Promise<EntityOutcome> {
-  let cancelled = false;
-  let pauseReason: string | null = null;
-  let share = task.share;
-  port.on('message', (message: ControlMessage) => {
-    if (message.type === 'cancel') cancelled = true;
-    else if (message.type === 'pause') pauseReason = message.reason;
-    else if (message.type === 'share') share = message.share;
-    else pauseReason = null;
-  });
-  const cpuSinceMs = atThreadStart ?? undefined;
+  const control = createTaskControl(task.share, { processCpuMs, cpuSinceMs: atThreadStart ?? undefined });
+  port.on('message', (message: ControlMessage) => control.obey(message));
   atThreadStart = null;
   try {
     return await runEntityExport(
       task,
       () => openSource(task.databaseUrl),
-      {
-        isCancelled: () => cancelled,
-        pauseReason: () => pauseReason,
-        share: () => share,
-        processCpuMs,
-        cpuSinceMs,
-      },
+      control,
       (report) => port.postMessage(report),
     );
   } catch (error) {

@@ -2,6 +2,7 @@
 // same key (so nothing is lost or repeated), with back-off, until the retry budget is spent.
 import { errorMessage } from '../core/errors.ts';
 import type { Db } from '../core/source.ts';
+import { sleep, TaskCancelled, unlessCancelled } from './cancellation.ts';
 
 type Conn = Db & { close(): Promise<void> };
 
@@ -13,48 +14,32 @@ const MAX_WAIT_MS = 15_000;
 // A read unanswered this long is abandoned and retried: above the 120 s statement limit the sources set,
 // so only a read the database can no longer answer (a silent network) reaches it.
 const READ_TIMEOUT_MS = 150_000;
-// Waits and unanswered reads look for a cancel this often: a cancelled job must end within seconds,
-// even while a lock or a dead network holds its read.
-const CANCEL_POLL_MS = 100;
-
-/** The job was cancelled during a read or a wait; the read may still be running on the abandoned connection. */
-export class ReadCancelled extends Error {}
+// Closing waits for a read still running on the connection: it gets this long, then the connection is left
+// to the database's statement limit.
+const CLOSE_WAIT_MS = 1000;
 
 export interface RetryingSource {
   run<T>(read: (db: Db) => Promise<T>, entity: string): Promise<T>;
   close(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export function withRetries(openDb: () => Promise<Conn>, isCancelled: () => boolean, readTimeoutMs = READ_TIMEOUT_MS): RetryingSource {
+/**
+ * Waits and reads end with TaskCancelled as soon as `signal` aborts: a cancelled job ends within moments,
+ * even while a lock or a dead network holds its read.
+ */
+export function withRetries(openDb: () => Promise<Conn>, signal: AbortSignal, readTimeoutMs = READ_TIMEOUT_MS): RetryingSource {
   let conn: Conn | null = null;
   const drop = async () => {
     const old = conn;
     conn = null;
-    // Closing waits for a read still running on the connection: give it a moment, then leave the
-    // connection to the database's statement limit rather than wait with it.
-    if (old) await Promise.race([old.close().catch(() => undefined), sleep(1000)]);
+    if (old) await Promise.race([old.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS))]);
   };
-
-  /** Settles as `work` does, or rejects as soon as the job is cancelled or `timeoutMs` has passed. */
-  const guarded = <T>(work: Promise<T>, timeoutMs: number): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const deadline = Date.now() + timeoutMs;
-      const timer = setInterval(() => {
-        if (isCancelled()) reject(new ReadCancelled('Cancelled while reading'));
-        else if (Date.now() > deadline)
-          reject(Object.assign(new Error(`no answer from the database in ${Math.round(timeoutMs / 1000)} s`), { code: 'READ_TIMEOUT' }));
-        else return;
-        clearInterval(timer);
-      }, CANCEL_POLL_MS);
-      work.then(resolve, reject).finally(() => clearInterval(timer));
-    });
+  const guard = <T>(work: Promise<T>) => guarded(work, readTimeoutMs, signal);
 
   const connect = async (): Promise<Conn> => {
     const opening = openDb();
     try {
-      return await guarded(opening, readTimeoutMs);
+      return await guard(opening);
     } catch (error) {
       // Abandoned while connecting: a connection that opens later is closed, not leaked.
       void opening.then(
@@ -71,15 +56,15 @@ export function withRetries(openDb: () => Promise<Conn>, isCancelled: () => bool
       let lastError: unknown;
       let tries = 0;
       while (tries < MAX_TRIES) {
-        if (isCancelled()) throw new ReadCancelled(`Cancelled while reading ${entity}`);
-        if (tries > 0) await guarded(sleep(Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** (tries - 1))), Infinity);
+        if (signal.aborted) throw new TaskCancelled(`Cancelled while reading ${entity}`);
+        if (tries > 0) await sleep(Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** (tries - 1)), signal);
         tries++;
         try {
           conn ??= await connect();
-          return await guarded(read(conn), readTimeoutMs);
+          return await guard(read(conn));
         } catch (error) {
           await drop();
-          if (error instanceof ReadCancelled) throw error;
+          if (error instanceof TaskCancelled) throw error;
           lastError = error;
           if (!isRetryable(error)) break;
         }
@@ -89,6 +74,16 @@ export function withRetries(openDb: () => Promise<Conn>, isCancelled: () => bool
     },
     close: drop,
   };
+}
+
+/** Settles as `work` does, or rejects with TaskCancelled on a cancel, or with a READ_TIMEOUT error once `timeoutMs` has passed. */
+function guarded<T>(work: Promise<T>, timeoutMs: number, signal: AbortSignal): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    const error = () => Object.assign(new Error(`no answer from the database in ${Math.round(timeoutMs / 1000)} s`), { code: 'READ_TIMEOUT' });
+    timer = setTimeout(() => reject(error()), timeoutMs);
+  });
+  return unlessCancelled(Promise.race([work, timedOut]), signal).finally(() => clearTimeout(timer));
 }
 
 const RETRYABLE = new Set([

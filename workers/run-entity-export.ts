@@ -3,47 +3,31 @@
 import { link, open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chunkCpuMs, createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase } from '../core/pacing/budget.ts';
-import { createCsvWriter } from '../core/csv.ts';
-import type { Chunk } from '../core/entities/entity.ts';
+import { createCsvWriter, type CsvWriter } from '../core/csv.ts';
+import type { Chunk, EntityDef } from '../core/entities/entity.ts';
 import { productDef } from '../core/entities/index.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Db } from '../core/source.ts';
+import type { GovernorView } from '../core/job/status.ts';
 import { PARTIAL_SUFFIX, type EntityOutcome, type EntityTask, type ProgressReport } from '../core/job/task.ts';
-import { ReadCancelled, withRetries } from './retry.ts';
-
-export interface TaskControl {
-  isCancelled(): boolean;
-  /** Why the kernel wants this task paused (database under load), or null. */
-  pauseReason(): string | null;
-  /** This entity's current share of the job's budget (it grows as other entities finish). */
-  share?(): number;
-  /** A shorter target for each chunk's query, where the export shares its thread with the HTTP API. */
-  targetChunkMs?: number;
-  /** This process's CPU so far outside the HTTP thread, in ms: with the database's, what the export costs the machine. */
-  processCpuMs?(): number | null;
-  /** The processCpuMs reading the first chunk is charged from, when earlier than the task's start. */
-  cpuSinceMs?: number;
-}
+import { sleep, TaskCancelled, throwIfCancelled } from './cancellation.ts';
+import { withRetries, type RetryingSource } from './retry.ts';
+import type { TaskControl } from './task-control.ts';
 
 // The rate shown in the job status covers this much recent time.
 const RATE_WINDOW_MS = 10_000;
-
-class Cancelled extends Error {}
 
 interface ChunkRead {
   limit: number;
   timed: Promise<{ chunk: Chunk; queryMs: number; dbCpuMs: number | null }>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+type ReadChunk = (from: string | null, limit: number) => ChunkRead;
 
-/** Sleeps in short slices so a cancel is obeyed within a tenth of a second. */
-async function pause(ms: number, control: TaskControl): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until || control.pauseReason() !== null) {
-    if (control.isCancelled()) throw new Cancelled();
-    await sleep(Math.min(100, Math.max(1, until - Date.now())));
-  }
+interface Written {
+  rows: number;
+  scanned: number;
+  bytes: number;
 }
 
 export async function runEntityExport(
@@ -57,21 +41,64 @@ export async function runEntityExport(
   const started = Date.now();
   const finalPath = join(task.dir, task.fileName);
   const partialPath = finalPath + PARTIAL_SUFFIX;
-  const csv = createCsvWriter(task.lineBreak);
-  const governor = createGovernor({
-    ...DEFAULT_GOVERNOR,
-    targetChunkMs: control.targetChunkMs ?? DEFAULT_GOVERNOR.targetChunkMs,
-    share: task.share,
-    sharesHost: isLocalDatabase(task.databaseUrl),
-  });
-  const rate = createRateMeter(RATE_WINDOW_MS, started);
   const file = await open(partialPath, 'wx', 0o600);
-  const source = withRetries(openDb, control.isCancelled);
-  let rows = 0,
-    scanned = 0,
-    bytes = 0,
-    after: string | null = null;
-  const read = (from: string | null, limit: number): ChunkRead => {
+  const pacer = createChunkPacer(task, control, started);
+  const source = withRetries(openDb, control.signal);
+  try {
+    const csv = createCsvWriter(task.lineBreak);
+    const header = await writeAll(file, csv.header(entity.columns(task.ctx.schemaVersion)));
+    const written = await exportChunks(file, csv, chunkReader(source, entity, task), pacer, control.signal, report, header);
+    await file.sync();
+    await file.close();
+    // link() refuses to replace an existing file, so a finished file is never overwritten.
+    await link(partialPath, finalPath);
+    await unlink(partialPath);
+    return { ok: true, ...written, durationMs: Date.now() - started, file: task.fileName };
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await unlink(partialPath).catch(() => undefined);
+    return failure(error, task.entity);
+  } finally {
+    await source.close();
+  }
+}
+
+/** The keyset chunk loop: reads from the last key, writes the rows, reports, rests as the pacer says. */
+async function exportChunks(
+  file: FileHandle,
+  csv: CsvWriter,
+  read: ReadChunk,
+  pacer: ChunkPacer,
+  signal: AbortSignal,
+  report: (progress: ProgressReport) => void,
+  headerBytes: number,
+): Promise<Written> {
+  const written: Written = { rows: 0, scanned: 0, bytes: headerBytes };
+  let after: string | null = null;
+  let pending: ChunkRead | null = null;
+  for (;;) {
+    throwIfCancelled(signal);
+    const current: ChunkRead = pending ?? read(after, pacer.chunkRows());
+    pending = null;
+    const { chunk, queryMs, dbCpuMs } = await current.timed;
+    const more = chunk.scanned >= current.limit;
+    after = chunk.lastKey ?? after;
+    if (pacer.readsAhead() && more) pending = read(after, pacer.chunkRows());
+    const processStart = performance.now();
+    const bytes = chunk.rows.length === 0 ? 0 : await writeAll(file, csv.rows(chunk.rows));
+    written.rows += chunk.rows.length;
+    written.scanned += chunk.scanned;
+    written.bytes += bytes;
+    const { governor, restMs } = pacer.record({ rows: chunk.rows.length, scanned: chunk.scanned, bytes, queryMs, dbCpuMs, processStart });
+    report({ rows: written.rows, bytes: written.bytes, governor });
+    if (!more) return written;
+    await pacer.rest(restMs);
+  }
+}
+
+/** Reads one chunk through the retrying source, timing only the attempt that succeeded. */
+function chunkReader(source: RetryingSource, entity: EntityDef, task: EntityTask): ReadChunk {
+  return (from, limit) => {
     // Only the attempt that succeeded counts as the chunk's query time: back-off waits and reconnects
     // after a fault are not the site's load, and counted as such they shrink chunks and stretch pauses for minutes.
     let attemptStart = performance.now();
@@ -88,53 +115,57 @@ export async function runEntityExport(
     timed.catch(() => undefined);
     return { limit, timed };
   };
-  let pending: ChunkRead | null = null;
+}
+
+interface ChunkCost {
+  rows: number;
+  scanned: number;
+  bytes: number;
+  queryMs: number;
+  dbCpuMs: number | null;
+  /** performance.now() when this thread began writing the chunk. */
+  processStart: number;
+}
+
+type ChunkPacer = ReturnType<typeof createChunkPacer>;
+
+/**
+ * The pacing of one entity's chunks, all of it: how many rows the next read asks for, whether it is read while
+ * this one is written, what each chunk cost the budget, and the rest after it (the governor's, then the kernel's
+ * load pause for as long as it lasts).
+ */
+function createChunkPacer(task: EntityTask, control: TaskControl, started: number) {
+  const governor = createGovernor({
+    ...DEFAULT_GOVERNOR,
+    targetChunkMs: control.targetChunkMs ?? DEFAULT_GOVERNOR.targetChunkMs,
+    share: task.share,
+    sharesHost: isLocalDatabase(task.databaseUrl),
+  });
+  const rate = createRateMeter(RATE_WINDOW_MS, started);
   let processCpu = control.cpuSinceMs ?? control.processCpuMs?.() ?? null;
-  try {
-    bytes += await writeAll(file, csv.header(entity.columns(task.ctx.schemaVersion)));
-    for (;;) {
-      if (control.isCancelled()) throw new Cancelled();
-      const current: ChunkRead = pending ?? read(after, governor.chunkRows);
-      pending = null;
-      const { chunk, queryMs, dbCpuMs } = await current.timed;
-      const more = chunk.scanned >= current.limit;
-      after = chunk.lastKey ?? after;
-      governor.setShare(control.share?.() ?? governor.share);
-      // At full speed the next chunk is read while this one is written: the database and this thread work at once.
-      if (more && governor.share >= 1 && control.pauseReason() === null) pending = read(after, governor.chunkRows);
-      const processStart = performance.now();
-      const written = chunk.rows.length === 0 ? 0 : await writeAll(file, csv.rows(chunk.rows));
-      rows += chunk.rows.length;
-      scanned += chunk.scanned;
-      bytes += written;
+  return {
+    chunkRows: () => governor.chunkRows,
+    /** At full speed the next chunk is read while this one is written: the database and this thread work at once. */
+    readsAhead(): boolean {
+      governor.setShare(control.share());
+      return governor.share >= 1 && control.pauseReason() === null;
+    },
+    record(cost: ChunkCost): { governor: GovernorView; restMs: number } {
       const processNow = control.processCpuMs?.() ?? null;
       const processMs = processNow === null || processCpu === null ? null : processNow - processCpu;
-      const cpuMs = chunkCpuMs(processMs, dbCpuMs, governor.share, task.budgetCores);
+      const cpuMs = chunkCpuMs(processMs, cost.dbCpuMs, governor.share, task.budgetCores);
       processCpu = processNow;
-      const pauseMs = governor.record({ rows: chunk.scanned, bytes: written, queryMs, processMs: performance.now() - processStart, cpuMs });
-      rate.add(chunk.rows.length, Date.now());
+      const restMs = governor.record({ rows: cost.scanned, bytes: cost.bytes, queryMs: cost.queryMs, processMs: performance.now() - cost.processStart, cpuMs });
+      rate.add(cost.rows, Date.now());
       const reason = control.pauseReason();
-      report({
-        rows,
-        bytes,
-        governor: { chunkRows: governor.chunkRows, rowsPerSecond: rate.perSecond(Date.now()), share: governor.share, paused: reason !== null, reason },
-      });
-      if (!more) break;
-      await pause(pauseMs, control);
-    }
-    await file.sync();
-    await file.close();
-    // link() refuses to replace an existing file, so a finished file is never overwritten.
-    await link(partialPath, finalPath);
-    await unlink(partialPath);
-    return { ok: true, rows, scanned, bytes, durationMs: Date.now() - started, file: task.fileName };
-  } catch (error) {
-    await file.close().catch(() => undefined);
-    await unlink(partialPath).catch(() => undefined);
-    return failure(error, task.entity);
-  } finally {
-    await source.close();
-  }
+      const view = { chunkRows: governor.chunkRows, rowsPerSecond: rate.perSecond(Date.now()), share: governor.share, paused: reason !== null, reason };
+      return { governor: view, restMs };
+    },
+    async rest(ms: number): Promise<void> {
+      if (ms > 0) await sleep(ms, control.signal);
+      while (control.pauseReason() !== null) await control.resumed();
+    },
+  };
 }
 
 /**
@@ -152,7 +183,7 @@ async function writeAll(file: FileHandle, data: Uint8Array): Promise<number> {
 }
 
 function failure(error: unknown, entity: string): EntityOutcome {
-  if (error instanceof Cancelled || error instanceof ReadCancelled) return { ok: false, code: 'cancelled', message: `Cancelled while exporting ${entity}` };
+  if (error instanceof TaskCancelled) return { ok: false, code: 'cancelled', message: `Cancelled while exporting ${entity}` };
   const code = (error as { code?: string }).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return { ok: false, code: 'disk', message: `Cannot write ${entity}: the disk is full` };
   if (code === 'EEXIST' || code === 'EACCES' || code === 'EROFS')

@@ -3,6 +3,7 @@
 import { formatOffsetIso } from '../dates.ts';
 import type { ProductDef } from '../entities/entity.ts';
 import { errorMessage, ExportRejectedError, ExportRunningError, NothingToCancelError, UnavailableError, ValidationError, type ErrorItem } from '../errors.ts';
+import { DISK_KEY, next, ownedElsewhere, type Effect, type JobEvent } from './lifecycle.ts';
 import { runExport, type ActiveExport, type RunDeps } from './run-export.ts';
 import { fileStampOf, finish, isRunning, isTerminal, requestCancel, toStatus, type JobRecord, type JobStatus } from './status.ts';
 import type { OpenDb } from '../source.ts';
@@ -12,7 +13,7 @@ import { readExportPath } from '../settings/export-path.ts';
 // A running job's owner saves it every second; after this long without a save its node is presumed dead.
 export const HEARTBEAT_STALE_MS = 30_000;
 const DEFAULT_LOOKBACK_MS = 365 * 24 * 3600_000;
-export const DISK_KEY = 'export.disk.space.insufficient';
+export { DISK_KEY };
 export const SOURCE_KEY = 'export.source.unavailable';
 
 /** The kernel needs exactly what a running export needs. */
@@ -42,185 +43,213 @@ export interface Kernel {
   close(): Promise<void>;
 }
 
+/** What the kernel keeps beyond the journal: this process's, not any one job's life (lifecycle.ts has that). */
+interface Node {
+  readonly deps: KernelDeps;
+  /** The export this process runs, while it runs. */
+  running: ActiveExport | null;
+  /** close() has begun: no export starts any more. */
+  closing: boolean;
+  /**
+   * Jobs this process created: a running job of this node with this process's pid that is not one of them was
+   * left by an earlier process that had the same pid (a restarted container's process is often pid 1).
+   */
+  readonly created: Set<number>;
+  /** Starts in flight: close() waits for them, since one may create its job after the shutdown began. */
+  readonly starting: Set<Promise<unknown>>;
+}
+
 export function createKernel(deps: KernelDeps): Kernel {
-  const { config, store, host, product } = deps;
-  let active: ActiveExport | null = null;
-  let closing = false;
-  // Jobs this kernel created: a running job of this node with this process's pid that is not one of them was
-  // left by an earlier process that had the same pid (a restarted container's process is often pid 1).
-  const created = new Set<number>();
-  // Starts in flight: close() waits for them, since one may create its job after the shutdown began.
-  const starting = new Set<Promise<unknown>>();
-
-  const isOwnerDead = (record: JobRecord): boolean => {
-    if (active?.jobId === record.jobId) return false;
-    if (record.owner.nodeId === host.nodeId && !host.isLocalProcessAlive(record.owner.pid)) return true;
-    if (record.owner.nodeId === host.nodeId && record.owner.pid === host.pid && !created.has(record.jobId)) return true;
-    return host.now().getTime() - record.owner.heartbeatMs > HEARTBEAT_STALE_MS;
-  };
-
-  /** The latest job; finished here when a cancel was asked of it and its owner died before obeying, since nothing else will. */
-  const latestSettled = async (): Promise<JobRecord | null> => {
-    const latest = await store.latest();
-    if (!latest || isTerminal(latest.status) || !isOwnerDead(latest) || !(await store.isCancelRequested(latest.jobId))) return latest;
-    const cancelled = finish(latest, 'CANCELLED', host.now());
-    await store.save(cancelled);
-    await host.cleanExportDir(latest.exportDir, 'all');
-    return cancelled;
-  };
-
-  const view = async (record: JobRecord): Promise<JobStatus> => {
-    if (isTerminal(record.status)) return toStatus(record);
-    const shown = (await store.isCancelRequested(record.jobId)) ? requestCancel(record) : record;
-    return toStatus(shown, { time: formatOffsetIso(new Date(record.owner.heartbeatMs)), stale: isOwnerDead(record) });
-  };
-
-  const rootExportPath = async (): Promise<string> => (await readExportPath(store)) ?? host.joinPath(config.pipelineHome, 'data-pipeline', 'export');
-
-  /** Problems that stop the export (`fatal`) and those forceExport turns into warnings (`index`). */
-  const preValidate = async (root: string): Promise<{ fatal: ErrorItem[]; index: ErrorItem[] }> => {
-    const fatal: ErrorItem[] = [];
-    if (config.minFreeDiskBytes > 0) {
-      await host.makePrivateDir(root);
-      const free = await host.freeBytes(root);
-      if (free !== null && free < config.minFreeDiskBytes) {
-        fatal.push({ key: DISK_KEY, message: `Cannot export: ${free} bytes free at ${root}, below the minimum of ${config.minFreeDiskBytes}` });
-      }
-    }
-    let db: Awaited<ReturnType<OpenDb>>;
-    try {
-      db = await deps.openDb();
-    } catch (error) {
-      return { fatal: [...fatal, { key: SOURCE_KEY, message: errorMessage(error) }], index: [] };
-    }
-    try {
-      if (!config.indexJournalFile) return { fatal, index: [] };
-      const text = await host.readText(config.indexJournalFile);
-      return { fatal, index: await checkIndexJournal(db, text, config.indexJournalFile, host.now().getTime(), config.sourceTimezone) };
-    } finally {
-      await db.close();
-    }
-  };
-
-  const newRecord = (jobId: number, params: ExportParams, root: string, start: Date, trigger: 'api' | 'schedule'): JobRecord => {
-    const fromMs = params.fromDateMs ?? Math.floor((start.getTime() - DEFAULT_LOOKBACK_MS) / 60_000) * 60_000;
-    return {
-      startTime: formatOffsetIso(start),
-      completedTime: null,
-      cancelledTime: null,
-      nodeId: host.nodeId,
-      jobId,
-      status: 'STARTED',
-      config: {
-        exportFrom: formatOffsetIso(new Date(fromMs), false),
-        forcedExport: params.forceExport,
-        schemaVersion: params.schemaVersion ?? activeVersion(),
-      },
-      statistics: null,
-      warnings: null,
-      errors: null,
-      rootExportPath: root,
-      progress: {},
-      fromMs,
-      owner: { nodeId: host.nodeId, pid: host.pid, heartbeatMs: start.getTime() },
-      exportDir: host.joinPath(root, String(jobId)),
-      fileStamp: fileStampOf(start),
-      trigger,
-    };
-  };
-
-  const activeVersion = () => product.schemaVersions.find((s) => s.status === 'ACTIVE')!.version;
-
-  const checkVersion = (version: number | null) => {
-    if (version !== null && !product.schemaVersions.some((s) => s.version === version)) {
-      const known = product.schemaVersions.map((s) => s.version).join(', ');
-      throw new ValidationError([
-        { key: 'invalid.schemaVersion', message: `Cannot export schema version ${version}: this ${product.product} site offers ${known}` },
-      ]);
-    }
-  };
-
-  const startExport = async (params: ExportParams, trigger: 'api' | 'schedule' = 'api'): Promise<JobStatus> => {
-    checkVersion(params.schemaVersion);
-    if (closing) throw new UnavailableError('Cannot start an export: this node is shutting down');
-    const latest = await latestSettled();
-    if (isRunning(latest)) throw new ExportRunningError(await view(latest!));
-    const root = await rootExportPath();
-    const start = host.now();
-    let record = newRecord((latest?.jobId ?? 0) + 1, params, root, start, trigger);
-    const problems = await preValidate(root);
-    if (problems.fatal.length > 0 || (problems.index.length > 0 && !params.forceExport)) {
-      record = finish(record, 'FAILED', host.now(), { errors: [...problems.fatal, ...(params.forceExport ? [] : problems.index)] });
-    } else if (problems.index.length > 0) {
-      record = { ...record, warnings: problems.index };
-    }
-    created.add(record.jobId);
-    if (!(await store.create(record))) {
-      const winner = await store.latest();
-      // A FAILED record (a scheduled run that could not start) took the id without taking the lock.
-      if (winner && isTerminal(winner.status)) return startExport(params, trigger);
-      throw new ExportRunningError(await view(winner!));
-    }
-    if (record.status === 'FAILED') throw new ExportRejectedError(toStatus(record));
-    // The next job may already be active when this one's final save returns: only this job lets go of `active`.
-    const jobId = record.jobId;
-    active = runExport(record, deps, () => {
-      if (active?.jobId === jobId) active = null;
-    });
-    return toStatus(record);
-  };
-
-  const recordFailedRun = async (params: ExportParams, at: Date, errors: ErrorItem[]): Promise<JobStatus | null> => {
-    for (;;) {
-      const latest = await store.latest();
-      if (isRunning(latest)) return null;
-      const record = finish(newRecord((latest?.jobId ?? 0) + 1, params, await rootExportPath(), at, 'schedule'), 'FAILED', at, { errors });
-      if (await store.create(record)) return toStatus(record);
-    }
-  };
-
-  const cancelExport = async (jobId: number | null) => {
-    const target = jobId === null ? await store.latest() : await store.get(jobId);
-    if (!target || isTerminal(target.status)) {
-      throw new NothingToCancelError(jobId === null ? 'No export is running' : `Job ${jobId} is not running`);
-    }
-    if (active?.jobId === target.jobId) {
-      await active.cancel();
-    } else if (isOwnerDead(target)) {
-      // Its owner is gone: nothing will finish it, so release the lock here and now.
-      await store.save(finish(target, 'CANCELLED', host.now()));
-      await host.cleanExportDir(target.exportDir, 'all');
-    } else {
-      await store.requestCancel(target.jobId);
-    }
-    return { jobId: target.jobId, status: 'OK' as const, message: `Cancellation of job ${target.jobId} requested` };
-  };
-
+  const node: Node = { deps, running: null, closing: false, created: new Set(), starting: new Set() };
   return {
     startExport(params, trigger) {
-      const start = startExport(params, trigger);
-      const settled = start.catch(() => undefined).finally(() => starting.delete(settled));
-      starting.add(settled);
+      const start = startExport(node, params, trigger);
+      const settled = start.catch(() => undefined).finally(() => node.starting.delete(settled));
+      node.starting.add(settled);
       return start;
     },
-    recordFailedRun,
-    cancelExport,
-    product,
-    rootExportPath,
-    schemaVersions: () => product.schemaVersions,
+    recordFailedRun: (params, at, errors) => recordFailedRun(node, params, at, errors),
+    cancelExport: (jobId) => cancelExport(node, jobId),
+    product: deps.product,
+    rootExportPath: () => rootExportPath(node),
+    schemaVersions: () => deps.product.schemaVersions,
     async getStatus() {
-      const latest = await latestSettled();
-      return latest ? view(latest) : null;
+      const latest = await latestSettled(node);
+      return latest ? view(node, latest) : null;
     },
     async history(offset, limit) {
-      const page = await store.list(offset, limit);
-      return { values: await Promise.all(page.values.map(view)), size: page.size };
+      const page = await deps.store.list(offset, limit);
+      return { values: await Promise.all(page.values.map((record) => view(node, record))), size: page.size };
     },
     async close() {
-      closing = true;
-      await Promise.all(starting);
-      await active?.shutdown();
+      node.closing = true;
+      await Promise.all(node.starting);
+      await node.running?.shutdown();
       await deps.runner.close();
     },
   };
+}
+
+function isOwnerDead({ deps: { host }, running, created }: Node, record: JobRecord): boolean {
+  if (running?.jobId === record.jobId) return false;
+  if (record.owner.nodeId === host.nodeId && !host.isLocalProcessAlive(record.owner.pid)) return true;
+  if (record.owner.nodeId === host.nodeId && record.owner.pid === host.pid && !created.has(record.jobId)) return true;
+  return host.now().getTime() - record.owner.heartbeatMs > HEARTBEAT_STALE_MS;
+}
+
+/** Moves a job another process owns through its life, carrying out here and now what that asks for. */
+async function moveElsewhere(node: Node, record: JobRecord, cancelMarked: boolean, events: JobEvent[]): Promise<JobRecord> {
+  let life = ownedElsewhere(record, cancelMarked);
+  for (const event of events) {
+    const step = next(life, event);
+    life = step.state;
+    for (const effect of step.effects) await carryOutHere(node, effect);
+  }
+  return life.record;
+}
+
+/** A job owned elsewhere asks only for these: its final record, its files gone, a cancel marker for its owner. */
+async function carryOutHere({ deps: { store, host } }: Node, effect: Effect): Promise<void> {
+  if (effect.type === 'writeFinal') await store.save(effect.record);
+  else if (effect.type === 'cleanExportDir') await host.cleanExportDir(effect.dir, 'all');
+  else if (effect.type === 'markCancel') await store.requestCancel(effect.jobId);
+}
+
+/** The latest job; finished here when a cancel was asked of it and its owner died before obeying, since nothing else will. */
+async function latestSettled(node: Node): Promise<JobRecord | null> {
+  const { store, host } = node.deps;
+  const latest = await store.latest();
+  if (!latest || isTerminal(latest.status) || !isOwnerDead(node, latest)) return latest;
+  const cancelMarked = await store.isCancelRequested(latest.jobId);
+  return moveElsewhere(node, latest, cancelMarked, [{ type: 'ownerDead', atMs: host.now().getTime() }]);
+}
+
+async function view(node: Node, record: JobRecord): Promise<JobStatus> {
+  if (isTerminal(record.status)) return toStatus(record);
+  const shown = (await node.deps.store.isCancelRequested(record.jobId)) ? requestCancel(record) : record;
+  return toStatus(shown, { time: formatOffsetIso(new Date(record.owner.heartbeatMs)), stale: isOwnerDead(node, record) });
+}
+
+async function rootExportPath({ deps: { store, host, config } }: Node): Promise<string> {
+  return (await readExportPath(store)) ?? host.joinPath(config.pipelineHome, 'data-pipeline', 'export');
+}
+
+/** Problems that stop the export (`fatal`) and those forceExport turns into warnings (`index`). */
+async function preValidate({ deps }: Node, root: string): Promise<{ fatal: ErrorItem[]; index: ErrorItem[] }> {
+  const { config, host } = deps;
+  const fatal: ErrorItem[] = [];
+  if (config.minFreeDiskBytes > 0) {
+    await host.makePrivateDir(root);
+    const free = await host.freeBytes(root);
+    if (free !== null && free < config.minFreeDiskBytes) {
+      fatal.push({ key: DISK_KEY, message: `Cannot export: ${free} bytes free at ${root}, below the minimum of ${config.minFreeDiskBytes}` });
+    }
+  }
+  let db: Awaited<ReturnType<OpenDb>>;
+  try {
+    db = await deps.openDb();
+  } catch (error) {
+    return { fatal: [...fatal, { key: SOURCE_KEY, message: errorMessage(error) }], index: [] };
+  }
+  try {
+    if (!config.indexJournalFile) return { fatal, index: [] };
+    const text = await host.readText(config.indexJournalFile);
+    return { fatal, index: await checkIndexJournal(db, text, config.indexJournalFile, host.now().getTime(), config.sourceTimezone) };
+  } finally {
+    await db.close();
+  }
+}
+
+function newRecord({ deps: { host, product } }: Node, jobId: number, params: ExportParams, root: string, start: Date, trigger: 'api' | 'schedule'): JobRecord {
+  const fromMs = params.fromDateMs ?? Math.floor((start.getTime() - DEFAULT_LOOKBACK_MS) / 60_000) * 60_000;
+  return {
+    startTime: formatOffsetIso(start),
+    completedTime: null,
+    cancelledTime: null,
+    nodeId: host.nodeId,
+    jobId,
+    status: 'STARTED',
+    config: {
+      // The instant exactly: milliseconds are shown when it has any.
+      exportFrom: formatOffsetIso(new Date(fromMs), fromMs % 1000 !== 0),
+      forcedExport: params.forceExport,
+      schemaVersion: params.schemaVersion ?? product.schemaVersions.find((s) => s.status === 'ACTIVE')!.version,
+    },
+    statistics: null,
+    warnings: null,
+    errors: null,
+    rootExportPath: root,
+    progress: {},
+    fromMs,
+    owner: { nodeId: host.nodeId, pid: host.pid, heartbeatMs: start.getTime() },
+    exportDir: host.joinPath(root, String(jobId)),
+    fileStamp: fileStampOf(start),
+    trigger,
+  };
+}
+
+function checkVersion({ deps: { product } }: Node, version: number | null): void {
+  if (version !== null && !product.schemaVersions.some((s) => s.version === version)) {
+    const known = product.schemaVersions.map((s) => s.version).join(', ');
+    throw new ValidationError([
+      { key: 'invalid.schemaVersion', message: `Cannot export schema version ${version}: this ${product.product} site offers ${known}` },
+    ]);
+  }
+}
+
+async function startExport(node: Node, params: ExportParams, trigger: 'api' | 'schedule' = 'api'): Promise<JobStatus> {
+  const { store, host } = node.deps;
+  checkVersion(node, params.schemaVersion);
+  if (node.closing) throw new UnavailableError('Cannot start an export: this node is shutting down');
+  const latest = await latestSettled(node);
+  if (isRunning(latest)) throw new ExportRunningError(await view(node, latest!));
+  const root = await rootExportPath(node);
+  const start = host.now();
+  let record = newRecord(node, (latest?.jobId ?? 0) + 1, params, root, start, trigger);
+  const problems = await preValidate(node, root);
+  if (problems.fatal.length > 0 || (problems.index.length > 0 && !params.forceExport)) {
+    record = finish(record, 'FAILED', host.now(), { errors: [...problems.fatal, ...(params.forceExport ? [] : problems.index)] });
+  } else if (problems.index.length > 0) {
+    record = { ...record, warnings: problems.index };
+  }
+  node.created.add(record.jobId);
+  if (!(await store.create(record))) {
+    const winner = await store.latest();
+    // A FAILED record (a scheduled run that could not start) took the id without taking the lock.
+    if (winner && isTerminal(winner.status)) return startExport(node, params, trigger);
+    throw new ExportRunningError(await view(node, winner!));
+  }
+  if (record.status === 'FAILED') throw new ExportRejectedError(toStatus(record));
+  // The next job may already be running when this one's final save returns: only this job lets go of `running`.
+  const { jobId } = record;
+  node.running = runExport(record, node.deps, () => {
+    if (node.running?.jobId === jobId) node.running = null;
+  });
+  return toStatus(record);
+}
+
+async function recordFailedRun(node: Node, params: ExportParams, at: Date, errors: ErrorItem[]): Promise<JobStatus | null> {
+  for (;;) {
+    const latest = await node.deps.store.latest();
+    if (isRunning(latest)) return null;
+    const record = finish(newRecord(node, (latest?.jobId ?? 0) + 1, params, await rootExportPath(node), at, 'schedule'), 'FAILED', at, { errors });
+    if (await node.deps.store.create(record)) return toStatus(record);
+  }
+}
+
+async function cancelExport(node: Node, jobId: number | null): Promise<{ jobId: number; status: 'OK'; message: string }> {
+  const { store, host } = node.deps;
+  const target = jobId === null ? await store.latest() : await store.get(jobId);
+  if (!target || isTerminal(target.status)) {
+    throw new NothingToCancelError(jobId === null ? 'No export is running' : `Job ${jobId} is not running`);
+  }
+  if (node.running?.jobId === target.jobId) {
+    await node.running.cancel();
+  } else {
+    // A dead owner's job is finished here and now (nothing else will); a live one's owner gets a cancel marker.
+    const atMs = host.now().getTime();
+    const seen: JobEvent[] = isOwnerDead(node, target) ? [{ type: 'ownerDead', atMs }] : [];
+    await moveElsewhere(node, target, false, [...seen, { type: 'cancelAsked', atMs }]);
+  }
+  return { jobId: target.jobId, status: 'OK' as const, message: `Cancellation of job ${target.jobId} requested` };
 }

@@ -5,7 +5,7 @@
 // runs would end the lock. It is logged as SKIPPED, and once the running job has finished, the node that
 // skipped it records it as a FAILED job with the next id, so /history shows it.
 import { errorMessage, ExportRejectedError, ExportRunningError, type ErrorItem } from '../errors.ts';
-import { EXPORT_FAILED_KEY } from './run-export.ts';
+import { EXPORT_FAILED_KEY } from './lifecycle.ts';
 import type { Kernel } from './kernel.ts';
 import type { JobStore } from './ports.ts';
 import { dueRun, formatInZone, type Schedule } from '../settings/schedule.ts';

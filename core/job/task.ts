@@ -22,6 +22,9 @@ export interface EntityTask {
   databaseUrl: string;
 }
 
+/** How a task is paced, as the impact budget admits it (core/job/run-pacing.ts). */
+export type TaskPacing = Pick<EntityTask, 'share' | 'budgetCores'>;
+
 export type EntityOutcome =
   | { ok: true; rows: number; scanned: number; bytes: number; durationMs: number; file: string }
   | { ok: false; code: 'cancelled' | 'disk' | 'source' | 'file' | 'internal'; message: string };

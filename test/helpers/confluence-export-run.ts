@@ -6,6 +6,7 @@ import { openSource } from '../../adapters/sources/open-source.ts';
 import { utcMsToLocal } from '../../core/dates.ts';
 import type { EntityTask } from '../../core/job/task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
+import { createTaskControl } from '../../workers/task-control.ts';
 import type { ConfluenceFixture } from '../fixtures/confluence-fixture.ts';
 import { localDateTimeToEpochMs, type ConfluenceEntity } from './expected-confluence.ts';
 
@@ -50,7 +51,7 @@ export async function exportConfluenceFiles(url: string, fixture: ConfluenceFixt
     const outcome = await runEntityExport(
       task,
       () => openSource(url),
-      { isCancelled: () => false, pauseReason: () => null },
+      createTaskControl(task.share),
       () => undefined,
     );
     assert.ok(outcome.ok, `exporting ${entity} failed: ${JSON.stringify(outcome)}`);

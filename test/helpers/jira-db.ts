@@ -11,6 +11,7 @@ import { openSource } from '../../adapters/sources/open-source.ts';
 import { utcMsToLocal } from '../../core/dates.ts';
 import type { EntityTask } from '../../core/job/task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
+import { createTaskControl } from '../../workers/task-control.ts';
 import { JIRA_COLUMNS, JIRA_TABLES, type JiraBatch, type JiraFixture } from '../fixtures/jira-fixture.ts';
 import { JIRA_ENTITIES, type JiraEntity } from './expected-jira.ts';
 import { createMysqlTestDatabase, type MysqlTestDatabase } from './test-db.ts';
@@ -92,7 +93,7 @@ export async function exportJira(url: string, dir: string, options: JiraExportOp
     const outcome = await runEntityExport(
       task,
       () => openSource(url),
-      { isCancelled: () => false, pauseReason: () => null },
+      createTaskControl(task.share),
       () => undefined,
     );
     if (!outcome.ok) throw new Error(`Cannot export ${entity}: ${outcome.message}`);

@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { openSource } from '../../adapters/sources/open-source.ts';
 import type { EntityTask } from '../../core/job/task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
+import { createTaskControl } from '../../workers/task-control.ts';
 import { BASE_URL, ENTITIES, exportConfluenceFiles, VARIANTS } from '../helpers/confluence-export-run.ts';
 import { generateConfluenceFixture, type ConfluenceFixture } from '../fixtures/confluence-fixture.ts';
 import { expectedConfluenceRows } from '../helpers/expected-confluence.ts';
@@ -94,7 +95,7 @@ describe('Confluence export on MariaDB', () => {
     const outcome = await runEntityExport(
       task,
       () => openSource(db.url),
-      { isCancelled: () => false, pauseReason: () => null },
+      createTaskControl(task.share),
       () => undefined,
     );
     assert.ok(outcome.ok && outcome.rows === 0);
@@ -121,7 +122,7 @@ describe('Confluence export on MariaDB', () => {
     const outcome = await runEntityExport(
       task,
       () => openSource(db.url),
-      { isCancelled: () => false, pauseReason: () => null },
+      createTaskControl(task.share),
       () => undefined,
     );
     assert.equal(outcome.ok, false);

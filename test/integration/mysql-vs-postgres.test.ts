@@ -12,6 +12,7 @@ import { utcMsToLocal } from '../../core/dates.ts';
 import type { Product } from '../../core/config.ts';
 import type { EntityTask } from '../../core/job/task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
+import { createTaskControl } from '../../workers/task-control.ts';
 import { generateConfluenceFixture, type ConfluenceFixture } from '../fixtures/confluence-fixture.ts';
 import { generateJiraFixture, JIRA_BOUNDARY, JIRA_TABLES, type JiraFixture } from '../fixtures/jira-fixture.ts';
 import { localDateTimeToEpochMs } from '../helpers/expected-confluence.ts';
@@ -58,7 +59,7 @@ async function exportFrom(url: string, work: string, settings: Settings): Promis
     const outcome = await runEntityExport(
       task,
       () => openSource(url),
-      { isCancelled: () => false, pauseReason: () => null },
+      createTaskControl(task.share),
       () => undefined,
     );
     assert.ok(outcome.ok, `${url.slice(0, 8)} ${entity}: ${JSON.stringify(outcome)}`);

@@ -32,13 +32,13 @@ const valid: [string, string, string][] = [
   ['an offset written %2B', '2020-12-30T22:01%2B01:00', '2020-12-30T21:01:00+00:00'],
   ['a raw + that arrives as a space', '2020-12-30T22:01+01:00', '2020-12-30T21:01:00+00:00'],
   ['the space a decoded raw + leaves', '2020-12-30T22:01%2001:00', '2020-12-30T21:01:00+00:00'],
-  ['a raw + after seconds and milliseconds', '2020-12-30T22:01:02.003+01:00', '2020-12-30T21:01:02+00:00'],
+  ['a raw + after seconds and milliseconds', '2020-12-30T22:01:02.003+01:00', '2020-12-30T21:01:02.003+00:00'],
   ['a negative offset', '2020-12-30T18:01-05:00', '2020-12-30T23:01:00+00:00'],
   ['seconds', '2020-12-30T23:01:59Z', '2020-12-30T23:01:59+00:00'],
-  ['milliseconds', '2020-12-30T23:01:59.250Z', '2020-12-30T23:01:59+00:00'],
+  ['milliseconds', '2020-12-30T23:01:59.250Z', '2020-12-30T23:01:59.250+00:00'],
   ['a half-hour offset with seconds', '2021-01-01T05:30:15%2B05:30', '2021-01-01T00:00:15+00:00'],
   ['a leap day', '2020-02-29T00:00Z', '2020-02-29T00:00:00+00:00'],
-  ['exactly now', '2024-03-05T14:07:09.917Z', '2024-03-05T14:07:09+00:00'],
+  ['exactly now', '2024-03-05T14:07:09.917Z', '2024-03-05T14:07:09.917+00:00'],
 ];
 
 for (const [what, raw, exportFrom] of valid) {
@@ -52,6 +52,17 @@ for (const [what, raw, exportFrom] of valid) {
 test('fromDate with milliseconds selects from the exact millisecond', async () => {
   const got = await post('?fromDate=2020-12-30T23:01:59.250Z');
   assert.equal(got.store.jobs.get(1)?.fromMs, Date.UTC(2020, 11, 30, 23, 1, 59, 250));
+});
+
+test('config.exportFrom names the exported instant to the millisecond', async () => {
+  const got = await post('?fromDate=2021-01-13T09:01:01.917Z');
+  assert.equal(got.body.config.exportFrom, '2021-01-13T09:01:01.917+00:00');
+  assert.equal(Date.parse(got.body.config.exportFrom), got.store.jobs.get(1)?.fromMs);
+});
+
+test('config.exportFrom of an instant without milliseconds reads as whole seconds', async () => {
+  const got = await post('?fromDate=2021-01-13T09:01:01.000Z');
+  assert.equal(got.body.config.exportFrom, '2021-01-13T09:01:01+00:00');
 });
 
 const invalid: [string, string][] = [

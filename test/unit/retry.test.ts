@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Db } from '../../core/source.ts';
-import { ReadCancelled, withRetries } from '../../workers/retry.ts';
+import { TaskCancelled } from '../../workers/cancellation.ts';
+import { withRetries } from '../../workers/retry.ts';
 
 type Conn = Db & { close(): Promise<void> };
 
@@ -26,6 +27,7 @@ function fakeSource(open: (n: number) => void = () => undefined) {
 }
 
 const never = new Promise<never>(() => undefined);
+const NEVER_CANCELLED = new AbortController().signal;
 const connectionNumber = async (db: Db) => Number((await db.query('SELECT 1'))[0].n);
 
 describe('withRetries', () => {
@@ -34,14 +36,14 @@ describe('withRetries', () => {
     const source = fakeSource((n) => {
       if (n < 3) throw new Error("Cannot connect to the site's database at mysql://x@127.0.0.1/db", { cause: refused });
     });
-    const reader = withRetries(source.openDb, () => false);
+    const reader = withRetries(source.openDb, NEVER_CANCELLED);
     assert.equal(await reader.run(connectionNumber, 'pages'), 3);
     await reader.close();
   });
 
   test('a lost connection is closed and the same read runs again on a fresh one', async () => {
     const source = fakeSource();
-    const reader = withRetries(source.openDb, () => false);
+    const reader = withRetries(source.openDb, NEVER_CANCELLED);
     let calls = 0;
     const result = await reader.run(async (db) => {
       if (++calls === 1) throw Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' });
@@ -54,7 +56,7 @@ describe('withRetries', () => {
 
   test('an error that retrying cannot cure fails at once with its own message', async () => {
     const source = fakeSource();
-    const reader = withRetries(source.openDb, () => false);
+    const reader = withRetries(source.openDb, NEVER_CANCELLED);
     const denied = Object.assign(new Error("SELECT command denied to user 'x' for table 'CONTENT'"), { code: 'ER_TABLEACCESS_DENIED_ERROR' });
     await assert.rejects(
       reader.run(async () => Promise.reject(denied), 'pages'),
@@ -65,31 +67,31 @@ describe('withRetries', () => {
 
   test('a read that never answers is abandoned after the read timeout and retried on a fresh connection', async () => {
     const source = fakeSource();
-    const reader = withRetries(source.openDb, () => false, 300);
+    const reader = withRetries(source.openDb, NEVER_CANCELLED, 300);
     const result = await reader.run(async (db) => ((await connectionNumber(db)) === 1 ? never : connectionNumber(db)), 'comments');
     assert.equal(result, 2);
     assert.deepEqual(source.closed, [1]);
     await reader.close();
   });
 
-  test('a cancel abandons a read that never answers, with ReadCancelled', async () => {
-    let cancelled = false;
-    const reader = withRetries(fakeSource().openDb, () => cancelled);
+  test('a cancel abandons a read that never answers, with TaskCancelled', async () => {
+    const cancel = new AbortController();
+    const reader = withRetries(fakeSource().openDb, cancel.signal);
     const reading = reader.run(async () => never, 'pages');
-    cancelled = true;
-    await assert.rejects(reading, ReadCancelled);
+    cancel.abort();
+    await assert.rejects(reading, TaskCancelled);
   });
 
-  test('a cancel during the back-off wait ends it with ReadCancelled instead of trying again', async () => {
-    let cancelled = false;
+  test('a cancel during the back-off wait ends it with TaskCancelled instead of trying again', async () => {
+    const cancel = new AbortController();
     const source = fakeSource();
-    const reader = withRetries(source.openDb, () => cancelled);
+    const reader = withRetries(source.openDb, cancel.signal);
     const lost = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
     const reading = reader.run(async () => {
-      cancelled = true;
+      cancel.abort();
       throw lost;
     }, 'users');
-    await assert.rejects(reading, ReadCancelled);
+    await assert.rejects(reading, TaskCancelled);
     assert.equal(source.opened(), 1);
   });
 });

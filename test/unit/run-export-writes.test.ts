@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import type { Db, DbRow } from '../../core/source.ts';
 import type { EntityTask } from '../../core/job/task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
+import { createTaskControl } from '../../workers/task-control.ts';
 
 const BASE = 'https://wiki.example.com';
 const EVENTS = 450;
@@ -45,8 +46,6 @@ function expectedCsv(): string {
   }
   return lines.map((line) => `${line}\r\n`).join('');
 }
-
-const noControl = { isCancelled: () => false, pauseReason: () => null };
 
 describe('runEntityExport on a file system that is filling up', () => {
   let dir: string;
@@ -91,7 +90,7 @@ describe('runEntityExport on a file system that is filling up', () => {
     const outcome = await runEntityExport(
       task,
       async () => fakeEventsDb(),
-      noControl,
+      createTaskControl(task.share),
       () => undefined,
     );
     assert.equal(outcome.ok, true, JSON.stringify(outcome));
@@ -108,7 +107,7 @@ describe('runEntityExport on a file system that is filling up', () => {
     const outcome = await runEntityExport(
       task,
       async () => fakeEventsDb(),
-      noControl,
+      createTaskControl(task.share),
       () => undefined,
     );
     assert.deepEqual(outcome, { ok: false, code: 'disk', message: 'Cannot write analytics_events: the disk is full' });

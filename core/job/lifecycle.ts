@@ -1,0 +1,427 @@
+// The life of an export job as a pure state machine: every phase a job goes through, the events that move
+// it, and what each move asks of the world, as data (effects). `next` is the whole of it: it never waits,
+// reads a clock or touches the journal. runExport (run-export.ts) feeds it the events of the job this
+// process runs and carries out its effects; the kernel feeds it what it sees of jobs other processes own.
+//
+// The table (LIFE, below) lists, phase by phase, the events that do something; every other event is
+// ignored in that phase. A new phase (resuming an interrupted export, say) is a new row, and whether a
+// job's files stay when it ends is decided in one place (keepsFiles).
+import type { ErrorItem } from '../errors.ts';
+import { finish, requestCancel, type EntityProgress, type EntityStatistics, type GovernorView, type JobRecord, type JobState } from './status.ts';
+import type { EntityOutcome, TaskPacing } from './task.ts';
+
+export const EXPORT_FAILED_KEY = 'export.failed';
+export const DISK_KEY = 'export.disk.space.insufficient';
+
+export const PHASES = [
+  // This process created the job and prepares it: its directory, the opted-out users, which entities run.
+  'planning',
+  // Its entities run, or wait for room in the impact budget; progress is saved at every heartbeat.
+  'running',
+  // A cancel, a failure or a shutdown stopped it: its tasks were told to stop, and it waits for them to end.
+  'stopping',
+  // A shutdown stopped waiting for the tasks: the journal is read, then the job is recorded CANCELLED without them.
+  'overdue',
+  // Every entity ended: the journal is read once more, then the final record is written, which releases the lock.
+  'finishing',
+  // Another node already wrote this job's final record (this one looked dead): nothing of it is written any
+  // more; its tasks were told to stop, and its files go once they have.
+  'fenced',
+  // This process wrote the final record before its tasks stopped (an overdue shutdown): their files go once they have.
+  'released',
+  // Over: the final record is in the journal and the export directory is as it stays.
+  'ended',
+  // Another process runs the job (on this node or another) and is alive as far as this one can tell.
+  'elsewhere',
+  // Another process ran the job and died (its pid is gone, or its heartbeat is stale): nothing will finish
+  // the job unless it is cancelled.
+  'orphaned',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+export type Stop = { status: 'CANCELLED' } | { status: 'FAILED'; errors: ErrorItem[] };
+
+/** A job's state: its phase, and what the phase needs to know. */
+export interface JobLife {
+  readonly phase: Phase;
+  /** The job as this process knows it: what it saves, and what its final record is made from. */
+  readonly record: JobRecord;
+  /** Why the job stopped before its entities were done; the first reason stands. */
+  readonly stop: Stop | null;
+  /** The entities planned, in order; null while planning. */
+  readonly entities: readonly string[] | null;
+  /** How each entity that is over ended (one stopped before it started ends as cancelled). */
+  readonly ended: Readonly<Record<string, EntityOutcome>>;
+  /** The row estimates are still being counted: a job that was not stopped waits for them before it ends. */
+  readonly estimating: boolean;
+  /** A cancel marker asks the job's owner to stop it (elsewhere). */
+  readonly cancelMarked: boolean;
+}
+
+export type JobEvent =
+  /** Planning is done: these entities run, and these optional ones are missing (warnings). */
+  | { type: 'planned'; entities: readonly string[]; warnings: readonly ErrorItem[] }
+  /** The impact budget has room for the entity: it may start with this pacing. */
+  | { type: 'admitted'; entity: string; pacing: TaskPacing }
+  | { type: 'progress'; entity: string; rows: number; governor: GovernorView }
+  | { type: 'estimated'; entity: string; rows: number | null }
+  | { type: 'estimatesDone' }
+  /** The database's load verdict changed: the reason to pause, or null to resume. */
+  | { type: 'loadChanged'; reason: string | null }
+  | { type: 'entityDone'; entity: string; outcome: EntityOutcome }
+  /** The owner's heartbeat (every second). */
+  | { type: 'beat'; atMs: number }
+  /** DELETE /export, here or through a cancel marker another node wrote. */
+  | { type: 'cancelAsked'; atMs: number }
+  /** The job's owner is gone (its process died, or its heartbeat went stale). */
+  | { type: 'ownerDead'; atMs: number }
+  /** Another node already wrote this job's final record (`record`): its lock is released. */
+  | { type: 'fenced'; record: JobRecord }
+  /** The journal holds no final record of the job: this process may write it. */
+  | { type: 'fenceClear'; atMs: number }
+  /** The export directory's disk fell below the minimum, or planning failed. */
+  | { type: 'failed'; cause: 'diskLow' | 'planning'; message: string }
+  /** This node is shutting down: the job is cancelled. */
+  | { type: 'shutdown' }
+  /** The shutdown waited long enough for the tasks. */
+  | { type: 'shutdownTimedOut' };
+export type EventType = JobEvent['type'];
+
+export type Effect =
+  /** Save the record (progress, heartbeat, a requested cancellation). */
+  | { type: 'save'; record: JobRecord }
+  /** Start the planned entities: the estimates, the impact budget, each entity's wait for room in it. */
+  | { type: 'startEntities' }
+  | { type: 'startTask'; entity: string; pacing: TaskPacing }
+  /** The entity was admitted after the job stopped: it does not start, and gives its room in the budget back. */
+  | { type: 'skipTask'; entity: string }
+  | { type: 'cancelTasks' }
+  /** The heartbeat and the load sampling stop. */
+  | { type: 'endRun' }
+  /** Read the journal: `fenced` or `fenceClear` follows. */
+  | { type: 'checkFence' }
+  | { type: 'cleanExportDir'; dir: string }
+  /** Write the final record, which releases the lock. */
+  | { type: 'writeFinal'; record: JobRecord }
+  /** Leave a cancel marker for the job's owner. */
+  | { type: 'markCancel'; jobId: number }
+  /** The journal holds the job's final record: a shutdown may go on. */
+  | { type: 'released' }
+  /** Nothing more happens for the job in this process. */
+  | { type: 'settled' };
+
+export interface Step {
+  state: JobLife;
+  effects: Effect[];
+}
+
+/** The job this process just created, to run. */
+export function startRun(record: JobRecord): JobLife {
+  return { phase: 'planning', record, stop: null, entities: null, ended: {}, estimating: false, cancelMarked: false };
+}
+
+/** A job that another process owns, as the journal shows it. */
+export function ownedElsewhere(record: JobRecord, cancelMarked: boolean): JobLife {
+  return { ...startRun(record), phase: 'elsewhere', cancelMarked };
+}
+
+/** Whether a job's files stay once it ends: only a completed job's, and never once another node fenced it off. */
+export function keepsFiles(end: JobState | 'fenced'): boolean {
+  return end === 'COMPLETED';
+}
+
+export function next(life: JobLife, event: JobEvent): Step {
+  const handle = LIFE[life.phase][event.type] as Handler<EventType> | undefined;
+  return handle ? handle(life, event) : { state: life, effects: [] };
+}
+
+type On<T extends EventType> = Extract<JobEvent, { type: T }>;
+type Handler<T extends EventType> = (life: JobLife, event: On<T>) => Step;
+type Row = { readonly [T in EventType]?: Handler<T> };
+
+// What each event does in each phase; an event a phase does not list is ignored in it.
+const LIFE: Readonly<Record<Phase, Row>> = {
+  planning: {
+    planned: beginRunning,
+    failed: fail,
+    beat: saveHeartbeat,
+    cancelAsked: cancel,
+    shutdown: cancel,
+    shutdownTimedOut: giveUpWaiting,
+    fenced: yieldToFence,
+  },
+  running: {
+    admitted: startTask,
+    progress: showProgress,
+    estimated: showEstimate,
+    estimatesDone,
+    loadChanged: showLoad,
+    entityDone: endEntity,
+    beat: saveHeartbeat,
+    cancelAsked: cancel,
+    shutdown: cancel,
+    shutdownTimedOut: giveUpWaiting,
+    failed: fail,
+    fenced: yieldToFence,
+  },
+  stopping: {
+    planned: skipEntities,
+    admitted: skipTask,
+    progress: showProgress,
+    estimated: showEstimate,
+    estimatesDone,
+    loadChanged: showLoad,
+    entityDone: endEntity,
+    beat: saveHeartbeat,
+    failed: fail,
+    shutdownTimedOut: giveUpWaiting,
+    fenced: yieldToFence,
+  },
+  overdue: {
+    planned: skipEntities,
+    admitted: skipTask,
+    progress: showProgress,
+    estimated: showEstimate,
+    estimatesDone,
+    loadChanged: showLoad,
+    entityDone: endEntity,
+    beat: saveHeartbeat,
+    failed: fail,
+    fenced: yieldToFence,
+    fenceClear: writeCancelledNow,
+  },
+  finishing: {
+    fenced: fencedAtTheEnd,
+    fenceClear: writeFinal,
+  },
+  fenced: {
+    planned: skipEntities,
+    admitted: skipTask,
+    entityDone: endEntity,
+    failed: fail,
+  },
+  released: {
+    planned: skipEntities,
+    admitted: skipTask,
+    entityDone: endEntity,
+    failed: fail,
+  },
+  ended: {},
+  elsewhere: {
+    cancelAsked: markCancel,
+    ownerDead: ownerDied,
+  },
+  orphaned: {
+    cancelAsked: cancelOrphan,
+  },
+};
+
+// ---- The moves ----
+
+const CANCELLED: Stop = { status: 'CANCELLED' };
+const NOT_STARTED: EntityOutcome = { ok: false, code: 'cancelled', message: 'Stopped before it started' };
+
+/** A stop (cancel, failure, shutdown): the first stops the job, later ones change nothing (but the job may move on). */
+function stop(life: JobLife, reason: Stop): Step {
+  if (life.stop || (life.phase !== 'planning' && life.phase !== 'running')) return moveOn(life, []);
+  const tell: Effect[] = life.phase === 'running' ? [{ type: 'cancelTasks' }] : [];
+  if (reason.status === 'FAILED') return moveOn({ ...life, phase: 'stopping', stop: reason }, tell);
+  // The caller answers "cancellation requested", so the journal says so too.
+  const record = requestCancel(life.record);
+  return moveOn({ ...life, phase: 'stopping', stop: reason, record }, [...tell, { type: 'save', record }]);
+}
+
+function cancel(life: JobLife): Step {
+  return stop(life, CANCELLED);
+}
+
+function fail(life: JobLife, { cause, message }: On<'failed'>): Step {
+  if (cause === 'diskLow') return stop(life, { status: 'FAILED', errors: [{ key: DISK_KEY, message }] });
+  // Nothing runs after a failed plan. The failure stands over a cancel asked meanwhile, but not over a final
+  // record already written (released, fenced) or about to be (overdue).
+  if (life.entities !== null) return same(life);
+  const failed: Stop = { status: 'FAILED', errors: [{ key: EXPORT_FAILED_KEY, message }] };
+  const overrides = life.phase === 'planning' || life.phase === 'stopping';
+  return moveOn(overrides ? { ...life, phase: 'stopping', stop: failed, entities: [] } : { ...life, entities: [] }, []);
+}
+
+function beginRunning(life: JobLife, { entities, warnings }: On<'planned'>): Step {
+  const record = planned(life.record, entities, warnings);
+  return { state: { ...life, phase: 'running', record, entities, estimating: true }, effects: [{ type: 'save', record }, { type: 'startEntities' }] };
+}
+
+/** Planned after a stop: nothing starts. The plan is saved while the record is still this process's to save. */
+function skipEntities(life: JobLife, { entities, warnings }: On<'planned'>): Step {
+  if (life.entities !== null) return same(life);
+  const ended = { ...life.ended, ...Object.fromEntries(entities.map((entity) => [entity, NOT_STARTED])) };
+  if (!mayShow(life)) return moveOn({ ...life, entities, ended }, []);
+  const record = planned(life.record, entities, warnings);
+  return moveOn({ ...life, record, entities, ended }, [{ type: 'save', record }]);
+}
+
+function startTask(life: JobLife, { entity, pacing }: On<'admitted'>): Step {
+  return { state: { ...life, record: withProgress(life.record, entity, { state: 'running' }) }, effects: [{ type: 'startTask', entity, pacing }] };
+}
+
+function skipTask(life: JobLife, { entity }: On<'admitted'>): Step {
+  return moveOn({ ...life, ended: { ...life.ended, [entity]: NOT_STARTED } }, [{ type: 'skipTask', entity }]);
+}
+
+function endEntity(life: JobLife, { entity, outcome }: On<'entityDone'>): Step {
+  const shown = mayShow(life) ? withProgress(life.record, entity, { state: 'done', ...(outcome.ok ? { rows: outcome.rows } : {}) }) : life.record;
+  const ended: JobLife = { ...life, record: shown, ended: { ...life.ended, [entity]: outcome } };
+  const failure = failureOf(outcome);
+  return failure ? stop(ended, { status: 'FAILED', errors: [failure] }) : moveOn(ended, []);
+}
+
+function showProgress(life: JobLife, { entity, rows, governor }: On<'progress'>): Step {
+  return same({ ...life, record: withProgress(life.record, entity, { rows, governor }) });
+}
+
+function showEstimate(life: JobLife, { entity, rows }: On<'estimated'>): Step {
+  return same({ ...life, record: withProgress(life.record, entity, { estimatedRows: rows }) });
+}
+
+function estimatesDone(life: JobLife): Step {
+  return moveOn({ ...life, estimating: false }, []);
+}
+
+/** A load pause shows on every running entity at once: a paused worker sends no reports. */
+function showLoad(life: JobLife, { reason }: On<'loadChanged'>): Step {
+  let record = life.record;
+  for (const [name, progress] of Object.entries(record.progress)) {
+    if (progress.state === 'running' && progress.governor)
+      record = withProgress(record, name, { governor: { ...progress.governor, paused: reason !== null, reason } });
+  }
+  return same({ ...life, record });
+}
+
+function saveHeartbeat(life: JobLife, { atMs }: On<'beat'>): Step {
+  const record = { ...life.record, owner: { ...life.record.owner, heartbeatMs: atMs } };
+  return { state: { ...life, record }, effects: [{ type: 'save', record }] };
+}
+
+function giveUpWaiting(life: JobLife): Step {
+  const stopped = stop(life, CANCELLED);
+  if (stopped.state.phase === 'finishing') return stopped;
+  return { state: { ...stopped.state, phase: 'overdue' }, effects: [...stopped.effects, { type: 'checkFence' }] };
+}
+
+/** Another node's final record stands: this process writes nothing more of the job, and its files go. */
+function yieldToFence(life: JobLife, { record }: On<'fenced'>): Step {
+  const tell: Effect[] = life.phase === 'running' && !allEnded(life) ? [{ type: 'cancelTasks' }] : [];
+  const fenced: JobLife = { ...life, phase: 'fenced', record };
+  if (allEnded(life)) return end(fenced, [...tell, { type: 'endRun' }, ...cleanup(fenced, 'fenced'), { type: 'released' }, { type: 'settled' }]);
+  return { state: fenced, effects: [...tell, { type: 'released' }] };
+}
+
+/** A job fenced off at the end loses its files too, even a completed job's (a failed or cancelled one's are gone already). */
+function fencedAtTheEnd(life: JobLife, { record }: On<'fenced'>): Step {
+  const gone = !keepsFiles(endsAs(life));
+  return end({ ...life, record }, [...(gone ? [] : cleanup(life, 'fenced')), { type: 'released' }, { type: 'settled' }]);
+}
+
+/** The final record is written last, right after the journal was read: it releases the lock. */
+function writeFinal(life: JobLife, { atMs }: On<'fenceClear'>): Step {
+  const record = finalRecord(life, atMs);
+  return end({ ...life, record }, [{ type: 'writeFinal', record }, { type: 'released' }, { type: 'settled' }]);
+}
+
+/** An overdue shutdown records the job CANCELLED now, whatever stopped it, without waiting for its tasks. */
+function writeCancelledNow(life: JobLife, { atMs }: On<'fenceClear'>): Step {
+  const record = finish(life.record, 'CANCELLED', new Date(atMs));
+  const write: Effect[] = [{ type: 'writeFinal', record }, { type: 'released' }];
+  if (!allEnded(life)) return { state: { ...life, phase: 'released', record }, effects: write };
+  const done: JobLife = { ...life, record };
+  return end(done, [{ type: 'endRun' }, ...cleanup(done, 'CANCELLED'), ...write, { type: 'settled' }]);
+}
+
+function markCancel(life: JobLife): Step {
+  return { state: { ...life, cancelMarked: true }, effects: [{ type: 'markCancel', jobId: life.record.jobId }] };
+}
+
+function ownerDied(life: JobLife, event: On<'ownerDead'>): Step {
+  return life.cancelMarked ? cancelOrphan(life, event) : same({ ...life, phase: 'orphaned' });
+}
+
+/** Nothing else will finish an orphan: the lock is released here and now, then its files go. */
+function cancelOrphan(life: JobLife, { atMs }: { atMs: number }): Step {
+  const record = finish(life.record, 'CANCELLED', new Date(atMs));
+  return end({ ...life, record }, [{ type: 'writeFinal', record }, ...cleanup({ ...life, record }, 'CANCELLED')]);
+}
+
+// ---- Helpers ----
+
+const same = (life: JobLife): Step => ({ state: life, effects: [] });
+
+const end = (life: JobLife, effects: Effect[]): Step => ({ state: { ...life, phase: 'ended' }, effects });
+
+/** The record is still this process's to save: no final record is written or about to be. */
+const mayShow = (life: JobLife) => life.phase === 'planning' || life.phase === 'running' || life.phase === 'stopping' || life.phase === 'overdue';
+
+const allEnded = (life: JobLife) => life.entities?.every((entity) => entity in life.ended) ?? false;
+
+/** Once every entity has ended (and a job not stopped has its estimates), the job goes on to its end. */
+function moveOn(life: JobLife, effects: Effect[]): Step {
+  if (!allEnded(life)) return { state: life, effects };
+  switch (life.phase) {
+    case 'running':
+      if (life.estimating) return { state: life, effects };
+      return finishing(life, effects);
+    case 'stopping':
+      return finishing(life, effects);
+    case 'fenced':
+      return end(life, [...effects, { type: 'endRun' }, ...cleanup(life, 'fenced'), { type: 'settled' }]);
+    case 'released':
+      return end(life, [...effects, { type: 'endRun' }, ...cleanup(life, life.record.status), { type: 'settled' }]);
+    default:
+      // overdue: the journal check under way ends it.
+      return { state: life, effects };
+  }
+}
+
+/** Every entity ended: the heartbeat stops, the files of a job that did not complete go, then the journal is read. */
+function finishing(life: JobLife, effects: Effect[]): Step {
+  const state: JobLife = { ...life, phase: 'finishing' };
+  return { state, effects: [...effects, { type: 'endRun' }, ...cleanup(state, endsAs(state)), { type: 'checkFence' }] };
+}
+
+/** How the job ends unless another node ended it: as it was stopped, or COMPLETED. */
+const endsAs = (life: JobLife): JobState => life.stop?.status ?? 'COMPLETED';
+
+function cleanup(life: JobLife, end: JobState | 'fenced'): Effect[] {
+  return keepsFiles(end) ? [] : [{ type: 'cleanExportDir', dir: life.record.exportDir }];
+}
+
+function failureOf(outcome: EntityOutcome): ErrorItem | null {
+  if (outcome.ok || outcome.code === 'cancelled') return null;
+  return { key: outcome.code === 'disk' ? DISK_KEY : EXPORT_FAILED_KEY, message: outcome.message };
+}
+
+function planned(record: JobRecord, entities: readonly string[], warnings: readonly ErrorItem[]): JobRecord {
+  const progress = Object.fromEntries(entities.map((entity): [string, EntityProgress] => [entity, { rows: 0, estimatedRows: null, state: 'pending' }]));
+  const all = [...(record.warnings ?? []), ...warnings];
+  return { ...record, progress, warnings: all.length === 0 ? null : all };
+}
+
+function withProgress(record: JobRecord, entity: string, patch: Partial<EntityProgress>): JobRecord {
+  const current = record.progress[entity] ?? { rows: 0, estimatedRows: null, state: 'pending' };
+  return { ...record, progress: { ...record.progress, [entity]: { ...current, ...patch } } };
+}
+
+function finalRecord(life: JobLife, atMs: number): JobRecord {
+  const at = new Date(atMs);
+  if (life.stop?.status === 'FAILED') return finish(life.record, 'FAILED', at, { errors: life.stop.errors });
+  if (life.stop) return finish(life.record, 'CANCELLED', at);
+  const entities: Record<string, EntityStatistics> = {};
+  let exportedEntities = 0;
+  let writtenRows = 0;
+  for (const name of life.entities ?? []) {
+    const outcome = life.ended[name];
+    if (!outcome?.ok) continue;
+    entities[name] = { rows: outcome.rows, bytes: outcome.bytes, durationMs: outcome.durationMs, file: outcome.file };
+    exportedEntities += outcome.scanned;
+    writtenRows += outcome.rows;
+  }
+  return finish(life.record, 'COMPLETED', at, { statistics: { exportedEntities, writtenRows, entities } });
+}

@@ -1,0 +1,104 @@
+// A running task's control (workers/task-control.ts): the kernel's cancel is one AbortSignal that ends every
+// wait and read of the task at once, and its pacing messages pause, resume and re-share it.
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { EntityTask } from '../../core/job/task.ts';
+import type { Db } from '../../core/source.ts';
+import { sleep, TaskCancelled } from '../../workers/cancellation.ts';
+import { withRetries } from '../../workers/retry.ts';
+import { runEntityExport } from '../../workers/run-entity-export.ts';
+import { createTaskControl } from '../../workers/task-control.ts';
+
+const never = new Promise<never>(() => undefined);
+/** Settles with what `promise` gave, or 'pending' if it has not settled by the next turn of the event loop. */
+const byNextTurn = <T>(promise: Promise<T>) =>
+  Promise.race([
+    promise.then(
+      (value) => value,
+      (error: unknown) => error,
+    ),
+    new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending'))),
+  ]);
+
+/** A database whose every query waits forever, as behind another session's table lock or a silent network. */
+function blockedDb(): Db & { close(): Promise<void> } {
+  return { dialect: 'mysql', table: (name) => `\`${name}\``, id: (name) => `\`${name}\``, query: () => never, close: async () => undefined };
+}
+
+describe('a task control', () => {
+  test('a cancel ends a wait at once, with TaskCancelled', async () => {
+    const control = createTaskControl(1);
+    const waiting = sleep(60_000, control.signal);
+    control.obey({ type: 'cancel' });
+    assert.ok((await byNextTurn(waiting)) instanceof TaskCancelled);
+  });
+
+  test('a paused task waits for the resume, however long the pause lasts', async () => {
+    const control = createTaskControl(1);
+    await control.resumed();
+    control.obey({ type: 'pause', reason: 'threads running well above baseline' });
+    assert.equal(control.pauseReason(), 'threads running well above baseline');
+    const resumed = control.resumed();
+    assert.equal(await byNextTurn(resumed), 'pending');
+    control.obey({ type: 'resume' });
+    assert.equal(await byNextTurn(resumed), undefined);
+    assert.equal(control.pauseReason(), null);
+  });
+
+  test('a cancel ends the wait for a resume, with TaskCancelled', async () => {
+    const control = createTaskControl(1);
+    control.obey({ type: 'pause', reason: 'busy' });
+    const resumed = control.resumed();
+    control.obey({ type: 'cancel' });
+    assert.ok((await byNextTurn(resumed)) instanceof TaskCancelled);
+  });
+
+  test("the task's share follows the kernel's share messages", () => {
+    const control = createTaskControl(0.25);
+    assert.equal(control.share(), 0.25);
+    control.obey({ type: 'share', share: 0.5 });
+    assert.equal(control.share(), 0.5);
+  });
+
+  test('a cancel abandons a read that never answers before the next turn of the event loop, not at a poll', async () => {
+    const control = createTaskControl(1);
+    const reading = withRetries(async () => blockedDb(), control.signal).run((db) => db.query('SELECT 1'), 'pages');
+    await new Promise((resolve) => setImmediate(resolve));
+    control.obey({ type: 'cancel' });
+    assert.ok((await byNextTurn(reading)) instanceof TaskCancelled);
+  });
+
+  test('a task whose read is blocked ends cancelled within moments of the cancel, and leaves no file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-cancel-'));
+    try {
+      const task: EntityTask = {
+        product: 'confluence',
+        entity: 'analytics_events',
+        dir,
+        fileName: 'analytics_events.csv',
+        ctx: { baseUrl: 'https://wiki.example.com', fromMs: 0, fromLocal: '1970-01-01 00:00:00', timezone: 'UTC', optedOut: [], schemaVersion: 1 },
+        lineBreak: { preserve: false, escape: '\\n' },
+        share: 1,
+        databaseUrl: 'mysql://x@127.0.0.1:3306/site',
+      };
+      const control = createTaskControl(task.share);
+      const exporting = runEntityExport(
+        task,
+        async () => blockedDb(),
+        control,
+        () => undefined,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const cancelledAt = Date.now();
+      control.obey({ type: 'cancel' });
+      assert.deepEqual(await exporting, { ok: false, code: 'cancelled', message: 'Cancelled while exporting analytics_events' });
+      assert.ok(Date.now() - cancelledAt < 2000, `ended ${Date.now() - cancelledAt} ms after the cancel`);
+      assert.deepEqual(await readdir(dir), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
