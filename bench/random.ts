@@ -1,7 +1,7 @@
 // Seeded randomness for the benchmark's site: the same scale gives the same site on every run, so
 // runs compare like with like.
 
-import { mulberry32 } from '../adapters/demo/demo-random.ts';
+import { mulberry32 } from '../adapters/demo/seeded-random.ts';
 
 export interface Random {
   /** Uniform in [0, 1). */

@@ -4,7 +4,7 @@
  * activity and load change over time as a test scripts them. Runs the governor tick by tick and records
  * what it decided and what the site really felt.
  */
-import { mulberry32 } from '../../adapters/demo/demo-random.ts';
+import { mulberry32 } from '../../adapters/demo/seeded-random.ts';
 import { createGovernor, type GovernorDecision, type GovernorSettings } from '../../core/pacing/governor.ts';
 
 export interface SiteScript {
