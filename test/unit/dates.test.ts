@@ -1,6 +1,7 @@
 // Zone-less database times to instants and back, and the offset timestamps of the job status.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
+import { createSeededRandom } from '../../adapters/demo/seeded-random.ts';
 import { formatOffsetIso, formatUtcMillis, formatUtcSeconds, isValidTimeZone, localToUtcMs, utcMsToLocal } from '../../core/dates.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -105,13 +106,11 @@ test('CSV dates are UTC with milliseconds for Confluence and without for Jira', 
 
 // Pseudo-random instants from a fixed seed (the formatters keep the last day between calls, so the order matters).
 function* instants(count: number, spanMs: number): Generator<number> {
-  let state = 0x9e3779b9;
+  const random = createSeededRandom(0x9e3779b9);
   for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const sign = state & 1 ? 1 : -1;
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const sign = random.chance(0.5) ? 1 : -1;
     // Neighbours share a day as rows of one chunk do, and now and then jump anywhere in the range.
-    yield i % 7 === 0 ? sign * (state / 2 ** 32) * spanMs : Date.UTC(2024, 0, 1) + sign * (state % 86_400_000) * (i % 3);
+    yield i % 7 === 0 ? sign * random.next() * spanMs : Date.UTC(2024, 0, 1) + sign * random.int(0, 86_399_999) * (i % 3);
   }
 }
 
