@@ -3,6 +3,7 @@
 import { formatBytes, formatCount, formatDuration, formatWallTime, STATUS_LABELS, summarize } from '../core/http/console/view-model.ts';
 import type { JobStatus } from '../core/job/status.ts';
 
+// Leaves room on an 80-column line for the entity's name, percentage and row counts beside the bar.
 const BAR_WIDTH = 24;
 
 function bar(percent: number | null, done: boolean): string {

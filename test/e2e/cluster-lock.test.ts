@@ -5,6 +5,7 @@ import { createE2eSite, exportRoot, listDir, type E2eSite } from '../helpers/e2e
 import { waitFor, waitForJobEnd, type ApiResponse } from '../helpers/http.ts';
 import { createTempHome, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
+// Enough requests in flight at once that both nodes race for the lock many times over.
 const POSTS_PER_NODE = 25;
 
 type Answer = ApiResponse & { node: RunningServer };

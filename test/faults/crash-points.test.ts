@@ -10,9 +10,11 @@ import { assertExportMatches, createCheckedSite, exportQuery, siteEnv, temporary
 import { waitForJobEnd } from '../helpers/http.ts';
 import { createTempHome, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
+// 20 times the integration fixture's bulk rows (3,000 pages, 3,000 comments, 6,000 events): an export big enough to disturb midway.
 const SCALE = 20;
 // Paced so each phase (first files, some renamed, one left) lasts seconds: the poll below cannot miss it.
 const SLOW_BUDGET = '0.1';
+// Each phase lasts seconds: polling this often sees every one of them many times.
 const POLL_MS = 20;
 
 interface Files {

@@ -16,6 +16,7 @@ import { ensureMariaDbRunning, startMariaDb, stopMariaDb } from '../helpers/faul
 import { waitForJobEnd } from '../helpers/http.ts';
 import { startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
+// 20 times the integration fixture's bulk rows (3,000 pages, 3,000 comments, 6,000 events): an export big enough to disturb midway.
 const SCALE = 20;
 // Paced so the export outlasts a MariaDB restart by many seconds.
 const BUDGET = '0.03';

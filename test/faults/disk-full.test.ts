@@ -17,6 +17,7 @@ const run = promisify(execFile);
 const DISK_KEY = 'export.disk.space.insufficient';
 // Several times smaller than the export (pages alone are over 2 MB at this scale).
 const TMPFS_SIZE = '1m';
+// 20 times the integration fixture's bulk rows (3,000 pages, 3,000 comments, 6,000 events): an export big enough to disturb midway.
 const SCALE = 20;
 
 /** Mounts a tmpfs of `size` at `dir`; false when this machine does not allow it. */

@@ -10,6 +10,7 @@ import { assertExportMatches, createCheckedSite, exportQuery, siteEnv, type Chec
 import { waitFor, waitForJobEnd } from '../helpers/http.ts';
 import { createTempHome, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
+// 20 times the integration fixture's bulk rows (3,000 pages, 3,000 comments, 6,000 events): an export big enough to disturb midway.
 const SCALE = 20;
 // Slow enough that job 1 is far from done when its node wakes up.
 const SLOW_BUDGET = '0.05';

@@ -16,6 +16,7 @@ import { createTcpProxy, type TcpProxy } from '../helpers/faults.ts';
 import { waitFor, waitForJobEnd } from '../helpers/http.ts';
 import { runServerToExit, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
+// 20 times the integration fixture's bulk rows (3,000 pages, 3,000 comments, 6,000 events): an export big enough to disturb midway.
 const SCALE = 20;
 // Paced so the export outlasts each outage by many seconds.
 const BUDGET = '0.03';

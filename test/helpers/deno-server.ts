@@ -11,6 +11,7 @@ import { createTempHome, findFreePort, REPO_ROOT, TEST_TOKEN } from './server.ts
 
 // A cold Deno transpiles the sources before it listens, and the demo builds its site on a first start.
 const START_TIMEOUT_MS = 120_000;
+// A graceful stop may wait for an export's workers to finish their chunk before exiting.
 const STOP_TIMEOUT_MS = 30_000;
 // Settings a test did not ask for must not leak in from the environment running the tests.
 const OWN_SETTINGS = /^(DATABASE_URL|PIPELINE_HOME|BASE_URL|PORT|HOST|NODE_ID|SLUICE_.*|SOURCE_.*|INDEX_JOURNAL_FILE|NODE_TEST_CONTEXT|NODE_OPTIONS)$/;
