@@ -36,7 +36,7 @@ export function createInlineRunner(openDb: OpenDb): EntityRunner {
   };
   return {
     start(task, onProgress) {
-      const control = createTaskControl(task.share, { targetChunkMs: INLINE_CHUNK_MS });
+      const control = createTaskControl(task.pacing, { targetChunkMs: INLINE_CHUNK_MS });
       const outcome = queue
         .then(
           (): Promise<EntityOutcome> =>

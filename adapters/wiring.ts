@@ -5,7 +5,8 @@ import type { Hono } from 'hono';
 import { createApp } from '../core/http/app.ts';
 import { createTokenCheck, isValidTokenEntry } from '../core/http/token-check.ts';
 import { API_PATH, CONSOLE_PATH } from '../core/http/endpoints.ts';
-import { isLocalDatabase } from '../core/pacing/budget.ts';
+import { createPacingPlan, isLocalDatabase } from '../core/pacing/plan.ts';
+import type { OpenSiteMonitor } from '../core/pacing/site-monitor.ts';
 import { parseConfig, parseTokens, type Config, type Product } from '../core/config.ts';
 import { productDef } from '../core/entities/index.ts';
 import { ConfigError, errorMessage } from '../core/errors.ts';
@@ -20,7 +21,7 @@ import { openDemoSite, type DemoSite } from './demo/demo-site.ts';
 import { createExportFiles } from './export-files.ts';
 import { createFileJournal } from './file-journal.ts';
 import { createInlineRunner } from './inline-runner.ts';
-import { openLoadMonitor } from './load-monitor.ts';
+import { openSiteMonitor } from './site-monitor.ts';
 import { startScheduler } from './scheduler.ts';
 import { openSource, redact } from './sources/open-source.ts';
 
@@ -67,6 +68,9 @@ export function detectProduct(db: Db, configured: Product | null): Product {
   throw new ConfigError('DATABASE_URL', 'the database holds neither a Confluence (CONTENT) nor a Jira (jiraissue) schema');
 }
 
+/** The demo's embedded database has no users besides the export: its site is idle by construction. */
+const idleSite: OpenSiteMonitor = async () => ({ take: () => ({ probesMs: [], activity: 0, idleCores: null }), close: async () => undefined });
+
 export async function createService(runtime: Runtime): Promise<Service> {
   const relative = parseConfig(runtime.env, { nodeId: runtime.defaultNodeId });
   // Job status reports rootExportPath to other programs, which need it absolute.
@@ -84,19 +88,16 @@ export async function createService(runtime: Runtime): Promise<Service> {
   const host = runtime.createHost(config.nodeId);
   // The demo's engine lives in this process's memory, out of reach of worker threads.
   const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config);
-  // The budget is a share of this machine's cores when the database runs here: the site's capacity, of
-  // which the export may take SLUICE_IMPACT_BUDGET, counting its whole process's CPU and the database's
-  // CPU for its queries (measured where /proc tells, else as wall-clock time, which over-counts). When the
-  // database runs elsewhere its size is unknown: one core of it.
-  const cores = availableParallelism();
-  const impact = demo
-    ? { cores }
-    : {
-        openLoadMonitor: () => openLoadMonitor(databaseUrl!),
-        capacity: isLocalDatabase(databaseUrl!) ? cores : 1,
-        cores,
-      };
-  const kernel = createKernel({ config, store, runner, openDb, host, product: productDef(product), ...impact });
+  const pacing = {
+    plan: createPacingPlan({
+      budget: config.impactBudget,
+      fixedShare: config.fixedShare,
+      cores: availableParallelism(),
+      databaseLocal: databaseUrl !== null && isLocalDatabase(databaseUrl),
+    }),
+    openMonitor: demo ? idleSite : () => openSiteMonitor(databaseUrl!, productDef(product).probe),
+  };
+  const kernel = createKernel({ config, store, runner, openDb, host, product: productDef(product), pacing });
   const checkToken = await createTokenCheck(tokens);
   const zone = serverZone();
   const now = () => host.now().getTime();

@@ -1,6 +1,6 @@
 // Piscina's entry for one entity export: opens its own connection and obeys the kernel's port messages.
 import type { MessagePort } from 'node:worker_threads';
-import { mainThreadCpuMs } from '../adapters/sources/cpu-time.ts';
+import { mainThreadCpuMs, threadCpuMs } from '../adapters/sources/cpu-time.ts';
 import { openSource } from '../adapters/sources/open-source.ts';
 import type { ControlMessage, EntityOutcome, EntityTask } from '../core/job/task.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -18,7 +18,7 @@ function processCpuMs(): number {
 let atThreadStart: number | null = processCpuMs();
 
 export default async function exportTask({ task, port }: { task: EntityTask; port: MessagePort }): Promise<EntityOutcome> {
-  const control = createTaskControl(task.share, { processCpuMs, cpuSinceMs: atThreadStart ?? undefined });
+  const control = createTaskControl(task.pacing, { processCpuMs, cpuSinceMs: atThreadStart ?? undefined, threadCpuMs });
   port.on('message', (message: ControlMessage) => control.obey(message));
   atThreadStart = null;
   try {

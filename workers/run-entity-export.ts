@@ -2,15 +2,16 @@
 // Runs inside a Piscina worker (export-task.ts) or in-process for sources threads cannot reach.
 import { link, open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chunkCpuMs, createGovernor, createRateMeter, DEFAULT_GOVERNOR, isLocalDatabase } from '../core/pacing/budget.ts';
+import { CHUNK_SETTINGS, chunkCpuMs, createChunkSizer } from '../core/pacing/chunk-size.ts';
+import { createRateMeter } from '../core/pacing/rate-meter.ts';
 import { createCsvWriter, type CsvWriter } from '../core/csv.ts';
 import type { Chunk, EntityDef } from '../core/entities/entity.ts';
 import { productDef } from '../core/entities/index.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Db } from '../core/source.ts';
-import type { GovernorView } from '../core/job/status.ts';
+import type { EntityCpu, GovernorView } from '../core/job/status.ts';
 import { PARTIAL_SUFFIX, type EntityOutcome, type EntityTask, type ProgressReport } from '../core/job/task.ts';
-import { sleep, TaskCancelled, throwIfCancelled } from './cancellation.ts';
+import { TaskCancelled, throwIfCancelled } from './cancellation.ts';
 import { withRetries, type RetryingSource } from './retry.ts';
 import type { TaskControl } from './task-control.ts';
 
@@ -42,12 +43,12 @@ export async function runEntityExport(
   const finalPath = join(task.dir, task.fileName);
   const partialPath = finalPath + PARTIAL_SUFFIX;
   const file = await open(partialPath, 'wx', 0o600);
-  const pacer = createChunkPacer(task, control, started);
+  const pacer = createChunkPacer(task, control, started, report);
   const source = withRetries(openDb, control.signal);
   try {
     const csv = createCsvWriter(task.lineBreak);
     const header = await writeAll(file, csv.header(entity.columns(task.ctx.schemaVersion)));
-    const written = await exportChunks(file, csv, chunkReader(source, entity, task), pacer, control.signal, report, header);
+    const written = await exportChunks(file, csv, chunkReader(source, entity, task), pacer, control.signal, header);
     await file.sync();
     await file.close();
     // link() refuses to replace an existing file, so a finished file is never overwritten.
@@ -63,16 +64,8 @@ export async function runEntityExport(
   }
 }
 
-/** The keyset chunk loop: reads from the last key, writes the rows, reports, rests as the pacer says. */
-async function exportChunks(
-  file: FileHandle,
-  csv: CsvWriter,
-  read: ReadChunk,
-  pacer: ChunkPacer,
-  signal: AbortSignal,
-  report: (progress: ProgressReport) => void,
-  headerBytes: number,
-): Promise<Written> {
+/** The keyset chunk loop: reads from the last key, writes the rows, rests as the pacer says (which reports). */
+async function exportChunks(file: FileHandle, csv: CsvWriter, read: ReadChunk, pacer: ChunkPacer, signal: AbortSignal, headerBytes: number): Promise<Written> {
   const written: Written = { rows: 0, scanned: 0, bytes: headerBytes };
   let after: string | null = null;
   let pending: ChunkRead | null = null;
@@ -89,10 +82,9 @@ async function exportChunks(
     written.rows += chunk.rows.length;
     written.scanned += chunk.scanned;
     written.bytes += bytes;
-    const { governor, restMs } = pacer.record({ rows: chunk.rows.length, scanned: chunk.scanned, bytes, queryMs, dbCpuMs, processStart });
-    report({ rows: written.rows, bytes: written.bytes, governor });
+    const costMs = pacer.record({ rows: chunk.rows.length, scanned: chunk.scanned, bytes, queryMs, dbCpuMs, processStart }, written);
     if (!more) return written;
-    await pacer.rest(restMs);
+    await pacer.rest(costMs);
   }
 }
 
@@ -131,39 +123,56 @@ type ChunkPacer = ReturnType<typeof createChunkPacer>;
 
 /**
  * The pacing of one entity's chunks, all of it: how many rows the next read asks for, whether it is read while
- * this one is written, what each chunk cost the budget, and the rest after it (the governor's, then the kernel's
- * load pause for as long as it lasts).
+ * this one is written, what each chunk cost (wall-clock time, or CPU in a fixed share), the rest after it (its
+ * duty cycle, and any hold, core/pacing/entity-pace.ts), and what its progress shows.
  */
-function createChunkPacer(task: EntityTask, control: TaskControl, started: number) {
-  const governor = createGovernor({
-    ...DEFAULT_GOVERNOR,
-    targetChunkMs: control.targetChunkMs ?? DEFAULT_GOVERNOR.targetChunkMs,
-    share: task.share,
-    sharesHost: isLocalDatabase(task.databaseUrl),
-  });
+function createChunkPacer(task: EntityTask, control: TaskControl, started: number, report: (progress: ProgressReport) => void) {
+  const { pace } = control;
+  const sizer = createChunkSizer({ ...CHUNK_SETTINGS, targetChunkMs: control.targetChunkMs ?? CHUNK_SETTINGS.targetChunkMs });
   const rate = createRateMeter(RATE_WINDOW_MS, started);
+  const cpu = createCpuAccount(control);
   let processCpu = control.cpuSinceMs ?? control.processCpuMs?.() ?? null;
+  let last: Written = { rows: 0, scanned: 0, bytes: 0 };
+  const view = (): GovernorView => {
+    const { dutyCycle, hold, reason } = pace.current;
+    return { chunkRows: sizer.rows, rowsPerSecond: rate.perSecond(Date.now()), dutyCycle, paused: hold, reason };
+  };
+  const show = () => report({ rows: last.rows, bytes: last.bytes, governor: view(), cpu: cpu.spent() });
+  // A hold shows at once: a holding entity reads no chunks, so it would otherwise report nothing.
+  pace.onUpdate(show);
   return {
-    chunkRows: () => governor.chunkRows,
+    chunkRows: () => sizer.rows,
     /** At full speed the next chunk is read while this one is written: the database and this thread work at once. */
-    readsAhead(): boolean {
-      governor.setShare(control.share());
-      return governor.share >= 1 && control.pauseReason() === null;
-    },
-    record(cost: ChunkCost): { governor: GovernorView; restMs: number } {
+    readsAhead: (): boolean => pace.current.dutyCycle >= 1 && !pace.current.hold,
+    /** Records a chunk and shows it; returns what it cost, as the plan counts cost. */
+    record(cost: ChunkCost, written: Written): number {
+      const wallMs = cost.queryMs + (performance.now() - cost.processStart);
       const processNow = control.processCpuMs?.() ?? null;
       const processMs = processNow === null || processCpu === null ? null : processNow - processCpu;
-      const cpuMs = chunkCpuMs(processMs, cost.dbCpuMs, governor.share, task.budgetCores);
       processCpu = processNow;
-      const restMs = governor.record({ rows: cost.scanned, bytes: cost.bytes, queryMs: cost.queryMs, processMs: performance.now() - cost.processStart, cpuMs });
+      cpu.add(cost.dbCpuMs);
+      sizer.record(cost.scanned, cost.bytes, cost.queryMs, pace.current.dutyCycle < 1);
       rate.add(cost.rows, Date.now());
-      const reason = control.pauseReason();
-      const view = { chunkRows: governor.chunkRows, rowsPerSecond: rate.perSecond(Date.now()), share: governor.share, paused: reason !== null, reason };
-      return { governor: view, restMs };
+      last = { ...written };
+      show();
+      if (task.pacing.costBasis === 'wall') return wallMs;
+      return chunkCpuMs(processMs, cost.dbCpuMs, pace.current.dutyCycle, task.pacing.budgetCores) ?? wallMs;
     },
-    async rest(ms: number): Promise<void> {
-      if (ms > 0) await sleep(ms, control.signal);
-      while (control.pauseReason() !== null) await control.resumed();
+    rest: (costMs: number): Promise<void> => pace.rest(costMs, control.signal),
+  };
+}
+
+/** The CPU an entity has cost: its thread's since the task began, and the database's for its queries. */
+function createCpuAccount(control: TaskControl) {
+  const threadStart = control.threadCpuMs?.() ?? null;
+  let databaseMs: number | null = 0;
+  return {
+    add(chunkDatabaseMs: number | null) {
+      databaseMs = databaseMs === null || chunkDatabaseMs === null ? null : databaseMs + chunkDatabaseMs;
+    },
+    spent(): EntityCpu {
+      const now = control.threadCpuMs?.() ?? null;
+      return { sluiceMs: now === null || threadStart === null ? null : now - threadStart, databaseMs };
     },
   };
 }

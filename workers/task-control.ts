@@ -1,23 +1,22 @@
-// What a running entity task obeys: the kernel's cancel, as one AbortSignal, and its pacing (pause,
-// resume, share). A worker thread feeds it the port's messages (export-task.ts); the inline runner its send().
-import type { ControlMessage } from '../core/job/task.ts';
-import { TaskCancelled, unlessCancelled } from './cancellation.ts';
+// What a running entity task obeys: the kernel's cancel, as one AbortSignal, and its pacing (duty cycle,
+// holds). A worker thread feeds it the port's messages (export-task.ts); the inline runner its send().
+import type { ControlMessage, TaskPacing } from '../core/job/task.ts';
+import { createEntityPace, type EntityPace } from '../core/pacing/entity-pace.ts';
+import { TaskCancelled } from './cancellation.ts';
 
 export interface TaskControl {
   /** Aborts when the kernel cancels the task: every wait and read ends at once with TaskCancelled. */
   readonly signal: AbortSignal;
-  /** Why the kernel wants this task paused (database under load), or null. */
-  pauseReason(): string | null;
-  /** Resolves once the pause is lifted (at once when there is none); rejects with TaskCancelled on a cancel. */
-  resumed(): Promise<void>;
-  /** This entity's current share of the job's budget (it grows as other entities finish). */
-  share(): number;
+  /** The task's latest pacing instructions, and the rests they ask for. */
+  readonly pace: EntityPace;
   /** A shorter target for each chunk's query, where the export shares its thread with the HTTP API. */
   targetChunkMs?: number;
   /** This process's CPU so far outside the HTTP thread, in ms: with the database's, what the export costs the machine. */
   processCpuMs?(): number | null;
   /** The processCpuMs reading the first chunk is charged from, when earlier than the task's start. */
   cpuSinceMs?: number;
+  /** This task's own thread's CPU so far, in ms, where it can be read: what the entity cost, for its progress. */
+  threadCpuMs?(): number | null;
 }
 
 /** A task's control and the one way to change it: the kernel's messages. */
@@ -25,25 +24,19 @@ export interface ObeyingControl extends TaskControl {
   obey(message: ControlMessage): void;
 }
 
-export function createTaskControl(share: number, extra: Pick<TaskControl, 'targetChunkMs' | 'processCpuMs' | 'cpuSinceMs'> = {}): ObeyingControl {
+export function createTaskControl(
+  pacing: TaskPacing,
+  extra: Pick<TaskControl, 'targetChunkMs' | 'processCpuMs' | 'cpuSinceMs' | 'threadCpuMs'> = {},
+): ObeyingControl {
   const cancel = new AbortController();
-  let reason: string | null = null;
-  let current = share;
-  const waiting: (() => void)[] = [];
+  const pace = createEntityPace(pacing.first);
   return {
     ...extra,
     signal: cancel.signal,
-    pauseReason: () => reason,
-    share: () => current,
-    resumed: () => (reason === null ? Promise.resolve() : unlessCancelled(new Promise<void>((resolve) => waiting.push(resolve)), cancel.signal)),
+    pace,
     obey(message) {
       if (message.type === 'cancel') cancel.abort(new TaskCancelled());
-      else if (message.type === 'pause') reason = message.reason;
-      else if (message.type === 'share') current = message.share;
-      else {
-        reason = null;
-        for (const resume of waiting.splice(0)) resume();
-      }
+      else pace.update(message);
     },
   };
 }

@@ -35,6 +35,11 @@ export function mainThreadCpuMs(pid: number): number | null {
   return procCpuMs(`/proc/self/task/${pid}/stat`);
 }
 
+/** The CPU of the calling thread so far, in ms (a worker thread's own), or null where /proc cannot say. */
+export function threadCpuMs(): number | null {
+  return procCpuMs('/proc/thread-self/stat');
+}
+
 /**
  * A clock for the CPU of another process's thread (a database connection's), or null when that thread is
  * not visible here or does not belong to a program named like `expected` (an id from a database in a

@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import mysql from 'mysql2/promise';
 import type { Db, DbRow } from '../../core/source.ts';
-import { isLocalDatabase } from '../../core/pacing/budget.ts';
+import { isLocalDatabase } from '../../core/pacing/plan.ts';
 import { resolveTables } from './catalog.ts';
 import { openThreadCpuClock } from './cpu-time.ts';
 

@@ -4,7 +4,7 @@
 // zone-less timestamps in SOURCE_TIMEZONE and `timestamptz` values at their own offset.
 import pg from 'pg';
 import type { Db, DbRow } from '../../core/source.ts';
-import { isLocalDatabase } from '../../core/pacing/budget.ts';
+import { isLocalDatabase } from '../../core/pacing/plan.ts';
 import { resolveTables } from './catalog.ts';
 import { openThreadCpuClock } from './cpu-time.ts';
 

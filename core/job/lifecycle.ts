@@ -7,7 +7,17 @@
 // ignored in that phase. A new phase (resuming an interrupted export, say) is a new row, and whether a
 // job's files stay when it ends is decided in one place (keepsFiles).
 import type { ErrorItem } from '../errors.ts';
-import { finish, requestCancel, type EntityProgress, type EntityStatistics, type GovernorView, type JobRecord, type JobState } from './status.ts';
+import {
+  finish,
+  requestCancel,
+  type EntityCpu,
+  type EntityProgress,
+  type EntityStatistics,
+  type GovernorView,
+  type JobRecord,
+  type JobState,
+} from './status.ts';
+import type { PacingView } from '../pacing/pacer.ts';
 import type { EntityOutcome, TaskPacing } from './task.ts';
 
 export const EXPORT_FAILED_KEY = 'export.failed';
@@ -63,11 +73,11 @@ export type JobEvent =
   | { type: 'planned'; entities: readonly string[]; warnings: readonly ErrorItem[] }
   /** The impact budget has room for the entity: it may start with this pacing. */
   | { type: 'admitted'; entity: string; pacing: TaskPacing }
-  | { type: 'progress'; entity: string; rows: number; governor: GovernorView }
+  | { type: 'progress'; entity: string; rows: number; governor: GovernorView; cpu: EntityCpu }
   | { type: 'estimated'; entity: string; rows: number | null }
   | { type: 'estimatesDone' }
-  /** The database's load verdict changed: the reason to pause, or null to resume. */
-  | { type: 'loadChanged'; reason: string | null }
+  /** What the pacing shows changed (the governor's measurements, the pace, why it slows). */
+  | { type: 'paced'; view: PacingView }
   | { type: 'entityDone'; entity: string; outcome: EntityOutcome }
   /** The owner's heartbeat (every second). */
   | { type: 'beat'; atMs: number }
@@ -155,7 +165,7 @@ const LIFE: Readonly<Record<Phase, Row>> = {
     progress: showProgress,
     estimated: showEstimate,
     estimatesDone,
-    loadChanged: showLoad,
+    paced: showPacing,
     entityDone: endEntity,
     beat: saveHeartbeat,
     cancelAsked: cancel,
@@ -170,7 +180,7 @@ const LIFE: Readonly<Record<Phase, Row>> = {
     progress: showProgress,
     estimated: showEstimate,
     estimatesDone,
-    loadChanged: showLoad,
+    paced: showPacing,
     entityDone: endEntity,
     beat: saveHeartbeat,
     failed: fail,
@@ -183,7 +193,7 @@ const LIFE: Readonly<Record<Phase, Row>> = {
     progress: showProgress,
     estimated: showEstimate,
     estimatesDone,
-    loadChanged: showLoad,
+    paced: showPacing,
     entityDone: endEntity,
     beat: saveHeartbeat,
     failed: fail,
@@ -274,8 +284,8 @@ function endEntity(life: JobLife, { entity, outcome }: On<'entityDone'>): Step {
   return failure ? stop(ended, { status: 'FAILED', errors: [failure] }) : moveOn(ended, []);
 }
 
-function showProgress(life: JobLife, { entity, rows, governor }: On<'progress'>): Step {
-  return same({ ...life, record: withProgress(life.record, entity, { rows, governor }) });
+function showProgress(life: JobLife, { entity, rows, governor, cpu }: On<'progress'>): Step {
+  return same({ ...life, record: withProgress(life.record, entity, { rows, governor, cpu }) });
 }
 
 function showEstimate(life: JobLife, { entity, rows }: On<'estimated'>): Step {
@@ -286,14 +296,8 @@ function estimatesDone(life: JobLife): Step {
   return moveOn({ ...life, estimating: false }, []);
 }
 
-/** A load pause shows on every running entity at once: a paused worker sends no reports. */
-function showLoad(life: JobLife, { reason }: On<'loadChanged'>): Step {
-  let record = life.record;
-  for (const [name, progress] of Object.entries(record.progress)) {
-    if (progress.state === 'running' && progress.governor)
-      record = withProgress(record, name, { governor: { ...progress.governor, paused: reason !== null, reason } });
-  }
-  return same({ ...life, record });
+function showPacing(life: JobLife, { view }: On<'paced'>): Step {
+  return same({ ...life, record: { ...life.record, pacing: view } });
 }
 
 function saveHeartbeat(life: JobLife, { atMs }: On<'beat'>): Step {

@@ -22,8 +22,8 @@ export interface Plan {
   entities: EntityDef[];
   warnings: ErrorItem[];
   optedOut: readonly string[];
-  /** Estimates each entity's rows on the planning connection, then closes it. */
-  estimate(found: (entity: string, rows: number | null) => void): Promise<void>;
+  /** Estimates each entity's rows on the planning connection, resting as `rest` says after each count, then closes it. */
+  estimate(found: (entity: string, rows: number | null) => void, rest: (costMs: number) => Promise<void>): Promise<void>;
   /** Closes the planning connection, unless the estimates have it. */
   close(): Promise<void>;
 }
@@ -42,12 +42,17 @@ export async function planEntities(record: JobRecord, deps: PlanDeps): Promise<P
   let estimating = false;
   let closed: Promise<void> | null = null;
   const closeDb = () => (closed ??= db.close().catch(() => undefined));
-  const estimate = async (found: (entity: string, rows: number | null) => void) => {
+  const estimate: Plan['estimate'] = async (found, rest) => {
     if (closed) return;
     estimating = true;
     try {
       const ctx = contextOf(record, deps.config, []);
-      for (const entity of entities) found(entity.name, await entity.estimate(db, ctx).catch(() => null));
+      for (const entity of entities) {
+        await rest(0);
+        const start = Date.now();
+        found(entity.name, await entity.estimate(db, ctx).catch(() => null));
+        await rest(Date.now() - start);
+      }
     } finally {
       await closeDb();
     }

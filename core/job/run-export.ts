@@ -5,12 +5,12 @@
 import type { Config } from '../config.ts';
 import type { ProductDef } from '../entities/entity.ts';
 import { errorMessage } from '../errors.ts';
-import type { OpenLoadMonitor } from '../pacing/load-governor.ts';
+import { createEntityPace } from '../pacing/entity-pace.ts';
 import type { OpenDb } from '../source.ts';
 import { next, startRun, type Effect, type JobEvent, type JobLife } from './lifecycle.ts';
 import { contextOf, planEntities, type Plan } from './plan-entities.ts';
 import type { EntityRunner, Host, JobStore, TaskHandle } from './ports.ts';
-import { createRunPacing, type RunPacing } from './run-pacing.ts';
+import { createRunPacing, type PacingDeps, type RunPacing } from './run-pacing.ts';
 import { fileNameOf, isTerminal, type JobRecord } from './status.ts';
 import type { EntityOutcome, TaskPacing } from './task.ts';
 
@@ -26,12 +26,8 @@ export interface RunDeps {
   openDb: OpenDb;
   host: Host;
   product: ProductDef;
-  /** Reads the database's load signals; without it the duty cycle alone bounds the export. */
-  openLoadMonitor?: OpenLoadMonitor;
-  /** CPU cores the impact budget is a share of (1 when unknown). */
-  capacity?: number;
-  /** This machine's CPU cores: at most this many entities export at once. */
-  cores?: number;
+  /** How the job is paced: the plan, and where the governor measures the site. */
+  pacing: PacingDeps;
 }
 
 export interface ActiveExport {
@@ -70,7 +66,7 @@ export function runExport(initial: JobRecord, deps: RunDeps, onDone: () => void)
   const run: Run = {
     deps,
     life: startRun(initial),
-    pacing: createRunPacing(deps, (reason) => void dispatch(run, { type: 'loadChanged', reason })),
+    pacing: createRunPacing(deps.pacing, (view) => void dispatch(run, { type: 'paced', view })),
     plan: null,
     tasks: [],
     io: Promise.resolve(),
@@ -150,13 +146,31 @@ async function plan(run: Run): Promise<void> {
 function startEntities(run: Run): void {
   const plan = run.plan!;
   run.pacing.start();
-  void plan
-    .estimate((entity, rows) => void dispatch(run, { type: 'estimated', entity, rows }))
+  void estimate(run, plan)
     .catch(() => undefined)
     .then(() => dispatch(run, { type: 'estimatesDone' }));
   // Entities start as the budget makes room for them (impact-control.ts).
   for (const entity of plan.entities) {
     void run.pacing.admit().then((pacing) => dispatch(run, { type: 'admitted', entity: entity.name, pacing }));
+  }
+}
+
+/**
+ * The row estimates, paced like the entities' chunks: a count is work the site pays for too, and on a busy
+ * site the first counts would otherwise run before the governor has measured anything.
+ */
+async function estimate(run: Run, plan: Plan): Promise<void> {
+  const pace = createEntityPace({ type: 'pace', dutyCycle: 0, hold: true, reason: null });
+  const release = run.pacing.helper({ send: (message) => pace.update(message) });
+  const stopped = new AbortController();
+  void run.settled.fired.then(() => stopped.abort());
+  try {
+    await plan.estimate(
+      (entity, rows) => void dispatch(run, { type: 'estimated', entity, rows }),
+      (costMs) => pace.rest(costMs, stopped.signal),
+    );
+  } finally {
+    release();
   }
 }
 
@@ -173,10 +187,10 @@ function startTask(run: Run, entity: string, pacing: TaskPacing): void {
         lineBreak: deps.config.lineBreak,
         dir: record.exportDir,
         fileName: fileNameOf(entity, record.jobId, record.fileStamp),
-        ...pacing,
+        pacing,
         databaseUrl: deps.config.databaseUrl ?? '',
       },
-      (report) => void dispatch(run, { type: 'progress', entity, rows: report.rows, governor: report.governor }),
+      (report) => void dispatch(run, { type: 'progress', entity, rows: report.rows, governor: report.governor, cpu: report.cpu }),
     );
   } catch (error) {
     run.pacing.done(null);

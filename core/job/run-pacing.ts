@@ -1,43 +1,40 @@
-// The one place a running job meets core/pacing: admission of its entities to the impact budget, the
-// share each task starts with, and the load pauses its running tasks obey. runExport knows only RunPacing.
-import type { Config } from '../config.ts';
-import { createImpactControl, type Paced } from '../pacing/impact-control.ts';
-import type { OpenLoadMonitor } from '../pacing/load-governor.ts';
+// The one place a running job meets core/pacing: admission of its entities, each task's first
+// instructions, and what the job status shows of the pacing. runExport knows only RunPacing.
+import { createPacer, type Paced, type PacingView } from '../pacing/pacer.ts';
+import type { PacingPlan } from '../pacing/plan.ts';
+import type { OpenSiteMonitor } from '../pacing/site-monitor.ts';
 import type { TaskPacing } from './task.ts';
 
 export interface RunPacing {
-  /** Waits until the budget has room for one more entity; resolves with how its task is paced. */
+  /** Waits until the pace has room for one more entity; resolves with how its task is paced. */
   admit(): Promise<TaskPacing>;
   /** A started task obeys the pacing from now on. */
   add(task: Paced): void;
-  /** An admitted entity ended (null when it never started): the next may start, the others get its share. */
+  /** An admitted entity ended (null when it never started): the next may start, the others re-split. */
   done(task: Paced | null): void;
-  /** Starts watching the database's load. */
+  /** Work of the job's own besides its entities (the row estimates): paced like an entity, without taking one's room. */
+  helper(task: Paced): () => void;
+  /** Starts measuring the site (governed exports). */
   start(): void;
   stop(): Promise<void>;
 }
 
 export interface PacingDeps {
-  config: Pick<Config, 'impactBudget'>;
-  openLoadMonitor?: OpenLoadMonitor;
-  capacity?: number;
-  cores?: number;
+  plan: PacingPlan;
+  openMonitor?: OpenSiteMonitor;
 }
 
-/** `onLoad` hears the load verdict change: the reason to pause, or null on resume. */
-export function createRunPacing(deps: PacingDeps, onLoad: (reason: string | null) => void): RunPacing {
-  const impact = createImpactControl({
-    budget: deps.config.impactBudget,
-    capacity: deps.capacity ?? 1,
-    cores: deps.cores,
-    openMonitor: deps.openLoadMonitor,
-    onLoad,
-  });
+/** `onChange` hears every change of what the pacing shows. */
+export function createRunPacing(deps: PacingDeps, onChange: (view: PacingView) => void): RunPacing {
+  const pacer = createPacer({ plan: deps.plan, openMonitor: deps.openMonitor, onChange });
+  const costBasis = deps.plan.mode === 'fixed' ? deps.plan.costBasis : 'wall';
+  const budgetCores = deps.plan.mode === 'fixed' ? deps.plan.cores : undefined;
   return {
-    admit: async () => ({ share: await impact.admit(), ...(impact.cores > 0 ? { budgetCores: impact.cores } : {}) }),
-    add: (task) => impact.add(task),
-    done: (task) => impact.done(task),
-    start: () => impact.start(),
-    stop: () => impact.stop(),
+    admit: async () => ({ first: await pacer.admit(), costBasis, ...(budgetCores ? { budgetCores } : {}) }),
+    add: (task) => pacer.add(task),
+    done: (task) => pacer.done(task),
+    helper: (task) => pacer.helper(task),
+    start: () => pacer.start(),
+    stop: () => pacer.stop(),
   };
 }

@@ -1,6 +1,8 @@
 // The job status object of the REST API and its pure transitions.
 import type { ErrorItem } from '../errors.ts';
 import { formatOffsetIso } from '../dates.ts';
+import type { EntityPacingView } from '../pacing/entity-pace.ts';
+import type { PacingView } from '../pacing/pacer.ts';
 
 export const JOB_STATES = ['STARTED', 'CANCELLATION_REQUESTED', 'COMPLETED', 'CANCELLED', 'FAILED'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -10,20 +12,17 @@ export interface EntityProgress {
   rows: number;
   estimatedRows: number | null;
   state: EntityState;
+  /** How the entity is paced while it runs (SPEC section 8). */
   governor?: GovernorView;
+  /** CPU the entity has cost so far: its export thread's and the database's for its queries, null where unreadable. */
+  cpu?: EntityCpu;
 }
 
-/** What the impact governor shows per entity while it runs (section 8). */
-export interface GovernorView {
-  /** Rows the next chunk query asks for. */
-  chunkRows: number;
-  /** Rows written per second over the last few seconds. */
-  rowsPerSecond: number;
-  /** This entity's share of the job's impact budget. */
-  share: number;
-  /** Waiting for the database's load to fall back to its baseline, and why. */
-  paused: boolean;
-  reason: string | null;
+export type GovernorView = EntityPacingView;
+
+export interface EntityCpu {
+  sluiceMs: number | null;
+  databaseMs: number | null;
 }
 
 export interface EntityStatistics {
@@ -52,6 +51,8 @@ export interface JobStatus {
   errors: ErrorItem[] | null;
   rootExportPath: string;
   progress: Record<string, EntityProgress>;
+  /** What the impact governor measures and why it slows the export (Sluice's own; SPEC section 8). */
+  pacing?: PacingView;
   heartbeat?: { time: string; stale: boolean };
 }
 
@@ -85,8 +86,10 @@ export function finish(
 ): JobRecord {
   if (isTerminal(record.status)) return record;
   const time = formatOffsetIso(at);
+  // What the governor measured describes a running export: a finished job's status is the documented one.
+  const { pacing: _pacing, ...rest } = record;
   return {
-    ...record,
+    ...rest,
     ...extra,
     status,
     completedTime: time,

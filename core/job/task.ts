@@ -2,8 +2,9 @@
 import type { Product } from '../config.ts';
 import type { LineBreakRule } from '../csv.ts';
 import type { ReadContext } from '../entities/entity.ts';
-import type { GovernorView } from './status.ts';
-import type { PacingMessage } from '../pacing/impact-control.ts';
+import type { PaceMessage } from '../pacing/pacer.ts';
+import type { CostBasis } from '../pacing/plan.ts';
+import type { EntityCpu, GovernorView } from './status.ts';
 
 export interface EntityTask {
   product: Product;
@@ -12,18 +13,22 @@ export interface EntityTask {
   lineBreak: LineBreakRule;
   dir: string;
   fileName: string;
-  /** This entity's share of the impact budget. */
-  share: number;
-  /**
-   * The job's whole budget in CPU cores. Each running entity is charged its part (share / budgetCores) of
-   * everything this process spends, the HTTP server and the runtime's own threads included. Absent: all of it.
-   */
-  budgetCores?: number;
+  pacing: TaskPacing;
   databaseUrl: string;
 }
 
-/** How a task is paced, as the impact budget admits it (core/job/run-pacing.ts). */
-export type TaskPacing = Pick<EntityTask, 'share' | 'budgetCores'>;
+/** How a task is paced, as the pacer admits it (core/job/run-pacing.ts). */
+export interface TaskPacing {
+  /** Its first instructions; later ones arrive as messages. */
+  first: PaceMessage;
+  /** Whether its duty cycle counts wall-clock time or CPU. */
+  costBasis: CostBasis;
+  /**
+   * A fixed share's CPU cores. Each running entity is charged its part (duty cycle / cores) of everything this
+   * process spends, the HTTP server and the runtime's own threads included. Absent: all of it.
+   */
+  budgetCores?: number;
+}
 
 export type EntityOutcome =
   | { ok: true; rows: number; scanned: number; bytes: number; durationMs: number; file: string }
@@ -33,9 +38,13 @@ export interface ProgressReport {
   rows: number;
   bytes: number;
   governor: GovernorView;
+  cpu: EntityCpu;
 }
 
 /** Messages the kernel sends a running task. */
-export type ControlMessage = { type: 'cancel' } | PacingMessage;
+export type ControlMessage = { type: 'cancel' } | PaceMessage;
 
 export const PARTIAL_SUFFIX = '.partial';
+
+/** A task's pacing at budget 1: no pauses, no holds. */
+export const FLAT_OUT: TaskPacing = { first: { type: 'pace', dutyCycle: 1, hold: false, reason: null }, costBasis: 'wall' };

@@ -3,9 +3,24 @@
 // effect at once, in the middle of a pause too.
 import type { PaceMessage } from './pacer.ts';
 
+/** What the job status shows of one running entity's pacing (progress.<entity>.governor). */
+export interface EntityPacingView {
+  /** Rows the next chunk query asks for. */
+  chunkRows: number;
+  /** Rows written per second over the last few seconds. */
+  rowsPerSecond: number;
+  /** The share of wall-clock time (or, in a fixed share, CPU time) this entity works. */
+  dutyCycle: number;
+  /** Holding still (a quiet window, no room in the pace), and why; or why it goes slower than flat out. */
+  paused: boolean;
+  reason: string | null;
+}
+
 export interface EntityPace {
   readonly current: PaceMessage;
   update(message: PaceMessage): void;
+  /** Calls `listener` with every new instruction (the entity shows a hold at once, though it reports per chunk). */
+  onUpdate(listener: (message: PaceMessage) => void): void;
   /**
    * Waits after a chunk that cost `costMs` (wall-clock or CPU time, as the plan counts it) until working
    * again keeps this entity within its duty cycle: cost / (cost + pause) = duty cycle. Rejects with the
@@ -24,6 +39,7 @@ export function pauseFor(costMs: number, dutyCycle: number): number {
 export function createEntityPace(first: PaceMessage): EntityPace {
   let current = first;
   let wake: (() => void) | null = null;
+  let listener: ((message: PaceMessage) => void) | null = null;
   const sleep = (ms: number, signal: AbortSignal) =>
     new Promise<void>((resolve, reject) => {
       const cleanUp = () => {
@@ -50,6 +66,10 @@ export function createEntityPace(first: PaceMessage): EntityPace {
     update(message) {
       current = message;
       wake?.();
+      listener?.(message);
+    },
+    onUpdate(next) {
+      listener = next;
     },
     async rest(costMs, signal) {
       const from = Date.now();

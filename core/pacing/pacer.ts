@@ -45,6 +45,11 @@ export interface Pacer {
   add(entity: Paced): void;
   /** An admitted entity ended (null when it never started): the next may start, the rest re-split. */
   done(entity: Paced | null): void;
+  /**
+   * Work of the job's own besides its entities (the row estimates): it is told what the first running entity
+   * is told, without taking an entity's room. The returned function ends it.
+   */
+  helper(task: Paced): () => void;
   /** Starts measuring (governed mode only). */
   start(): void;
   stop(): Promise<void>;
@@ -69,6 +74,7 @@ const MIN_ENTITY_CORES = 0.1;
 export function createPacer(options: PacerOptions): Pacer {
   const { plan } = options;
   const entities: Paced[] = [];
+  const helpers = new Set<Paced>();
   const waiting: (() => void)[] = [];
   let admitted = 0;
   let decision: GovernorDecision | null = null;
@@ -77,20 +83,25 @@ export function createPacer(options: PacerOptions): Pacer {
   const slots = (): number => {
     if (plan.mode === 'unlimited') return plan.maxEntities;
     if (plan.mode === 'fixed') return Math.min(plan.maxEntities, Math.max(1, Math.floor(plan.cores / MIN_ENTITY_CORES + 1e-9)));
-    return Math.min(plan.maxEntities, Math.max(1, Math.ceil((decision?.pace ?? 0) - 1e-9)));
+    // Nothing starts while the governor holds: a starting thread's work would be measured as the site's own.
+    if (decision === null || decision.hold) return Math.min(entities.length, admitted);
+    return Math.min(plan.maxEntities, Math.max(1, Math.ceil(decision.pace - 1e-9)));
   };
 
-  const messageFor = (index: number): PaceMessage => {
+  /** The instructions for the running entity at `index` (a helper gets the first one's, never a wait for room). */
+  const messageFor = (index: number, helper = false): PaceMessage => {
     if (plan.mode === 'unlimited') return { type: 'pace', dutyCycle: 1, hold: false, reason: null };
     if (plan.mode === 'fixed') return { type: 'pace', dutyCycle: Math.min(1, plan.cores / Math.max(1, admitted)), hold: false, reason: null };
     if (decision === null || decision.hold) return { type: 'pace', dutyCycle: 0, hold: true, reason: decision?.reason ?? 'measuring the site' };
     const running = Math.min(entities.length, slots());
-    if (index >= running) return { type: 'pace', dutyCycle: 0, hold: true, reason: `waiting for room in the pace (${decision.pace.toFixed(2)} entities)` };
+    if (index >= running && !helper)
+      return { type: 'pace', dutyCycle: 0, hold: true, reason: `waiting for room in the pace (${decision.pace.toFixed(2)} entities)` };
     return { type: 'pace', dutyCycle: Math.min(1, decision.pace / Math.max(1, running)), hold: false, reason: decision.reason };
   };
 
   const broadcast = () => {
     entities.forEach((entity, i) => entity.send(messageFor(i)));
+    for (const helper of helpers) helper.send(messageFor(0, true));
     while (waiting.length > 0 && admitted < slots()) {
       admitted++;
       waiting.shift()!();
@@ -125,7 +136,8 @@ export function createPacer(options: PacerOptions): Pacer {
     async admit() {
       if (admitted < slots()) admitted++;
       else await new Promise<void>((resolve) => waiting.push(resolve));
-      return messageFor(entities.length);
+      // Just admitted: it has room, though it is not running yet.
+      return messageFor(entities.length, true);
     },
     add(entity) {
       entities.push(entity);
@@ -137,6 +149,11 @@ export function createPacer(options: PacerOptions): Pacer {
       if (at >= 0) entities.splice(at, 1);
       admitted--;
       broadcast();
+    },
+    helper(task) {
+      helpers.add(task);
+      task.send(messageFor(0, true));
+      return () => void helpers.delete(task);
     },
     start: () => steering?.start(),
     stop: async () => steering?.stop(),

@@ -9,9 +9,9 @@ import { createTempHome, startServer, stopAllServers, type RunningServer } from 
 const POSTS_PER_NODE = 25;
 
 type Answer = ApiResponse & { node: RunningServer };
-// The smallest budget the configuration accepts: the governor pauses thousands of times a chunk's work
+// The smallest fixed share the configuration accepts: each entity pauses hundreds of times a chunk's work
 // after each chunk, so the export is still running while the test races and cancels it.
-const SLOW_BUDGET = '0.001';
+const SLOW_SHARE = '0.001';
 
 describe('two servers on one shared home', () => {
   let site: E2eSite | undefined;
@@ -23,7 +23,7 @@ describe('two servers on one shared home', () => {
   before(async () => {
     site = await createE2eSite();
     const home = await createTempHome();
-    const env = (nodeId: string) => ({ DATABASE_URL: site!.db.url, NODE_ID: nodeId, SLUICE_IMPACT_BUDGET: SLOW_BUDGET });
+    const env = (nodeId: string) => ({ DATABASE_URL: site!.db.url, NODE_ID: nodeId, SLUICE_FIXED_SHARE: SLOW_SHARE });
     const [a, b] = await Promise.all([startServer({ home, env: env('node-a') }), startServer({ home, env: env('node-b') })]);
     nodes = { a, b };
   });

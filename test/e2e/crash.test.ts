@@ -8,8 +8,9 @@ import { waitFor, waitForJobEnd } from '../helpers/http.ts';
 import { createTempHome, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
 const NODE_ID = 'crash-node';
-// The smallest budget the configuration accepts keeps the export running while the test kills it.
-const SLOW_BUDGET = '0.001';
+// The smallest fixed share the configuration accepts keeps the export running while the test kills it (a
+// budget alone would not: the governor exports an idle test site flat out).
+const SLOW_SHARE = '0.001';
 
 let site: E2eSite | undefined;
 before(async () => {
@@ -20,11 +21,11 @@ after(async () => {
   await site?.db.drop();
 });
 
-const serverEnv = (budget: string) => ({ DATABASE_URL: site!.db.url, NODE_ID: NODE_ID, SLUICE_IMPACT_BUDGET: budget });
+const serverEnv = (pace: { SLUICE_FIXED_SHARE: string } | { SLUICE_IMPACT_BUDGET: string }) => ({ DATABASE_URL: site!.db.url, NODE_ID: NODE_ID, ...pace });
 
 /** Starts job 1 on a paced server and waits until it is writing a temporary file. */
 async function startSlowExport(home: string): Promise<RunningServer> {
-  const server = await startServer({ home, env: serverEnv(SLOW_BUDGET) });
+  const server = await startServer({ home, env: serverEnv({ SLUICE_FIXED_SHARE: SLOW_SHARE }) });
   const started = await server.api(`/export?fromDate=${encodeURIComponent(site!.fromDate)}`, { method: 'POST' });
   assert.equal(started.status, 202, JSON.stringify(started.body));
   assert.equal(started.body.jobId, 1);
@@ -46,7 +47,7 @@ describe('kill -9 during an export', () => {
     home = await createTempHome();
     const first = await startSlowExport(home);
     assert.equal(await first.kill9(), 137);
-    restarted = await startServer({ home, env: serverEnv('1') });
+    restarted = await startServer({ home, env: serverEnv({ SLUICE_IMPACT_BUDGET: '1' }) });
   });
   // Each scenario stops its servers when done, so a busy machine runs only one scenario's processes at a time.
   after(() => restarted?.stop());
@@ -100,7 +101,7 @@ describe('kill -9 of one node while another serves the same home', () => {
   before(async () => {
     home = await createTempHome();
     const crashed = await startSlowExport(home);
-    survivor = await startServer({ home, env: { ...serverEnv('1'), NODE_ID: 'survivor-node' } });
+    survivor = await startServer({ home, env: { ...serverEnv({ SLUICE_IMPACT_BUDGET: '1' }), NODE_ID: 'survivor-node' } });
     assert.equal(await crashed.kill9(), 137);
   });
   after(() => survivor?.stop());
@@ -146,7 +147,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     });
 
     test('the job was marked CANCELLED before exit, as a restarted server reports', async () => {
-      const restarted = await startServer({ home, env: serverEnv('1') });
+      const restarted = await startServer({ home, env: serverEnv({ SLUICE_IMPACT_BUDGET: '1' }) });
       const { body } = await restarted.api('/export');
       assert.equal(body.jobId, 1);
       assert.equal(body.status, 'CANCELLED', JSON.stringify(body));

@@ -10,7 +10,7 @@ import { startServer, stopAllServers, TEST_TOKEN, type RunningServer } from '../
 import { HOSTILE_CASES, WRONG_TOKENS, type HostileCase } from '../helpers/hostile-cases.ts';
 
 // Paced so the export outlasts the whole table many times over (about 15 s against under 1 s here).
-const BUDGET = '0.015';
+const SHARE = '0.0075';
 
 let site: CheckedSite | undefined;
 let server: RunningServer;
@@ -19,7 +19,7 @@ let tableStart = 0;
 
 before(async () => {
   site = await createCheckedSite(20);
-  server = await startServer({ env: { ...siteEnv(site), SLUICE_IMPACT_BUDGET: BUDGET } });
+  server = await startServer({ env: { ...siteEnv(site), SLUICE_FIXED_SHARE: SHARE } });
   const started = await server.api(exportQuery(site), { method: 'POST' });
   assert.equal(started.status, 202, JSON.stringify(started.body));
   jobId = started.body.jobId;

@@ -12,14 +12,15 @@ const DURATION_MS = 30_000;
 // SPEC's target is a p99 under 100 ms. The assertion allows more, since this 2-core machine also runs
 // MariaDB, the export and this load generator; the measured figure is printed for the record.
 const P99_BOUND_MS = 500;
-const BUDGET = '0.02';
+// Paced at a fixed share so the export runs through the whole load.
+const SHARE = '0.01';
 
 let site: CheckedSite | undefined;
 let server: RunningServer;
 
 before(async () => {
   site = await createCheckedSite(20);
-  server = await startServer({ env: { ...siteEnv(site), SLUICE_IMPACT_BUDGET: BUDGET } });
+  server = await startServer({ env: { ...siteEnv(site), SLUICE_FIXED_SHARE: SHARE } });
 });
 after(async () => {
   await stopAllServers();

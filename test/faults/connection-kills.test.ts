@@ -10,7 +10,7 @@ import { startServer, stopAllServers, type RunningServer } from '../helpers/serv
 
 // Large enough, and paced enough, that the export runs for several seconds while connections die.
 const SCALE = 20;
-const BUDGET = '0.05';
+const SHARE = '0.025';
 // Kills go on until the export ends (within this bound), a round every ROUND_GAP_MS: each entity's
 // connection idles between chunks, so nearly every chunk finds its connection killed and reconnects.
 const KILL_WINDOW_MS = 180_000;
@@ -28,7 +28,7 @@ describe("KILL CONNECTION of the export's connections, repeatedly, mid-export", 
   before(async () => {
     site = await createCheckedSite(SCALE);
     user = await createDatabaseUser(site.db.name);
-    server = await startServer({ env: { ...siteEnv(site, user.url), SLUICE_IMPACT_BUDGET: BUDGET } });
+    server = await startServer({ env: { ...siteEnv(site, user.url), SLUICE_FIXED_SHARE: SHARE } });
   });
   after(async () => {
     await stopAllServers();

@@ -19,7 +19,7 @@ import { startServer, stopAllServers, type RunningServer } from '../helpers/serv
 // 20 times the integration fixture's bulk rows (3,000 pages, 3,000 comments, 6,000 events): an export big enough to disturb midway.
 const SCALE = 20;
 // Paced so the export outlasts a MariaDB restart by many seconds.
-const BUDGET = '0.03';
+const SHARE = '0.015';
 
 describe('a MariaDB restart mid-export', { timeout: 400_000 }, () => {
   let site: CheckedSite | undefined;
@@ -29,7 +29,7 @@ describe('a MariaDB restart mid-export', { timeout: 400_000 }, () => {
 
   before(async () => {
     site = await createCheckedSite(SCALE);
-    server = await startServer({ env: { ...siteEnv(site), SLUICE_IMPACT_BUDGET: BUDGET } });
+    server = await startServer({ env: { ...siteEnv(site), SLUICE_FIXED_SHARE: SHARE } });
   });
   after(async () => {
     await stopAllServers();

@@ -50,11 +50,14 @@ after(async () => {
 });
 
 /** A server whose export root is a fresh 1 MB tmpfs. */
-async function serverOnTinyDisk(minFree: string, budget: string): Promise<RunningServer> {
+async function serverOnTinyDisk(minFree: string, share: string | null): Promise<RunningServer> {
   const home = await createTempHome();
   assert.ok(await mountTmpfs(exportRoot(home), TMPFS_SIZE), 'mount the tmpfs');
   mounts.push(exportRoot(home));
-  return startServer({ home, env: { ...siteEnv(site!), SLUICE_MIN_FREE_DISK: minFree, SLUICE_IMPACT_BUDGET: budget } });
+  return startServer({
+    home,
+    env: { ...siteEnv(site!), SLUICE_MIN_FREE_DISK: minFree, ...(share ? { SLUICE_FIXED_SHARE: share } : { SLUICE_IMPACT_BUDGET: '1' }) },
+  });
 }
 
 async function assertNothingLooksComplete(server: RunningServer, job: any): Promise<void> {
@@ -67,7 +70,7 @@ describe('the disk fills during an export', { timeout: 300_000 }, () => {
   test('a write refused for lack of space fails the job with export.disk.space.insufficient, naming the entity', async (t) => {
     if (!canMount) return t.skip('this machine does not allow mounting a tmpfs');
     // The free-space check disabled: only the failing write can stop the export.
-    const server = await serverOnTinyDisk('0', '1');
+    const server = await serverOnTinyDisk('0', null);
     const started = await server.api(exportQuery(site!), { method: 'POST' });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const job = await waitForJobEnd(server.api, started.body.jobId);
@@ -80,7 +83,7 @@ describe('the disk fills during an export', { timeout: 300_000 }, () => {
   test('free space falling below SLUICE_MIN_FREE_DISK mid-export fails the job with the same key', async (t) => {
     if (!canMount) return t.skip('this machine does not allow mounting a tmpfs');
     // 1 MB free at the start passes the check; a paced export writes past the 300 KB margin within seconds.
-    const server = await serverOnTinyDisk('700KB', '0.05');
+    const server = await serverOnTinyDisk('700KB', '0.025');
     const started = await server.api(exportQuery(site!), { method: 'POST' });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     const job = await waitForJobEnd(server.api, started.body.jobId);
@@ -91,7 +94,7 @@ describe('the disk fills during an export', { timeout: 300_000 }, () => {
 
   test('after a disk failure the lock is released: the next POST gets a new job, not a 409', async (t) => {
     if (!canMount) return t.skip('this machine does not allow mounting a tmpfs');
-    const server = await serverOnTinyDisk('0', '1');
+    const server = await serverOnTinyDisk('0', null);
     const first = await server.api(exportQuery(site!), { method: 'POST' });
     assert.equal((await waitForJobEnd(server.api, first.body.jobId)).status, 'FAILED');
     const second = await server.api(exportQuery(site!), { method: 'POST' });

@@ -13,7 +13,7 @@ import { createTempHome, startServer, stopAllServers, type RunningServer } from 
 // 20 times the integration fixture's bulk rows (3,000 pages, 3,000 comments, 6,000 events): an export big enough to disturb midway.
 const SCALE = 20;
 // Slow enough that job 1 is far from done when its node wakes up.
-const SLOW_BUDGET = '0.05';
+const SLOW_SHARE = '0.025';
 // The kernel's HEARTBEAT_STALE_MS (30 s) and a margin for a loaded machine.
 const STALE_BOUND_MS = 120_000;
 // How long the woken node gets to do harm (several of its 1 s heartbeats) before the journal is read.
@@ -28,7 +28,7 @@ describe('a node frozen past the stale threshold, whose job another node cancell
   before(async () => {
     site = await createCheckedSite(SCALE);
     home = await createTempHome();
-    frozen = await startServer({ home, env: { ...siteEnv(site), NODE_ID: 'frozen-node', SLUICE_IMPACT_BUDGET: SLOW_BUDGET } });
+    frozen = await startServer({ home, env: { ...siteEnv(site), NODE_ID: 'frozen-node', SLUICE_FIXED_SHARE: SLOW_SHARE } });
     other = await startServer({ home, env: { ...siteEnv(site), NODE_ID: 'other-node', SLUICE_IMPACT_BUDGET: '1' } });
   });
   after(async () => {

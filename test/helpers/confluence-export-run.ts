@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openSource } from '../../adapters/sources/open-source.ts';
 import { utcMsToLocal } from '../../core/dates.ts';
-import type { EntityTask } from '../../core/job/task.ts';
+import { FLAT_OUT, type EntityTask } from '../../core/job/task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
 import { createTaskControl } from '../../workers/task-control.ts';
 import type { ConfluenceFixture } from '../fixtures/confluence-fixture.ts';
@@ -37,7 +37,7 @@ export async function exportConfluenceFiles(url: string, fixture: ConfluenceFixt
       databaseUrl: url,
       dir,
       fileName: `${entity}.csv`,
-      share: 1,
+      pacing: FLAT_OUT,
       lineBreak: variant.lineBreak,
       ctx: {
         baseUrl: BASE_URL,
@@ -51,7 +51,7 @@ export async function exportConfluenceFiles(url: string, fixture: ConfluenceFixt
     const outcome = await runEntityExport(
       task,
       () => openSource(url),
-      createTaskControl(task.share),
+      createTaskControl(task.pacing),
       () => undefined,
     );
     assert.ok(outcome.ok, `exporting ${entity} failed: ${JSON.stringify(outcome)}`);

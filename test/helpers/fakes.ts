@@ -3,6 +3,8 @@
  * a JobStore with the file journal's semantics, an EntityRunner whose tasks the test finishes, a Host
  * with a clock and free space the test sets, and an OpenDb whose tables and answers the test scripts.
  */
+import { createPacingPlan } from '../../core/pacing/plan.ts';
+import type { OpenSiteMonitor } from '../../core/pacing/site-monitor.ts';
 import { parseConfig, type Config } from '../../core/config.ts';
 import { confluence } from '../../core/entities/confluence.ts';
 import type { JobRecord } from '../../core/job/status.ts';
@@ -103,7 +105,8 @@ export interface FakeRunner extends EntityRunner {
   started(count: number): Promise<FakeTask[]>;
 }
 
-const IDLE_GOVERNOR = { chunkRows: 100, rowsPerSecond: 0, share: 1, paused: false, reason: null };
+const IDLE_GOVERNOR = { chunkRows: 100, rowsPerSecond: 0, dutyCycle: 1, paused: false, reason: null };
+const NO_CPU = { sluiceMs: null, databaseMs: null };
 
 /** Tasks answer a cancel message by ending as cancelled, as the worker does, unless `ignoreCancel`. */
 export function createFakeRunner(options: { ignoreCancel?: boolean } = {}): FakeRunner {
@@ -147,7 +150,7 @@ export function createFakeRunner(options: { ignoreCancel?: boolean } = {}): Fake
         get settled() {
           return settled;
         },
-        progress: (rows, bytes = rows * 10) => onProgress({ rows, bytes, governor: IDLE_GOVERNOR }),
+        progress: (rows, bytes = rows * 10) => onProgress({ rows, bytes, governor: IDLE_GOVERNOR, cpu: NO_CPU }),
         succeed: (result = {}) => end({ ok: true, rows: 0, scanned: result.rows ?? 0, bytes: 0, durationMs: 1, file: task.fileName, ...result }),
         fail: (code, message) => end({ ok: false, code, message }),
       };
@@ -286,7 +289,7 @@ export interface KernelOnFakes {
  * defaults to 1 so every entity task starts at once: tests of the budget's admission set it themselves.
  */
 export function createKernelOnFakes(
-  options: { env?: Record<string, string>; store?: MemoryStore; runner?: FakeRunner; host?: FakeHost; openDb?: FakeOpenDb } = {},
+  options: { env?: Record<string, string>; store?: MemoryStore; runner?: FakeRunner; host?: FakeHost; openDb?: FakeOpenDb; openMonitor?: OpenSiteMonitor } = {},
 ): KernelOnFakes {
   const host = options.host ?? createFakeHost();
   const env = { DATABASE_URL: 'mysql://root@127.0.0.1:3306/site', PIPELINE_HOME: '/home/sluice', SLUICE_IMPACT_BUDGET: '1', ...options.env };
@@ -294,7 +297,8 @@ export function createKernelOnFakes(
   const store = options.store ?? createMemoryStore();
   const runner = options.runner ?? createFakeRunner();
   const openDb = options.openDb ?? createFakeOpenDb(CONFLUENCE_TABLES);
-  const kernel = createKernel({ config, store, runner, openDb, host, product: confluence });
+  const plan = createPacingPlan({ budget: config.impactBudget, fixedShare: config.fixedShare, cores: 8, databaseLocal: true });
+  const kernel = createKernel({ config, store, runner, openDb, host, product: confluence, pacing: { plan, openMonitor: options.openMonitor } });
   return { kernel, store, runner, host, openDb, config };
 }
 

@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import type { Pool } from 'mysql2/promise';
 import { openSource } from '../../adapters/sources/open-source.ts';
 import { utcMsToLocal } from '../../core/dates.ts';
-import type { EntityTask } from '../../core/job/task.ts';
+import { FLAT_OUT, type EntityTask } from '../../core/job/task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
 import { createTaskControl } from '../../workers/task-control.ts';
 import { JIRA_COLUMNS, JIRA_TABLES, type JiraBatch, type JiraFixture } from '../fixtures/jira-fixture.ts';
@@ -79,7 +79,7 @@ export async function exportJira(url: string, dir: string, options: JiraExportOp
       databaseUrl: url,
       dir,
       fileName: `${entity}.csv`,
-      share: 1,
+      pacing: FLAT_OUT,
       lineBreak: { preserve: escape === null, escape: escape ?? '\\n' },
       ctx: {
         baseUrl: options.baseUrl,
@@ -93,7 +93,7 @@ export async function exportJira(url: string, dir: string, options: JiraExportOp
     const outcome = await runEntityExport(
       task,
       () => openSource(url),
-      createTaskControl(task.share),
+      createTaskControl(task.pacing),
       () => undefined,
     );
     if (!outcome.ok) throw new Error(`Cannot export ${entity}: ${outcome.message}`);

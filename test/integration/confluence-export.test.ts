@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { openSource } from '../../adapters/sources/open-source.ts';
-import type { EntityTask } from '../../core/job/task.ts';
+import { FLAT_OUT, type EntityTask } from '../../core/job/task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
 import { createTaskControl } from '../../workers/task-control.ts';
 import { BASE_URL, ENTITIES, exportConfluenceFiles, VARIANTS } from '../helpers/confluence-export-run.ts';
@@ -88,14 +88,14 @@ describe('Confluence export on MariaDB', () => {
       databaseUrl: db.url,
       dir,
       fileName: 'pages.csv',
-      share: 1,
+      pacing: FLAT_OUT,
       lineBreak: { preserve: false, escape: '\\n' },
       ctx: { baseUrl: BASE_URL, fromMs: Date.UTC(2999, 0, 1), fromLocal: '2999-01-01 00:00:00.000', timezone: 'UTC', optedOut: [], schemaVersion: 1 },
     };
     const outcome = await runEntityExport(
       task,
       () => openSource(db.url),
-      createTaskControl(task.share),
+      createTaskControl(task.pacing),
       () => undefined,
     );
     assert.ok(outcome.ok && outcome.rows === 0);
@@ -115,14 +115,14 @@ describe('Confluence export on MariaDB', () => {
       databaseUrl: db.url,
       dir,
       fileName: 'spaces.csv',
-      share: 1,
+      pacing: FLAT_OUT,
       lineBreak: { preserve: false, escape: 'X' },
       ctx: { baseUrl: 'http://other', fromMs: 0, fromLocal: '1970-01-01 00:00:00.000', timezone: 'UTC', optedOut: [], schemaVersion: 1 },
     };
     const outcome = await runEntityExport(
       task,
       () => openSource(db.url),
-      createTaskControl(task.share),
+      createTaskControl(task.pacing),
       () => undefined,
     );
     assert.equal(outcome.ok, false);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { openSource } from '../../adapters/sources/open-source.ts';
 import { utcMsToLocal } from '../../core/dates.ts';
 import type { Product } from '../../core/config.ts';
-import type { EntityTask } from '../../core/job/task.ts';
+import { FLAT_OUT, type EntityTask } from '../../core/job/task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
 import { createTaskControl } from '../../workers/task-control.ts';
 import { generateConfluenceFixture, type ConfluenceFixture } from '../fixtures/confluence-fixture.ts';
@@ -45,7 +45,7 @@ async function exportFrom(url: string, work: string, settings: Settings): Promis
       databaseUrl: url,
       dir,
       fileName: `${entity}.csv`,
-      share: 1,
+      pacing: FLAT_OUT,
       lineBreak: settings.lineBreak,
       ctx: {
         baseUrl: 'https://site.example.com/ctx',
@@ -59,7 +59,7 @@ async function exportFrom(url: string, work: string, settings: Settings): Promis
     const outcome = await runEntityExport(
       task,
       () => openSource(url),
-      createTaskControl(task.share),
+      createTaskControl(task.pacing),
       () => undefined,
     );
     assert.ok(outcome.ok, `${url.slice(0, 8)} ${entity}: ${JSON.stringify(outcome)}`);

@@ -95,7 +95,13 @@ test("progress shows each entity's estimate up front and its rows while it runs"
   fakes.runner.task('pages').progress(120);
   await beat(t, fakes);
   const status = await fakes.kernel.getStatus();
-  assert.deepEqual(status?.progress.pages, { rows: 120, estimatedRows: 7, state: 'running', governor: status?.progress.pages.governor });
+  assert.deepEqual(status?.progress.pages, {
+    rows: 120,
+    estimatedRows: 7,
+    state: 'running',
+    governor: status?.progress.pages.governor,
+    cpu: { sluiceMs: null, databaseMs: null },
+  });
   assert.equal(status?.progress.users.rows, 0);
   assert.equal(status?.progress.users.estimatedRows, 7);
   assert.equal(status?.statistics, null);

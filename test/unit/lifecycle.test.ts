@@ -17,13 +17,28 @@ import {
   type Step,
 } from '../../core/job/lifecycle.ts';
 import { finish, JOB_STATES, type GovernorView, type JobRecord } from '../../core/job/status.ts';
-import type { EntityOutcome } from '../../core/job/task.ts';
+import { type EntityOutcome, FLAT_OUT } from '../../core/job/task.ts';
+import type { PacingView } from '../../core/pacing/pacer.ts';
 
 const T0 = Date.UTC(2024, 2, 5, 14, 7, 9, 917);
 const AT = T0 + 60_000;
 const DIR = '/home/sluice/data-pipeline/export/7';
 const ENTITIES = ['users', 'pages', 'comments'];
-const GOVERNOR: GovernorView = { chunkRows: 100, rowsPerSecond: 50, share: 1, paused: false, reason: null };
+const GOVERNOR: GovernorView = { chunkRows: 100, rowsPerSecond: 50, dutyCycle: 1, paused: false, reason: null };
+const CPU = { sluiceMs: 12, databaseMs: 8 };
+const PACING: PacingView = {
+  mode: 'governed',
+  budget: 0.05,
+  share: null,
+  pace: 0.4,
+  state: 'steering',
+  baselineMs: 2,
+  currentMs: 2.06,
+  slowdown: 0.03,
+  activity: 3,
+  idleCores: 0.1,
+  reason: 'the site is 3.0% slower: speeding up',
+};
 
 const STARTED: JobRecord = {
   startTime: '2024-03-05T14:07:09.917+00:00',
@@ -86,11 +101,11 @@ const SAMPLES: Record<Phase, JobLife> = {
 
 const EVENTS: { [T in EventType]: Extract<JobEvent, { type: T }> } = {
   planned: { type: 'planned', entities: ENTITIES, warnings: [] },
-  admitted: { type: 'admitted', entity: 'comments', pacing: { share: 0.5 } },
-  progress: { type: 'progress', entity: 'pages', rows: 40, governor: GOVERNOR },
+  admitted: { type: 'admitted', entity: 'comments', pacing: FLAT_OUT },
+  progress: { type: 'progress', entity: 'pages', rows: 40, governor: GOVERNOR, cpu: CPU },
   estimated: { type: 'estimated', entity: 'comments', rows: 70 },
   estimatesDone: { type: 'estimatesDone' },
-  loadChanged: { type: 'loadChanged', reason: 'threads running well above baseline' },
+  paced: { type: 'paced', view: PACING },
   entityDone: { type: 'entityDone', entity: 'pages', outcome: done(90) },
   beat: { type: 'beat', atMs: T0 + 1000 },
   cancelAsked: { type: 'cancelAsked', atMs: AT },
@@ -126,7 +141,7 @@ const TABLE: Record<Phase, Record<EventType, Expected>> = {
     progress: ["shows the entity's rows, saved at the next heartbeat", 'running', []],
     estimated: ["shows the entity's estimate", 'running', []],
     estimatesDone: ['goes on while entities run', 'running', []],
-    loadChanged: ['shows the pause on the running entities', 'running', []],
+    paced: ['shows what the governor measures and why it slows', 'running', []],
     entityDone: ['marks the entity done while others still run', 'running', []],
     beat: ['saves the heartbeat', 'running', ['save']],
     cancelAsked: ['tells every task to cancel and saves CANCELLATION_REQUESTED', 'stopping', ['cancelTasks', 'save']],
@@ -140,7 +155,7 @@ const TABLE: Record<Phase, Record<EventType, Expected>> = {
     progress: ["shows the entity's rows", 'stopping', []],
     estimated: ["shows the entity's estimate", 'stopping', []],
     estimatesDone: ['still waits for its tasks', 'stopping', []],
-    loadChanged: ['shows the pause on the running entities', 'stopping', []],
+    paced: ['shows what the governor measures', 'stopping', []],
     entityDone: ['waits for the entities still to end', 'stopping', []],
     beat: ['saves the heartbeat', 'stopping', ['save']],
     failed: ['keeps the first reason it stopped for', 'stopping', []],
@@ -152,7 +167,7 @@ const TABLE: Record<Phase, Record<EventType, Expected>> = {
     progress: ["shows the entity's rows", 'overdue', []],
     estimated: ["shows the entity's estimate", 'overdue', []],
     estimatesDone: ['still waits for the journal', 'overdue', []],
-    loadChanged: ['shows the pause on the running entities', 'overdue', []],
+    paced: ['shows what the governor measures', 'overdue', []],
     entityDone: ['waits for the journal', 'overdue', []],
     beat: ['saves the heartbeat', 'overdue', ['save']],
     failed: ['keeps the first reason it stopped for', 'overdue', []],
@@ -243,7 +258,7 @@ function run(life: JobLife, ...events: JobEvent[]): Step {
 }
 
 const planned = (...entities: string[]): JobEvent => ({ type: 'planned', entities, warnings: [] });
-const admitted = (entity: string): JobEvent => ({ type: 'admitted', entity, pacing: { share: 1 } });
+const admitted = (entity: string): JobEvent => ({ type: 'admitted', entity, pacing: FLAT_OUT });
 const ended = (entity: string, outcome: EntityOutcome): JobEvent => ({ type: 'entityDone', entity, outcome });
 const failedWith = (code: 'disk' | 'source' | 'cancelled', message: string): EntityOutcome => ({ ok: false, code, message });
 const CLEAR: JobEvent = { type: 'fenceClear', atMs: AT };
@@ -377,12 +392,16 @@ describe('a job this process runs', () => {
     );
   });
 
-  test('a load pause shows on every running entity with a governor, and a resume clears it', () => {
-    const paused = next(midRun, { type: 'loadChanged', reason: 'busy' }).state;
-    assert.deepEqual([paused.record.progress.pages.governor?.paused, paused.record.progress.pages.governor?.reason], [true, 'busy']);
-    assert.equal(paused.record.progress.users.governor, undefined);
-    const resumed = next(paused, { type: 'loadChanged', reason: null }).state;
-    assert.deepEqual([resumed.record.progress.pages.governor?.paused, resumed.record.progress.pages.governor?.reason], [false, null]);
+  test("the governor's view shows in the job's status, the latest one standing", () => {
+    const first = next(midRun, { type: 'paced', view: PACING }).state;
+    assert.deepEqual(first.record.pacing, PACING);
+    const idle = { ...PACING, state: 'idle-site' as const, pace: 4, reason: null };
+    assert.deepEqual(next(first, { type: 'paced', view: idle }).state.record.pacing, idle);
+  });
+
+  test("an entity's progress shows its rows, its pacing and the CPU it cost", () => {
+    const { state } = next(midRun, EVENTS.progress);
+    assert.deepEqual(state.record.progress.pages, { ...midRun.record.progress.pages, rows: 40, governor: GOVERNOR, cpu: CPU });
   });
 
   test("a heartbeat saves the owner's time", () => {

@@ -16,8 +16,8 @@ function entity() {
 }
 
 const monitorOf = (reading: () => MonitorReading) => async () => ({ take: reading, close: async () => undefined });
-const waitFor = async (ok: () => boolean) => {
-  for (let i = 0; i < 200 && !ok(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+const waitFor = async (ok: () => boolean, timeoutMs = 1000) => {
+  for (const end = Date.now() + timeoutMs; Date.now() < end && !ok(); ) await new Promise((resolve) => setTimeout(resolve, 5));
   assert.ok(ok());
 };
 
@@ -80,24 +80,25 @@ test('a governed export of an idle site runs every entity flat out from the firs
   await pacer.stop();
 });
 
-test('a governed export of a busy site holds its entities while it measures the site first', async () => {
+test('a governed export of a busy site starts no entity while it measures the site first, then starts one at a tenth', async () => {
   const pacer = createPacer({
     plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
     tickMs: 5,
     openMonitor: monitorOf(() => ({ probesMs: [2, 2.1], activity: 3, idleCores: 0 })),
   });
-  const first = pacer.admit();
+  let admitted: PaceMessage | null = null;
+  void pacer.admit().then((m) => (admitted = m));
   pacer.start();
-  assert.equal((await first).hold, true);
-  const e = entity();
-  pacer.add(e);
   await waitFor(() => pacer.view().state === 'measuring');
-  assert.equal(e.last.hold, true);
-  assert.match(e.last.reason ?? '', /measuring/);
+  assert.equal(admitted, null, 'no entity starts during the first measurement');
+  assert.match(pacer.view().reason ?? '', /measuring/);
+  await waitFor(() => admitted !== null, 3000);
+  const first = admitted as PaceMessage | null;
+  assert.deepEqual([first?.hold, first?.dutyCycle], [false, 0.1]);
   await pacer.stop();
 });
 
-test('a governed export whose site monitor cannot open treats the site as busy and holds to measure', async () => {
+test('a governed export whose site monitor cannot open holds to measure, then goes on unsteered at a tenth', async () => {
   const pacer = createPacer({
     plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
     tickMs: 5,
@@ -106,10 +107,41 @@ test('a governed export whose site monitor cannot open treats the site as busy a
     },
   });
   pacer.start();
-  const e = entity();
-  await pacer.admit();
-  pacer.add(e);
+  const first = pacer.admit();
   await waitFor(() => pacer.view().state === 'measuring');
-  assert.equal(e.last.hold, true);
+  const message = await first;
+  assert.deepEqual([message.hold, message.dutyCycle], [false, 0.1]);
+  assert.match(pacer.view().reason ?? '', /unsteered/);
+  await pacer.stop();
+});
+
+test("the job's own work (the row estimates) is told what the first entity is told, without taking an entity's room", async () => {
+  const pacer = createPacer({ plan: { mode: 'fixed', share: 0.05, cores: 0.1, maxEntities: 4, costBasis: 'cpu' } });
+  const estimates = entity();
+  const end = pacer.helper(estimates);
+  assert.equal(estimates.last.dutyCycle, 0.1);
+  assert.equal(estimates.last.hold, false);
+  // The fixed share has room for one entity: the helper did not take it.
+  const first = await pacer.admit();
+  assert.equal(first.dutyCycle, 0.1);
+  const a = entity();
+  pacer.add(a);
+  assert.equal(estimates.last.dutyCycle, a.last.dutyCycle);
+  end();
+  pacer.done(a);
+  assert.equal(estimates.seen.length, 2, 'an ended helper hears nothing more');
+});
+
+test('a governed export holds its own work with its entities while it measures', async () => {
+  const pacer = createPacer({
+    plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
+    tickMs: 5,
+    openMonitor: monitorOf(() => ({ probesMs: [2], activity: 3, idleCores: 0 })),
+  });
+  const estimates = entity();
+  pacer.helper(estimates);
+  pacer.start();
+  await waitFor(() => pacer.view().state === 'measuring');
+  assert.equal(estimates.last.hold, true);
   await pacer.stop();
 });

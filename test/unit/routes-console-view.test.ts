@@ -31,13 +31,18 @@ function job(patch: Partial<JobStatus>): JobStatus {
 const RUNNING = job({
   progress: {
     users: { rows: 1000, estimatedRows: 1000, state: 'done' },
-    pages: { rows: 2000, estimatedRows: 8000, state: 'running', governor: { chunkRows: 500, rowsPerSecond: 40, share: 0.0125, paused: false, reason: null } },
+    pages: {
+      rows: 2000,
+      estimatedRows: 8000,
+      state: 'running',
+      governor: { chunkRows: 500, rowsPerSecond: 40, dutyCycle: 0.0125, paused: false, reason: null },
+    },
     comments: { rows: 0, estimatedRows: null, state: 'pending' },
     analytics_events: {
       rows: 3000,
       estimatedRows: 4000,
       state: 'running',
-      governor: { chunkRows: 2000, rowsPerSecond: 100, share: 0.0125, paused: true, reason: 'Threads_running 40 above 32' },
+      governor: { chunkRows: 2000, rowsPerSecond: 100, dutyCycle: 0.0125, paused: true, reason: 'Threads_running 40 above 32' },
     },
   },
 });
@@ -99,8 +104,33 @@ test("the job panel shows a bar per entity, the governor's pause and reason, and
   for (const entity of ['users', 'pages', 'comments', 'analytics_events']) assert.match(html, new RegExp(`data-entity="${entity}"`));
   assert.match(html, /<i style="width:25%"><\/i>/);
   assert.match(html, /paused: Threads_running 40 above 32/);
-  assert.match(html, /chunk 500 · 1\.3% of capacity/);
+  assert.match(html, /chunk 500 · works 1\.3% of the time/);
   assert.match(html, /2,000<span class="muted"> \/ 8,000/);
+});
+
+test('the job panel shows what the governor measures of the site and why it slows the export', async () => {
+  const pacing = {
+    mode: 'governed' as const,
+    budget: 0.05,
+    share: null,
+    pace: 0.42,
+    state: 'steering' as const,
+    baselineMs: 2.02,
+    currentMs: 2.1,
+    slowdown: 0.04,
+    activity: 3.2,
+    idleCores: 0.1,
+    reason: 'the site is 4.0% slower (probe 2.10 ms against 2.02 ms; budget 5.0%): slowing down',
+  };
+  const html = String(await JobPanel({ job: { ...RUNNING, pacing }, nowMs: NOW }));
+  assert.match(html, /class="pacing slowing"/);
+  assert.match(html, /pace 0\.42 entities: the site is 4\.0% slower/);
+  assert.match(html, /the site&#39;s probe 2\.10 ms against 2\.02 ms without the export, \+4\.0% \(budget 5\.0%\)/);
+  const idle = String(await JobPanel({ job: { ...RUNNING, pacing: { ...pacing, state: 'idle-site' as const, pace: 4, reason: null } }, nowMs: NOW }));
+  assert.match(idle, /the site&#39;s database is idle: exporting flat out/);
+  assert.doesNotMatch(idle, /class="pacing slowing"/);
+  const fixed = String(await JobPanel({ job: { ...RUNNING, pacing: { ...pacing, mode: 'fixed' as const, share: 0.025, budget: null } }, nowMs: NOW }));
+  assert.match(fixed, /a fixed share of 2\.5% of this machine&#39;s cores/);
 });
 
 test('a failed job shows its errors and an empty panel says nothing has run', async () => {

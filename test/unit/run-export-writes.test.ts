@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import type { Db, DbRow } from '../../core/source.ts';
-import type { EntityTask } from '../../core/job/task.ts';
+import { FLAT_OUT, type EntityTask } from '../../core/job/task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
 import { createTaskControl } from '../../workers/task-control.ts';
 
@@ -61,7 +61,7 @@ describe('runEntityExport on a file system that is filling up', () => {
       fileName: 'analytics_events_job1_2024_01_01T00_00_00Z.csv',
       ctx: { baseUrl: BASE, fromMs: 0, fromLocal: '1970-01-01 00:00:00', timezone: 'UTC', optedOut: [], schemaVersion: 1 },
       lineBreak: { preserve: false, escape: '\\n' },
-      share: 1,
+      pacing: FLAT_OUT,
       databaseUrl: 'mysql://x@127.0.0.1:3306/site',
     };
     // FileHandle is not exported; its prototype is reachable from any open handle.
@@ -90,7 +90,7 @@ describe('runEntityExport on a file system that is filling up', () => {
     const outcome = await runEntityExport(
       task,
       async () => fakeEventsDb(),
-      createTaskControl(task.share),
+      createTaskControl(task.pacing),
       () => undefined,
     );
     assert.equal(outcome.ok, true, JSON.stringify(outcome));
@@ -107,7 +107,7 @@ describe('runEntityExport on a file system that is filling up', () => {
     const outcome = await runEntityExport(
       task,
       async () => fakeEventsDb(),
-      createTaskControl(task.share),
+      createTaskControl(task.pacing),
       () => undefined,
     );
     assert.deepEqual(outcome, { ok: false, code: 'disk', message: 'Cannot write analytics_events: the disk is full' });

@@ -1,11 +1,11 @@
 // A running task's control (workers/task-control.ts): the kernel's cancel is one AbortSignal that ends every
-// wait and read of the task at once, and its pacing messages pause, resume and re-share it.
+// wait and read of the task at once, and its pacing messages set its duty cycle and hold it.
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { EntityTask } from '../../core/job/task.ts';
+import { type EntityTask, FLAT_OUT } from '../../core/job/task.ts';
 import type { Db } from '../../core/source.ts';
 import { sleep, TaskCancelled } from '../../workers/cancellation.ts';
 import { withRetries } from '../../workers/retry.ts';
@@ -30,41 +30,39 @@ function blockedDb(): Db & { close(): Promise<void> } {
 
 describe('a task control', () => {
   test('a cancel ends a wait at once, with TaskCancelled', async () => {
-    const control = createTaskControl(1);
+    const control = createTaskControl(FLAT_OUT);
     const waiting = sleep(60_000, control.signal);
     control.obey({ type: 'cancel' });
     assert.ok((await byNextTurn(waiting)) instanceof TaskCancelled);
   });
 
-  test('a paused task waits for the resume, however long the pause lasts', async () => {
-    const control = createTaskControl(1);
-    await control.resumed();
-    control.obey({ type: 'pause', reason: 'threads running well above baseline' });
-    assert.equal(control.pauseReason(), 'threads running well above baseline');
-    const resumed = control.resumed();
-    assert.equal(await byNextTurn(resumed), 'pending');
-    control.obey({ type: 'resume' });
-    assert.equal(await byNextTurn(resumed), undefined);
-    assert.equal(control.pauseReason(), null);
+  test('a held task rests however long the hold lasts, until its instructions release it', async () => {
+    const control = createTaskControl(FLAT_OUT);
+    await control.pace.rest(0, control.signal);
+    control.obey({ type: 'pace', dutyCycle: 0, hold: true, reason: "measuring the site's latency without the export" });
+    const resting = control.pace.rest(0, control.signal);
+    assert.equal(await byNextTurn(resting), 'pending');
+    control.obey({ type: 'pace', dutyCycle: 0.5, hold: false, reason: null });
+    assert.equal(await byNextTurn(resting), undefined);
   });
 
-  test('a cancel ends the wait for a resume, with TaskCancelled', async () => {
-    const control = createTaskControl(1);
-    control.obey({ type: 'pause', reason: 'busy' });
-    const resumed = control.resumed();
+  test('a cancel ends a hold, with TaskCancelled', async () => {
+    const control = createTaskControl(FLAT_OUT);
+    control.obey({ type: 'pace', dutyCycle: 0, hold: true, reason: 'busy' });
+    const resting = control.pace.rest(0, control.signal);
     control.obey({ type: 'cancel' });
-    assert.ok((await byNextTurn(resumed)) instanceof TaskCancelled);
+    assert.ok((await byNextTurn(resting)) instanceof TaskCancelled);
   });
 
-  test("the task's share follows the kernel's share messages", () => {
-    const control = createTaskControl(0.25);
-    assert.equal(control.share(), 0.25);
-    control.obey({ type: 'share', share: 0.5 });
-    assert.equal(control.share(), 0.5);
+  test("the task's duty cycle follows the kernel's pace messages", () => {
+    const control = createTaskControl({ first: { type: 'pace', dutyCycle: 0.25, hold: false, reason: null }, costBasis: 'wall' });
+    assert.equal(control.pace.current.dutyCycle, 0.25);
+    control.obey({ type: 'pace', dutyCycle: 0.5, hold: false, reason: null });
+    assert.equal(control.pace.current.dutyCycle, 0.5);
   });
 
   test('a cancel abandons a read that never answers before the next turn of the event loop, not at a poll', async () => {
-    const control = createTaskControl(1);
+    const control = createTaskControl(FLAT_OUT);
     const reading = withRetries(async () => blockedDb(), control.signal).run((db) => db.query('SELECT 1'), 'pages');
     await new Promise((resolve) => setImmediate(resolve));
     control.obey({ type: 'cancel' });
@@ -81,10 +79,10 @@ describe('a task control', () => {
         fileName: 'analytics_events.csv',
         ctx: { baseUrl: 'https://wiki.example.com', fromMs: 0, fromLocal: '1970-01-01 00:00:00', timezone: 'UTC', optedOut: [], schemaVersion: 1 },
         lineBreak: { preserve: false, escape: '\\n' },
-        share: 1,
+        pacing: FLAT_OUT,
         databaseUrl: 'mysql://x@127.0.0.1:3306/site',
       };
-      const control = createTaskControl(task.share);
+      const control = createTaskControl(task.pacing);
       const exporting = runEntityExport(
         task,
         async () => blockedDb(),

@@ -2,7 +2,7 @@
 // Re-rendered every second while a job runs; its root carries the figures the rate chart samples.
 import type { FC } from 'hono/jsx';
 import type { JobStatus } from '../../job/status.ts';
-import { formatCount, formatDuration, formatWallTime, STATUS_LABELS, summarize, type EntityRow } from './view-model.ts';
+import { formatCount, formatDuration, formatPercent, formatWallTime, pacingSummary, STATUS_LABELS, summarize, type EntityRow } from './view-model.ts';
 
 export const StatusBadge: FC<{ status: JobStatus['status'] | 'NOT_STARTED' }> = ({ status }) => (
   <span class={`badge s-${status}`}>{STATUS_LABELS[status]}</span>
@@ -20,12 +20,24 @@ const Governor: FC<{ row: EntityRow }> = ({ row }) => {
         paused{g.reason ? `: ${g.reason}` : ''}
       </span>
     );
-  const share = typeof g.share === 'number' ? ` · ${(g.share * 100).toFixed(g.share < 0.1 ? 1 : 0)}% of capacity` : '';
+  const duty = typeof g.dutyCycle === 'number' ? ` · works ${formatPercent(g.dutyCycle)} of the time` : '';
   return (
-    <span class="gov" title="Rows per chunk the impact governor asks for, and this entity's share of the site's capacity">
+    <span class="gov" title={g.reason ?? 'Rows per chunk, and the share of the time this entity works (its duty cycle)'}>
       chunk {formatCount(g.chunkRows)}
-      {share}
+      {duty}
     </span>
+  );
+};
+
+/** What the impact governor measures and why it slows the export. */
+const PacingLine: FC<{ job: JobStatus }> = ({ job }) => {
+  const summary = pacingSummary(job);
+  if (!summary) return null;
+  return (
+    <div class={`pacing${summary.slowing ? ' slowing' : ''}`} title={summary.detail ?? ''}>
+      <b>Impact governor</b> {summary.text}
+      {summary.detail ? <span class="muted"> · {summary.detail}</span> : null}
+    </div>
   );
 };
 
@@ -148,6 +160,7 @@ export const JobPanel: FC<{ job: JobStatus | null; nowMs: number }> = ({ job, no
           <div class="v">{formatDuration(s.elapsedMs)}</div>
         </div>
       </div>
+      {s.running ? <PacingLine job={job} /> : null}
       {s.entities.length > 0 ? (
         <table class="entities">
           <thead>

@@ -36,7 +36,7 @@ td{padding:6px 8px;border-bottom:1px solid #f0f1f3;vertical-align:middle}td.mono
 .bar.unknown>i{width:30%!important;animation:slide 1.4s ease-in-out infinite;opacity:.6}
 @keyframes slide{0%{left:-30%}100%{left:100%}}
 .pct{font-size:12px;color:var(--muted);width:40px;text-align:right}
-.gov{font-size:12px;color:var(--muted);white-space:nowrap}.gov.paused{color:var(--warn);font-weight:600}
+.gov{font-size:12px;color:var(--muted);white-space:nowrap}.pacing{font-size:13px;margin:6px 0 10px}.pacing.slowing b{color:var(--warn)}.gov.paused{color:var(--warn);font-weight:600}
 .note{margin:10px 0 0;padding:8px 10px;border-radius:6px;font-size:13px}.note.warn{background:var(--warn-bg);color:#7f3b00}.note.bad{background:var(--bad-bg);color:#ae2e24}
 .note ul{margin:0;padding-left:18px}
 .chart{margin-top:12px;border-top:1px solid var(--line);padding-top:10px}.chart-head{display:flex;justify-content:space-between;font-size:12px;color:var(--muted);margin-bottom:4px}

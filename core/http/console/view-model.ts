@@ -145,3 +145,35 @@ export function formatWallTime(iso: string | null | undefined): string {
   if (!iso) return '–';
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
+
+/** A fraction as a percentage: one decimal under 10%. */
+export function formatPercent(fraction: number): string {
+  const pct = fraction * 100;
+  return `${pct.toFixed(Math.abs(pct) < 10 && pct !== 0 ? 1 : 0)}%`;
+}
+
+export interface PacingSummary {
+  /** What the governor does, in a few words. */
+  text: string;
+  /** What it measured and why it slows the export, when it does. */
+  detail: string | null;
+  /** The export goes slower than flat out. */
+  slowing: boolean;
+}
+
+/** The job's pacing as the console shows it; null when the job reports none. */
+export function pacingSummary(job: JobStatus): PacingSummary | null {
+  const p = job.pacing;
+  if (!p) return null;
+  if (p.mode === 'unlimited') return { text: 'budget 1: every entity flat out, nothing measured', detail: null, slowing: false };
+  if (p.mode === 'fixed') return { text: `a fixed share of ${formatPercent(p.share ?? 0)} of this machine's cores`, detail: null, slowing: true };
+  const latency =
+    p.baselineMs === null
+      ? null
+      : `the site's probe ${p.currentMs === null ? '–' : `${p.currentMs.toFixed(2)} ms`} against ${p.baselineMs.toFixed(2)} ms without the export`;
+  const slowdown = p.slowdown === null ? null : `${p.slowdown >= 0 ? '+' : '−'}${formatPercent(Math.abs(p.slowdown))}`;
+  const measured = [latency, slowdown === null ? null : `${slowdown} (budget ${formatPercent(p.budget ?? 0)})`].filter((x) => x !== null).join(', ');
+  if (p.state === 'idle-site') return { text: "the site's database is idle: exporting flat out", detail: measured || null, slowing: false };
+  const pace = `pace ${p.pace.toFixed(p.pace < 1 ? 2 : 1)} entities`;
+  return { text: `${pace}${p.reason ? `: ${p.reason}` : ''}`, detail: measured || null, slowing: true };
+}
