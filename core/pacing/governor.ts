@@ -102,6 +102,13 @@ interface Timed {
   value: number;
 }
 
+/** A governor's settings and what it keeps between readings. */
+interface Steering {
+  settings: GovernorSettings;
+  tuning: GovernorTuning;
+  m: Memory;
+}
+
 /** What the governor keeps between readings. */
 interface Memory {
   state: GovernorState;
@@ -124,167 +131,184 @@ interface Memory {
 }
 
 export function createGovernor(settings: GovernorSettings, tuning: GovernorTuning = GOVERNOR_TUNING): Governor {
-  const m: Memory = {
-    state: 'measuring',
-    pace: tuning.startPace,
-    slowStart: true,
-    windows: [],
-    quietStartMs: null,
-    quietProbes: [],
-    lastQuietEndMs: 0,
-    epochStartMs: 0,
-    epochProbes: [],
-    lastCutMs: Number.NEGATIVE_INFINITY,
-    recent: [],
-    activity: [],
-    currentMs: null,
-    reason: null,
-    started: false,
+  const g: Steering = {
+    settings,
+    tuning,
+    m: {
+      state: 'measuring',
+      pace: tuning.startPace,
+      slowStart: true,
+      windows: [],
+      quietStartMs: null,
+      quietProbes: [],
+      lastQuietEndMs: 0,
+      epochStartMs: 0,
+      epochProbes: [],
+      lastCutMs: Number.NEGATIVE_INFINITY,
+      recent: [],
+      activity: [],
+      currentMs: null,
+      reason: null,
+      started: false,
+    },
   };
-  const baseline = () => (m.windows.length === 0 ? null : Math.exp(trimmedMean(m.windows.flat())));
-  const slowdownOf = (ms: number | null) => {
-    const base = baseline();
-    return ms === null || base === null || base <= 0 ? null : ms / base - 1;
-  };
-
-  const remember = (reading: SiteReading, nowMs: number) => {
-    for (const value of reading.probesMs) m.recent.push({ atMs: nowMs, value });
-    if (reading.activity !== null) m.activity.push({ atMs: nowMs, value: reading.activity });
-    while (m.recent.length > 0 && m.recent[0].atMs <= nowMs - tuning.spikeWindowMs) m.recent.shift();
-    while (m.activity.length > 0 && m.activity[0].atMs <= nowMs - tuning.idleAfterMs) m.activity.shift();
-  };
-
-  const meanActivity = (nowMs: number, spanMs: number): number | null => {
-    const inSpan = m.activity.filter((a) => a.atMs > nowMs - spanMs);
-    return inSpan.length === 0 ? null : inSpan.reduce((sum, a) => sum + a.value, 0) / inSpan.length;
-  };
-
-  /** Busy is said fast (half a second of the site's queries), idle slowly (two seconds without); never without activity readings. */
-  const siteIsIdle = (nowMs: number): boolean => {
-    const short = meanActivity(nowMs, tuning.spikeWindowMs);
-    const long = meanActivity(nowMs, tuning.idleAfterMs);
-    if (short === null || long === null) return false;
-    if (m.state === 'idle-site') return short < tuning.busyAbove && long < tuning.idleBelow;
-    const seenLongEnough = !m.started || nowMs - m.activity[0].atMs >= tuning.idleAfterMs - tuning.spikeWindowMs;
-    return seenLongEnough && long < tuning.idleBelow && short < tuning.idleBelow;
-  };
-
-  const startQuiet = (nowMs: number, reason: string) => {
-    m.state = 'measuring';
-    m.quietStartMs = nowMs;
-    m.quietProbes = [];
-    m.reason = reason;
-  };
-
-  const startEpoch = (nowMs: number) => {
-    m.epochStartMs = nowMs;
-    m.epochProbes = [];
-  };
-
-  const toIdle = () => {
-    m.state = 'idle-site';
-    m.reason = null;
-  };
-
-  /** Idle → busy: what was learned about an idle site says nothing about a busy one. */
-  const toBusy = (nowMs: number) => {
-    m.windows = [];
-    m.pace = tuning.startPace;
-    m.slowStart = true;
-    m.currentMs = null;
-    startQuiet(nowMs, "the site's database got busy: measuring its latency without the export");
-  };
-
-  const measure = (reading: SiteReading, nowMs: number) => {
-    const start = m.quietStartMs ?? nowMs;
-    if (nowMs - start > tuning.drainMs) m.quietProbes.push(...reading.probesMs.map(Math.log));
-    const over = nowMs - start >= tuning.drainMs + tuning.quietMs;
-    const enough = m.quietProbes.length >= tuning.minQuietProbes;
-    // A site that cannot be probed (the monitor's connection refused) is not held forever: the export
-    // goes on at the pace it had, without steering, until a later window can measure.
-    if (!over || (!enough && nowMs - start < tuning.drainMs + 3 * tuning.quietMs)) return;
-    if (enough) m.windows = nextWindows(m.windows, m.quietProbes, tuning.baselineWindows, settings.budget / 2);
-    m.lastQuietEndMs = nowMs;
-    m.quietStartMs = null;
-    m.state = 'steering';
-    m.reason = enough || m.windows.length > 0 ? null : "cannot time the site's queries: going on at a tenth of an entity, unsteered";
-    startEpoch(nowMs);
-  };
-
-  const setPace = (nowMs: number, pace: number) => {
-    const next = Math.min(settings.maxPace, Math.max(tuning.minPace, pace));
-    if (next < m.pace) {
-      m.slowStart = false;
-      m.lastCutMs = nowMs;
-    }
-    m.pace = next;
-    startEpoch(nowMs);
-  };
-
-  const spike = (nowMs: number): boolean => {
-    const base = baseline();
-    if (base === null || m.recent.length < tuning.minSpikeProbes || nowMs - m.lastCutMs < tuning.spikeWindowMs) return false;
-    const logs = m.recent.map((r) => Math.log(r.value));
-    const recentMs = Math.exp(trimmedMean(logs));
-    const limit = Math.max(Math.log1p(tuning.spikeRise), Math.log1p(4 * settings.budget), 3 * Math.hypot(standardError(logs), standardError(m.windows.flat())));
-    if (Math.log(recentMs / base) <= limit) return false;
-    m.currentMs = recentMs;
-    m.reason = `the site slowed by ${percent(recentMs / base - 1)} (probe ${ms(recentMs)} against ${ms(base)}): backing off`;
-    setPace(nowMs, m.pace / 2);
-    return true;
-  };
-
-  /** LEDBAT's rule: the pace moves in proportion to how far the slowdown is from the aim, in budgets. */
-  const endEpoch = (nowMs: number) => {
-    if (nowMs - m.epochStartMs < tuning.epochMs || m.epochProbes.length < tuning.minEpochProbes || baseline() === null) return;
-    m.currentMs = Math.exp(trimmedMean(m.epochProbes));
-    const slowdown = slowdownOf(m.currentMs) ?? 0;
-    const error = Math.max(-2, Math.min(1, (tuning.aimAt * settings.budget - slowdown) / settings.budget));
-    const doubling = m.slowStart && slowdown < tuning.aimAt * settings.budget;
-    const scatter = Math.hypot(standardError(m.epochProbes), standardError(m.windows.flat()));
-    const far = Math.log1p(slowdown) - 2 * scatter > Math.log1p(tuning.farOver * settings.budget);
-    const factor = doubling
-      ? 2
-      : far
-        ? Math.max(0.5, (tuning.aimAt * settings.budget) / slowdown)
-        : Math.exp((error < 0 ? tuning.fallGain : tuning.riseGain) * error);
-    const seen = `the site is ${percent(slowdown)} slower (probe ${ms(m.currentMs)} against ${ms(baseline() ?? 0)}; budget ${percent(settings.budget)})`;
-    setPace(nowMs, m.pace * factor);
-    m.reason = m.pace >= settings.maxPace ? null : `${seen}: ${factor < 1 ? 'slowing down' : 'speeding up'}`;
-  };
-
-  const steer = (reading: SiteReading, nowMs: number) => {
-    if (nowMs - m.epochStartMs > tuning.settleMs) m.epochProbes.push(...reading.probesMs.map(Math.log));
-    if (spike(nowMs)) return;
-    endEpoch(nowMs);
-    if (nowMs - m.lastQuietEndMs >= tuning.quietEveryMs) startQuiet(nowMs, "measuring the site's latency without the export");
-  };
-
-  const decide = (): GovernorDecision => ({
-    pace: m.state === 'idle-site' ? settings.maxPace : m.pace,
-    hold: m.state === 'measuring',
-    state: m.state,
-    baselineMs: baseline(),
-    currentMs: m.currentMs,
-    slowdown: slowdownOf(m.currentMs),
-    activity: m.activity.length === 0 ? null : m.activity[m.activity.length - 1].value,
-    reason: m.reason,
-  });
-
   return {
     observe(reading, nowMs) {
-      remember(reading, nowMs);
-      const idle = siteIsIdle(nowMs);
-      if (!m.started) {
-        m.started = true;
-        if (idle) toIdle();
-        else startQuiet(nowMs, "measuring the site's latency before exporting");
-      } else if (m.state === 'idle-site' && !idle) toBusy(nowMs);
-      else if (m.state !== 'idle-site' && idle) toIdle();
-      else if (m.state === 'measuring') measure(reading, nowMs);
-      else if (m.state === 'steering') steer(reading, nowMs);
-      return decide();
+      return observe(g, reading, nowMs);
     },
+  };
+}
+
+function baseline(g: Steering) {
+  return g.m.windows.length === 0 ? null : Math.exp(trimmedMean(g.m.windows.flat()));
+}
+
+function slowdownOf(g: Steering, ms: number | null) {
+  const base = baseline(g);
+  return ms === null || base === null || base <= 0 ? null : ms / base - 1;
+}
+
+function remember(g: Steering, reading: SiteReading, nowMs: number) {
+  for (const value of reading.probesMs) g.m.recent.push({ atMs: nowMs, value });
+  if (reading.activity !== null) g.m.activity.push({ atMs: nowMs, value: reading.activity });
+  while (g.m.recent.length > 0 && g.m.recent[0].atMs <= nowMs - g.tuning.spikeWindowMs) g.m.recent.shift();
+  while (g.m.activity.length > 0 && g.m.activity[0].atMs <= nowMs - g.tuning.idleAfterMs) g.m.activity.shift();
+}
+
+function meanActivity(g: Steering, nowMs: number, spanMs: number): number | null {
+  const inSpan = g.m.activity.filter((a) => a.atMs > nowMs - spanMs);
+  return inSpan.length === 0 ? null : inSpan.reduce((sum, a) => sum + a.value, 0) / inSpan.length;
+}
+
+/** Busy is said fast (half a second of the site's queries), idle slowly (two seconds without); never without activity readings. */
+function siteIsIdle(g: Steering, nowMs: number): boolean {
+  const short = meanActivity(g, nowMs, g.tuning.spikeWindowMs);
+  const long = meanActivity(g, nowMs, g.tuning.idleAfterMs);
+  if (short === null || long === null) return false;
+  if (g.m.state === 'idle-site') return short < g.tuning.busyAbove && long < g.tuning.idleBelow;
+  const seenLongEnough = !g.m.started || nowMs - g.m.activity[0].atMs >= g.tuning.idleAfterMs - g.tuning.spikeWindowMs;
+  return seenLongEnough && long < g.tuning.idleBelow && short < g.tuning.idleBelow;
+}
+
+function startQuiet(g: Steering, nowMs: number, reason: string) {
+  g.m.state = 'measuring';
+  g.m.quietStartMs = nowMs;
+  g.m.quietProbes = [];
+  g.m.reason = reason;
+}
+
+function startEpoch(g: Steering, nowMs: number) {
+  g.m.epochStartMs = nowMs;
+  g.m.epochProbes = [];
+}
+
+function toIdle(g: Steering) {
+  g.m.state = 'idle-site';
+  g.m.reason = null;
+}
+
+/** Idle → busy: what was learned about an idle site says nothing about a busy one. */
+function toBusy(g: Steering, nowMs: number) {
+  g.m.windows = [];
+  g.m.pace = g.tuning.startPace;
+  g.m.slowStart = true;
+  g.m.currentMs = null;
+  startQuiet(g, nowMs, "the site's database got busy: measuring its latency without the export");
+}
+
+function measure(g: Steering, reading: SiteReading, nowMs: number) {
+  const start = g.m.quietStartMs ?? nowMs;
+  if (nowMs - start > g.tuning.drainMs) g.m.quietProbes.push(...reading.probesMs.map(Math.log));
+  const over = nowMs - start >= g.tuning.drainMs + g.tuning.quietMs;
+  const enough = g.m.quietProbes.length >= g.tuning.minQuietProbes;
+  // A site that cannot be probed (the monitor's connection refused) is not held forever: the export
+  // goes on at the pace it had, without steering, until a later window can measure.
+  if (!over || (!enough && nowMs - start < g.tuning.drainMs + 3 * g.tuning.quietMs)) return;
+  if (enough) g.m.windows = nextWindows(g.m.windows, g.m.quietProbes, g.tuning.baselineWindows, g.settings.budget / 2);
+  g.m.lastQuietEndMs = nowMs;
+  g.m.quietStartMs = null;
+  g.m.state = 'steering';
+  g.m.reason = enough || g.m.windows.length > 0 ? null : "cannot time the site's queries: going on at a tenth of an entity, unsteered";
+  startEpoch(g, nowMs);
+}
+
+function setPace(g: Steering, nowMs: number, pace: number) {
+  const next = Math.min(g.settings.maxPace, Math.max(g.tuning.minPace, pace));
+  if (next < g.m.pace) {
+    g.m.slowStart = false;
+    g.m.lastCutMs = nowMs;
+  }
+  g.m.pace = next;
+  startEpoch(g, nowMs);
+}
+
+function spike(g: Steering, nowMs: number): boolean {
+  const base = baseline(g);
+  if (base === null || g.m.recent.length < g.tuning.minSpikeProbes || nowMs - g.m.lastCutMs < g.tuning.spikeWindowMs) return false;
+  const logs = g.m.recent.map((r) => Math.log(r.value));
+  const recentMs = Math.exp(trimmedMean(logs));
+  const limit = Math.max(
+    Math.log1p(g.tuning.spikeRise),
+    Math.log1p(4 * g.settings.budget),
+    3 * Math.hypot(standardError(logs), standardError(g.m.windows.flat())),
+  );
+  if (Math.log(recentMs / base) <= limit) return false;
+  g.m.currentMs = recentMs;
+  g.m.reason = `the site slowed by ${percent(recentMs / base - 1)} (probe ${ms(recentMs)} against ${ms(base)}): backing off`;
+  setPace(g, nowMs, g.m.pace / 2);
+  return true;
+}
+
+/** LEDBAT's rule: the pace moves in proportion to how far the slowdown is from the aim, in budgets. */
+function endEpoch(g: Steering, nowMs: number) {
+  if (nowMs - g.m.epochStartMs < g.tuning.epochMs || g.m.epochProbes.length < g.tuning.minEpochProbes || baseline(g) === null) return;
+  g.m.currentMs = Math.exp(trimmedMean(g.m.epochProbes));
+  const slowdown = slowdownOf(g, g.m.currentMs) ?? 0;
+  const error = Math.max(-2, Math.min(1, (g.tuning.aimAt * g.settings.budget - slowdown) / g.settings.budget));
+  const doubling = g.m.slowStart && slowdown < g.tuning.aimAt * g.settings.budget;
+  const scatter = Math.hypot(standardError(g.m.epochProbes), standardError(g.m.windows.flat()));
+  const far = Math.log1p(slowdown) - 2 * scatter > Math.log1p(g.tuning.farOver * g.settings.budget);
+  const factor = doubling
+    ? 2
+    : far
+      ? Math.max(0.5, (g.tuning.aimAt * g.settings.budget) / slowdown)
+      : Math.exp((error < 0 ? g.tuning.fallGain : g.tuning.riseGain) * error);
+  const seen = `the site is ${percent(slowdown)} slower (probe ${ms(g.m.currentMs)} against ${ms(baseline(g) ?? 0)}; budget ${percent(g.settings.budget)})`;
+  setPace(g, nowMs, g.m.pace * factor);
+  g.m.reason = g.m.pace >= g.settings.maxPace ? null : `${seen}: ${factor < 1 ? 'slowing down' : 'speeding up'}`;
+}
+
+function steer(g: Steering, reading: SiteReading, nowMs: number) {
+  if (nowMs - g.m.epochStartMs > g.tuning.settleMs) g.m.epochProbes.push(...reading.probesMs.map(Math.log));
+  if (spike(g, nowMs)) return;
+  endEpoch(g, nowMs);
+  if (nowMs - g.m.lastQuietEndMs >= g.tuning.quietEveryMs) startQuiet(g, nowMs, "measuring the site's latency without the export");
+}
+
+function observe(g: Steering, reading: SiteReading, nowMs: number): GovernorDecision {
+  remember(g, reading, nowMs);
+  const idle = siteIsIdle(g, nowMs);
+  if (!g.m.started) {
+    g.m.started = true;
+    if (idle) toIdle(g);
+    else startQuiet(g, nowMs, "measuring the site's latency before exporting");
+  } else if (g.m.state === 'idle-site' && !idle) toBusy(g, nowMs);
+  else if (g.m.state !== 'idle-site' && idle) toIdle(g);
+  else if (g.m.state === 'measuring') measure(g, reading, nowMs);
+  else if (g.m.state === 'steering') steer(g, reading, nowMs);
+  return decide(g);
+}
+
+function decide(g: Steering): GovernorDecision {
+  return {
+    pace: g.m.state === 'idle-site' ? g.settings.maxPace : g.m.pace,
+    hold: g.m.state === 'measuring',
+    state: g.m.state,
+    baselineMs: baseline(g),
+    currentMs: g.m.currentMs,
+    slowdown: slowdownOf(g, g.m.currentMs),
+    activity: g.m.activity.length === 0 ? null : g.m.activity[g.m.activity.length - 1].value,
+    reason: g.m.reason,
   };
 }
 

@@ -1,6 +1,6 @@
 // The job-side half of pacing: turns the plan and, when governed, the governor's pace into instructions
 // for the running entities (how many run, each one's duty cycle, holds), and keeps what the job status
-// shows. Each entity's worker carries its instructions out chunk by chunk (core/pacing/duty-cycle.ts).
+// shows. Each entity's worker carries its instructions out chunk by chunk (core/pacing/entity-pace.ts).
 import { createGovernor, type GovernorDecision } from './governor.ts';
 import type { PacingPlan } from './plan.ts';
 import type { MonitorReading, OpenSiteMonitor, SiteMonitor } from './site-monitor.ts';
@@ -71,45 +71,92 @@ const TICK_MS = 250;
 // share finish one after another rather than all crawling together.
 const MIN_ENTITY_CORES = 0.1;
 
+/** What a pacer keeps: the entities running, how many have room, and the governor's last answer. */
+interface PacerState {
+  readonly entities: Paced[];
+  admitted: number;
+  decision: GovernorDecision | null;
+  idleCores: number | null;
+}
+
 export function createPacer(options: PacerOptions): Pacer {
   const { plan } = options;
-  const entities: Paced[] = [];
+  const s: PacerState = { entities: [], admitted: 0, decision: null, idleCores: null };
   const helpers = new Set<Paced>();
   const waiting: (() => void)[] = [];
-  let admitted = 0;
-  let decision: GovernorDecision | null = null;
-  let idleCores: number | null = null;
-
-  const slots = (): number => {
-    if (plan.mode === 'unlimited') return plan.maxEntities;
-    if (plan.mode === 'fixed') return Math.min(plan.maxEntities, Math.max(1, Math.floor(plan.cores / MIN_ENTITY_CORES + 1e-9)));
-    // Nothing starts while the governor holds: a starting thread's work would be measured as the site's own.
-    if (decision === null || decision.hold) return Math.min(entities.length, admitted);
-    return Math.min(plan.maxEntities, Math.max(1, Math.ceil(decision.pace - 1e-9)));
-  };
-
-  /** The instructions for the running entity at `index` (a helper gets the first one's, never a wait for room). */
-  const messageFor = (index: number, helper = false): PaceMessage => {
-    if (plan.mode === 'unlimited') return { type: 'pace', dutyCycle: 1, hold: false, reason: null };
-    if (plan.mode === 'fixed') return { type: 'pace', dutyCycle: Math.min(1, plan.cores / Math.max(1, admitted)), hold: false, reason: null };
-    if (decision === null || decision.hold) return { type: 'pace', dutyCycle: 0, hold: true, reason: decision?.reason ?? 'measuring the site' };
-    const running = Math.min(entities.length, slots());
-    if (index >= running && !helper)
-      return { type: 'pace', dutyCycle: 0, hold: true, reason: `waiting for room in the pace (${decision.pace.toFixed(2)} entities)` };
-    return { type: 'pace', dutyCycle: Math.min(1, decision.pace / Math.max(1, running)), hold: false, reason: decision.reason };
-  };
 
   const broadcast = () => {
-    entities.forEach((entity, i) => entity.send(messageFor(i)));
-    for (const helper of helpers) helper.send(messageFor(0, true));
-    while (waiting.length > 0 && admitted < slots()) {
-      admitted++;
+    s.entities.forEach((entity, i) => entity.send(messageFor(plan, s, i)));
+    for (const helper of helpers) helper.send(messageFor(plan, s, 0, true));
+    while (waiting.length > 0 && s.admitted < slots(plan, s)) {
+      s.admitted++;
       waiting.shift()!();
     }
-    options.onChange?.(view());
+    options.onChange?.(viewOf(plan, s));
   };
 
-  const view = (): PacingView => ({
+  const steering =
+    plan.mode === 'governed'
+      ? steer(plan.budget, plan.maxEntities, options, (next, reading) => {
+          s.decision = next;
+          s.idleCores = reading?.idleCores ?? s.idleCores;
+          broadcast();
+        })
+      : null;
+
+  return {
+    async admit() {
+      if (s.admitted < slots(plan, s)) s.admitted++;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      // Just admitted: it has room, though it is not running yet.
+      return messageFor(plan, s, s.entities.length, true);
+    },
+    add(entity) {
+      s.entities.push(entity);
+      entity.send(messageFor(plan, s, s.entities.length - 1));
+      if (plan.mode === 'fixed') broadcast();
+    },
+    done(entity) {
+      const at = entity === null ? -1 : s.entities.indexOf(entity);
+      if (at >= 0) s.entities.splice(at, 1);
+      s.admitted--;
+      broadcast();
+    },
+    helper(task) {
+      helpers.add(task);
+      task.send(messageFor(plan, s, 0, true));
+      return () => void helpers.delete(task);
+    },
+    start: () => steering?.start(),
+    stop: async () => steering?.stop(),
+    view: () => viewOf(plan, s),
+  };
+}
+
+/** How many entities may run now. */
+function slots(plan: PacingPlan, s: PacerState): number {
+  if (plan.mode === 'unlimited') return plan.maxEntities;
+  if (plan.mode === 'fixed') return Math.min(plan.maxEntities, Math.max(1, Math.floor(plan.cores / MIN_ENTITY_CORES + 1e-9)));
+  // Nothing starts while the governor holds: a starting thread's work would be measured as the site's own.
+  if (s.decision === null || s.decision.hold) return Math.min(s.entities.length, s.admitted);
+  return Math.min(plan.maxEntities, Math.max(1, Math.ceil(s.decision.pace - 1e-9)));
+}
+
+/** The instructions for the running entity at `index` (a helper gets the first one's, never a wait for room). */
+function messageFor(plan: PacingPlan, s: PacerState, index: number, helper = false): PaceMessage {
+  if (plan.mode === 'unlimited') return { type: 'pace', dutyCycle: 1, hold: false, reason: null };
+  if (plan.mode === 'fixed') return { type: 'pace', dutyCycle: Math.min(1, plan.cores / Math.max(1, s.admitted)), hold: false, reason: null };
+  const { decision } = s;
+  if (decision === null || decision.hold) return { type: 'pace', dutyCycle: 0, hold: true, reason: decision?.reason ?? 'measuring the site' };
+  const running = Math.min(s.entities.length, slots(plan, s));
+  if (index >= running && !helper)
+    return { type: 'pace', dutyCycle: 0, hold: true, reason: `waiting for room in the pace (${decision.pace.toFixed(2)} entities)` };
+  return { type: 'pace', dutyCycle: Math.min(1, decision.pace / Math.max(1, running)), hold: false, reason: decision.reason };
+}
+
+function viewOf(plan: PacingPlan, s: PacerState): PacingView {
+  const { decision } = s;
+  return {
     mode: plan.mode,
     budget: plan.mode === 'governed' ? plan.budget : plan.mode === 'unlimited' ? 1 : null,
     share: plan.mode === 'fixed' ? plan.share : null,
@@ -119,45 +166,8 @@ export function createPacer(options: PacerOptions): Pacer {
     currentMs: decision?.currentMs ?? null,
     slowdown: decision?.slowdown ?? null,
     activity: decision?.activity ?? null,
-    idleCores,
+    idleCores: s.idleCores,
     reason: decision?.reason ?? null,
-  });
-
-  const steering =
-    plan.mode === 'governed'
-      ? steer(plan.budget, plan.maxEntities, options, (next, reading) => {
-          decision = next;
-          idleCores = reading?.idleCores ?? idleCores;
-          broadcast();
-        })
-      : null;
-
-  return {
-    async admit() {
-      if (admitted < slots()) admitted++;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
-      // Just admitted: it has room, though it is not running yet.
-      return messageFor(entities.length, true);
-    },
-    add(entity) {
-      entities.push(entity);
-      entity.send(messageFor(entities.length - 1));
-      if (plan.mode === 'fixed') broadcast();
-    },
-    done(entity) {
-      const at = entity === null ? -1 : entities.indexOf(entity);
-      if (at >= 0) entities.splice(at, 1);
-      admitted--;
-      broadcast();
-    },
-    helper(task) {
-      helpers.add(task);
-      task.send(messageFor(0, true));
-      return () => void helpers.delete(task);
-    },
-    start: () => steering?.start(),
-    stop: async () => steering?.stop(),
-    view,
   };
 }
 
