@@ -1,14 +1,9 @@
 // Seeded randomness for the benchmark's site: the same scale gives the same site on every run, so
 // runs compare like with like.
 
-import { mulberry32 } from '../adapters/demo/seeded-random.ts';
+import { createSeededRandom, type SeededRandom } from '../adapters/demo/seeded-random.ts';
 
-export interface Random {
-  /** Uniform in [0, 1). */
-  next(): number;
-  int(min: number, max: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(p: number): boolean;
+export interface Random extends SeededRandom {
   /** Log-normal with the given median; sigma spreads it (1 ≈ a tenth to ten times the median). */
   logNormal(median: number, sigma: number): number;
   /** Uniform on a log scale between min and max: as many 64-128 kB values as 512 kB-1 MB ones. */
@@ -17,13 +12,11 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  const next = mulberry32(seed);
+  const random = createSeededRandom(seed);
+  const { next } = random;
   const gauss = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   return {
-    next,
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    pick: (items) => items[Math.floor(next() * items.length)],
-    chance: (p) => next() < p,
+    ...random,
     logNormal: (median, sigma) => median * Math.exp(sigma * gauss()),
     logUniform: (min, max) => Math.exp(Math.log(min) + next() * (Math.log(max) - Math.log(min))),
     hex(length) {

@@ -1,6 +1,6 @@
 // The CLI's view of a running server: requests with the token and the XSRF header, and every failure
 // turned into one clear line.
-export const API_BASE = '/rest/datapipeline/latest';
+import { API_PATH } from '../core/http/endpoints.ts';
 
 export class CliError extends Error {
   readonly exitCode: number;
@@ -36,7 +36,7 @@ export function apiBaseOf(url: string): string {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new CliError(`Cannot use the server URL ${JSON.stringify(url)}: expected http or https`, 2);
   const path = parsed.pathname.replace(/\/+$/, '');
-  return `${parsed.origin}${/\/rest\/datapipeline\/[^/]+$/.test(path) ? path : `${path}${API_BASE}`}`;
+  return `${parsed.origin}${/\/rest\/datapipeline\/[^/]+$/.test(path) ? path : `${path}${API_PATH}`}`;
 }
 
 export function createRequest(url: string, token: string, timeoutMs = 30_000): Request {

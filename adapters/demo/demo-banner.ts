@@ -1,10 +1,11 @@
 // What the server prints when it starts on the demo site: that it is the demo, where the API and the
 // admin console are, the admin token and commands to paste.
+import { API_PATH } from '../../core/http/endpoints.ts';
 import type { DemoSite } from './demo-site.ts';
 
 export function demoBanner(demo: DemoSite, origin: string, printedToken: string | null): string[] {
   const { spaces, pages, comments, users, events } = demo.summary;
-  const api = `${origin}/rest/datapipeline/latest/export`;
+  const api = `${origin}${API_PATH}/export`;
   const token = printedToken ?? '<one of your SLUICE_TOKENS>';
   const auth = `-H 'Authorization: Bearer ${token}'`;
   return [
