@@ -5,6 +5,7 @@ import { openSource } from '../adapters/sources/open-source.ts';
 import type { ControlMessage, EntityOutcome, EntityTask } from '../core/job/task.ts';
 import { errorMessage } from '../core/errors.ts';
 import { runEntityExport } from './run-entity-export.ts';
+import { setThreadPriority } from './thread-priority.ts';
 import { createTaskControl } from './task-control.ts';
 
 /** The process's CPU outside its main (HTTP) thread: export threads, the runtime's own threads. */
@@ -21,6 +22,7 @@ export default async function exportTask({ task, port }: { task: EntityTask; por
   const control = createTaskControl(task.pacing, { processCpuMs, cpuSinceMs: atThreadStart ?? undefined, threadCpuMs });
   port.on('message', (message: ControlMessage) => control.obey(message));
   atThreadStart = null;
+  setThreadPriority(task.pacing.background === true);
   try {
     return await runEntityExport(
       task,

@@ -29,8 +29,9 @@ export function createRunPacing(deps: PacingDeps, onChange: (view: PacingView) =
   const pacer = createPacer({ plan: deps.plan, openMonitor: deps.openMonitor, onChange });
   const costBasis = deps.plan.mode === 'fixed' ? deps.plan.costBasis : 'wall';
   const budgetCores = deps.plan.mode === 'fixed' ? deps.plan.cores : undefined;
+  const background = deps.plan.mode !== 'unlimited';
   return {
-    admit: async () => ({ first: await pacer.admit(), costBasis, ...(budgetCores ? { budgetCores } : {}) }),
+    admit: async () => ({ first: await pacer.admit(), costBasis, ...(budgetCores ? { budgetCores } : {}), ...(background ? { background } : {}) }),
     add: (task) => pacer.add(task),
     done: (task) => pacer.done(task),
     helper: (task) => pacer.helper(task),

@@ -28,6 +28,11 @@ export interface TaskPacing {
    * process spends, the HTTP server and the runtime's own threads included. Absent: all of it.
    */
   budgetCores?: number;
+  /**
+   * The entity's thread works at the lowest CPU priority (an export under a budget): when the site's threads
+   * want a core they get it first, so the export takes what they leave idle. Absent: normal priority.
+   */
+  background?: boolean;
 }
 
 export type EntityOutcome =
