@@ -1,6 +1,7 @@
 // The job-side pacer: how many entities run, each one's duty cycle, and holds, in each mode of the plan.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createRunPacing } from '../../core/job/run-pacing.ts';
 import { createPacer, type PaceMessage } from '../../core/pacing/pacer.ts';
 import type { MonitorReading } from '../../core/pacing/site-monitor.ts';
 
@@ -144,4 +145,15 @@ test('a governed export holds its own work with its entities while it measures',
   await waitFor(() => pacer.view().state === 'measuring');
   assert.equal(estimates.last.hold, true);
   await pacer.stop();
+});
+
+test('entities under a budget run in the background (lowest CPU priority); at budget 1 at normal priority', async () => {
+  const admitted = async (plan: Parameters<typeof createRunPacing>[0]['plan']) => {
+    const pacing = createRunPacing({ plan }, () => undefined);
+    const task = await pacing.admit();
+    await pacing.stop();
+    return task.background === true;
+  };
+  assert.equal(await admitted({ mode: 'unlimited', maxEntities: 4 }), false);
+  assert.equal(await admitted({ mode: 'fixed', share: 0.1, cores: 0.2, maxEntities: 4, costBasis: 'wall' }), true);
 });
