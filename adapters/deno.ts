@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     env: Deno.env.toObject(),
     defaultNodeId: Deno.hostname(),
     createHost: createNodeHost,
-    createRunner: () => createPiscinaRunner(),
+    createRunner: (_config, warm) => createPiscinaRunner(warm),
     readTextFile: (path) => Deno.readTextFile(path),
     log,
   });

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     env: process.env,
     defaultNodeId: defaultNodeId(),
     createHost: createNodeHost,
-    createRunner: () => createPiscinaRunner(),
+    createRunner: (_config, warm) => createPiscinaRunner(warm),
     readTextFile: (path) => readFile(path, 'utf8'),
     log,
   });

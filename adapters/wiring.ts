@@ -38,7 +38,8 @@ export interface Runtime {
   env: Record<string, string | undefined>;
   defaultNodeId: string;
   createHost(nodeId: string): Host;
-  createRunner(config: Config): EntityRunner;
+  /** The export threads, made (and warmed) for the product's entities as the server starts. */
+  createRunner(config: Config, warm: { entities: readonly string[]; databaseUrl: string }): EntityRunner;
   readTextFile(path: string): Promise<string>;
   log(line: string): void;
 }
@@ -87,7 +88,8 @@ export async function createService(runtime: Runtime): Promise<Service> {
   await store.verify();
   const host = runtime.createHost(config.nodeId);
   // The demo's engine lives in this process's memory, out of reach of worker threads.
-  const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config);
+  const entities = productDef(product).entities.map((entity) => entity.name);
+  const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config, { entities, databaseUrl: databaseUrl! });
   const pacing = {
     plan: createPacingPlan({
       budget: config.impactBudget,

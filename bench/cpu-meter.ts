@@ -1,20 +1,50 @@
 // CPU time from /proc, so the report can say how much of the machine the export really used and how
 // much other work (anything but the database, the workload, Sluice and the benchmark) ran meanwhile.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 // Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every common platform.
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds a process (all its threads) has used, or 0 when it cannot be read. */
-export function cpuSeconds(pid: number | null): number {
+/** CPU seconds a process (all its threads) has used, or 0 when it cannot be read; with `children`, its reaped children's too. */
+export function cpuSeconds(pid: number | null, children = false): number {
   if (pid === null) return 0;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (children ? own + Number(fields[13]) + Number(fields[14]) : own) / TICKS_PER_SECOND;
   } catch {
     return 0;
   }
+}
+
+/** A process's command name, or '' when it is gone. */
+function commandOf(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The database server's CPU seconds so far, as a clock read at both ends of a span. */
+export type DatabaseClock = () => number;
+
+/**
+ * MariaDB is one process. PostgreSQL is a process per connection: its CPU is every live postgres
+ * process's plus what the ones that ended left in the postmaster's children's account.
+ */
+export function databaseClock(engine: 'mariadb' | 'postgres'): DatabaseClock {
+  if (engine === 'mariadb') return () => cpuSeconds(databasePid());
+  return () => {
+    let total = 0;
+    const postmaster = findPid('postgres');
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid) || commandOf(pid) !== 'postgres') continue;
+      total += cpuSeconds(Number(pid), Number(pid) === postmaster);
+    }
+    return total;
+  };
 }
 
 /** Busy CPU seconds of the whole machine, all cores together. */
@@ -33,14 +63,17 @@ export function databasePid(): number | null {
 }
 
 function findDatabasePid(): number | null {
-  for (const name of ['mariadbd', 'mysqld']) {
-    try {
-      return Number(execFileSync('pgrep', ['-xo', name]).toString().trim()) || null;
-    } catch {
-      // Not running under that name.
-    }
+  return findPid('mariadbd') ?? findPid('mysqld');
+}
+
+/** The oldest process of that name. */
+function findPid(name: string): number | null {
+  try {
+    return Number(execFileSync('pgrep', ['-xo', name]).toString().trim()) || null;
+  } catch {
+    // Not running under that name.
+    return null;
   }
-  return null;
 }
 
 export interface CpuUse {
@@ -53,13 +86,13 @@ export interface CpuUse {
 }
 
 /** Starts measuring; `end` takes Sluice's CPU seconds over the window (0 when no export ran). */
-export function startCpuWindow(pids: { database: number | null; workload: number | null }) {
-  const start = { at: performance.now(), busy: machineBusySeconds(), db: cpuSeconds(pids.database), wl: cpuSeconds(pids.workload), self: process.cpuUsage() };
+export function startCpuWindow(pids: { database: DatabaseClock; workload: number | null }) {
+  const start = { at: performance.now(), busy: machineBusySeconds(), db: pids.database(), wl: cpuSeconds(pids.workload), self: process.cpuUsage() };
   return {
     end(sluiceSeconds: number): CpuUse {
       const seconds = (performance.now() - start.at) / 1000;
       const self = process.cpuUsage(start.self);
-      const database = cpuSeconds(pids.database) - start.db;
+      const database = pids.database() - start.db;
       const workload = cpuSeconds(pids.workload) - start.wl;
       const bench = (self.user + self.system) / 1e6;
       const foreign = machineBusySeconds() - start.busy - database - workload - sluiceSeconds - bench;

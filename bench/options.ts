@@ -12,6 +12,8 @@ export interface BenchOptions {
   json: string | null;
   svg: string | null;
   product: 'confluence' | 'jira';
+  /** The database Sluice exports from: MariaDB, or PostgreSQL holding a copy of the seeded site (budget 1 and the memory check only). */
+  database: 'mariadb' | 'postgres';
   /** Foreground connections of the closed-loop workloads, each running operations back to back. */
   concurrency: number;
   /** The budget measured against the workload (SLUICE_IMPACT_BUDGET's default). */
@@ -42,8 +44,8 @@ export interface BenchOptions {
   password: string;
 }
 
-export const USAGE = `npm run bench -- [--scale N] [--rounds N] [--loads ${LOADS.join(',')}] [--sweep S,S,…] [--sweep-rounds N]
-  [--full-sweep] [--window S] [--warmup S] [--other-mb N] [--remote [HOST]] [--json FILE] [--svg FILE] [--product confluence|jira] [--concurrency N]
+export const USAGE = `npm run bench -- [--scale N] [--rounds N] [--loads ${LOADS.join(',')}|none] [--sweep S,S,…] [--sweep-rounds N]
+  [--full-sweep] [--window S] [--warmup S] [--other-mb N] [--remote [HOST]] [--json FILE] [--svg FILE] [--product confluence|jira] [--database mariadb|postgres] [--concurrency N]
   [--budget B] [--no-memory-check] [--keep] [--host H] [--port P] [--user U] [--password P]`;
 
 // Loopback literals: a database addressed by one of these counts as local to Sluice.
@@ -63,6 +65,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       json: { type: 'string' },
       svg: { type: 'string' },
       product: { type: 'string', default: 'confluence' },
+      database: { type: 'string', default: 'mariadb' },
       concurrency: { type: 'string', default: '4' },
       budget: { type: 'string', default: '0.05' },
       window: { type: 'string', default: '20' },
@@ -94,17 +97,23 @@ export function parseOptions(argv: string[]): BenchOptions {
   };
   if (values.product !== 'confluence' && values.product !== 'jira')
     throw new Error(`Cannot benchmark --product "${values.product}": expected confluence or jira`);
+  if (values.database !== 'mariadb' && values.database !== 'postgres')
+    throw new Error(`Cannot benchmark --database "${values.database}": expected mariadb or postgres`);
+  const loads = parseLoads(values.loads);
+  if (values.database === 'postgres' && loads.length > 0)
+    throw new Error('Cannot run the loads against PostgreSQL: their workloads run on MariaDB (give --loads none)');
   return {
     scale: positive('scale', values.scale),
     rounds: Math.round(positive('rounds', values.rounds)),
     json: values.json ?? null,
     svg: values.svg ?? null,
     product: values.product,
+    database: values.database,
     concurrency: Math.round(positive('concurrency', values.concurrency)),
     budget: positive('budget', values.budget, 1),
     windowMs: positive('window', values.window) * 1000,
     warmupMs: positive('warmup', values.warmup) * 1000,
-    loads: parseLoads(values.loads),
+    loads,
     sweep: values.sweep
       .split(',')
       .map((s) => positive('sweep', s.trim(), 1))
@@ -123,6 +132,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 }
 
 function parseLoads(text: string): LoadName[] {
+  if (text.trim() === 'none') return [];
   const asked = text.split(',').map((s) => s.trim());
   for (const name of asked)
     if (!(LOADS as readonly string[]).includes(name)) throw new Error(`Cannot run the load "${name}": expected some of ${LOADS.join(', ')}`);

@@ -71,3 +71,34 @@ export const JIRA_PEER_QUERIES: Record<string, string> = {
       FROM cwd_user u JOIN cwd_directory d ON d.ID = u.directory_id WHERE d.active = 1
     ) cu ON cu.lower_user_name = a.lower_user_name AND cu.pick = 1 ORDER BY a.ID`,
 };
+
+// The same SELECTs in PostgreSQL's dialect: CASE for IF, string_agg for GROUP_CONCAT, AO tables and
+// columns quoted, and the Jira values cast to text where MariaDB compares and coalesces across types.
+const PG_BODY = `(SELECT b.BODY FROM BODYCONTENT b WHERE b.CONTENTID = c.CONTENTID
+  ORDER BY b.BODYTYPEID = 2 DESC, b.BODYCONTENTID LIMIT 1)`;
+
+const PG_LABELS = `(SELECT string_agg(CASE WHEN l.NAMESPACE = 'global' THEN l.NAME ELSE CONCAT(l.NAMESPACE, ':', l.NAME) END, ',' ORDER BY l.NAME)
+  FROM CONTENT_LABEL cl JOIN LABEL l ON l.LABELID = cl.LABELID WHERE cl.CONTENTID = c.CONTENTID)`;
+
+export const CONFLUENCE_POSTGRES_PEER_QUERIES: Record<string, string> = {
+  ...CONFLUENCE_PEER_QUERIES,
+  pages: `SELECT c.CONTENTID, '${BASE}', s.SPACEKEY, ${url('c.CONTENTID')}, LOWER(c.CONTENTTYPE), c.TITLE, c.CONTENT_STATUS,
+      ${PG_BODY}, CASE WHEN c.CONTENTTYPE = 'PAGE' THEN c.PARENTID END, ${PG_LABELS}, c.VERSION, c.CREATOR, c.LASTMODIFIER,
+      c.CREATIONDATE, c.LASTMODDATE, c.VERSIONCOMMENT
+    FROM CONTENT c LEFT JOIN SPACES s ON s.SPACEID = c.SPACEID
+    WHERE c.CONTENTTYPE IN ('PAGE', 'BLOGPOST') AND c.PREVVER IS NULL AND c.LASTMODDATE >= '${FROM}' ORDER BY c.CONTENTID`,
+  comments: `SELECT c.CONTENTID, '${BASE}', CONCAT(${url('c.PAGEID')}, '&focusedCommentId=', c.CONTENTID, '#comment-', c.CONTENTID),
+      c.PAGEID, c.PARENTCOMMENTID, ${PG_BODY}, c.CREATOR, c.LASTMODIFIER, c.CREATIONDATE, c.LASTMODDATE
+    FROM CONTENT c WHERE c.CONTENTTYPE = 'COMMENT' AND c.PREVVER IS NULL AND c.LASTMODDATE >= '${FROM}' ORDER BY c.CONTENTID`,
+  analytics_events: `SELECT '${BASE}', e."ID", e."NAME", to_timestamp(e."EVENT_AT" / 1000.0), e."USER_KEY", e."SPACE_KEY", e."CONTAINER_ID", e."CONTENT_ID"
+    FROM "AO_7B47A5_EVENT" e WHERE e."EVENT_AT" >= ${FROM_MS} ORDER BY e."ID"`,
+};
+
+export const JIRA_POSTGRES_PEER_QUERIES: Record<string, string> = {
+  ...JIRA_PEER_QUERIES,
+  issue_fields: `SELECT v.ISSUE, CONCAT('customfield_', f.ID), f.cfname,
+      COALESCE(o.customvalue, v.STRINGVALUE, v.NUMBERVALUE::text, v.TEXTVALUE, v.DATEVALUE::text)
+    FROM jiraissue i JOIN customfieldvalue v ON v.ISSUE = i.ID JOIN customfield f ON f.ID = v.CUSTOMFIELD
+    LEFT JOIN customfieldoption o ON o.ID::text = v.STRINGVALUE
+    WHERE i.UPDATED >= '${FROM}' ORDER BY v.ISSUE`,
+};

@@ -1,12 +1,12 @@
 // The benchmark's measurements: one export on a fresh server with the CPU its span used, Sluice at full
 // speed next to the database's own dumps, and the paired rounds (baselines on both sides of every
 // export) that every load with a workload is measured by.
-import { cpuSeconds, databasePid, startCpuWindow, type CpuUse } from './cpu-meter.ts';
+import { cpuSeconds, databaseClock, startCpuWindow, type CpuUse } from './cpu-meter.ts';
 import type { FileSample } from './export-files.ts';
 import { measureExport, type ExportResult } from './measure-export.ts';
-import { intoOutfile, mariadbBatch, type PeerResult } from './peers.ts';
+import type { Peer, PeerResult } from './peers.ts';
 import type { ServerAddress } from './seed.ts';
-import { paceLabel, startSluice, type Pace } from './sluice-process.ts';
+import { paceLabel, startSluice, statusKb, type Pace } from './sluice-process.ts';
 import type { WindowStats, Workload } from './workload.ts';
 
 // Sluice's progress is polled this often: often enough for the chart, rarely enough to cost nothing.
@@ -22,8 +22,12 @@ export interface Site {
   /** The database as Sluice is given it: `url`, or the same by a host name that is not a loopback literal (--remote). */
   sluiceUrl: string;
   product: 'confluence' | 'jira';
+  /** Which database Sluice exports from (the workloads always run on MariaDB). */
+  engine: 'mariadb' | 'postgres';
   /** The database's own SELECT of each entity's rows. */
   peerQueries: Record<string, string>;
+  /** The database's own dumps Sluice is compared with, the client's plain dump first. */
+  peers: Peer[];
 }
 
 export interface MeasuredExport extends ExportResult {
@@ -36,12 +40,14 @@ export interface MeasuredExport extends ExportResult {
   databaseCpuSeconds: number;
   /** Average cores over the export's span: Sluice, the database, the workload and other work. */
   cpu: CpuUse;
+  /** Resident memory of the idle server before the export was asked for, and once it had ended. */
+  restRssBytes: { before: number; after: number };
 }
 
 export interface FullSpeedRound {
   sluice: MeasuredExport;
-  mariadbBatch: PeerResult;
-  intoOutfile: PeerResult;
+  /** Each peer's dump by its label. */
+  peers: Record<string, PeerResult>;
 }
 
 export type Window = WindowStats & { cpu: CpuUse };
@@ -67,12 +73,16 @@ export async function exportOnce(site: Site, pace: Pace, watch: ExportWatch = {}
   try {
     // A real server starts once, not per export: its start-up (compiling, bundling the worker) stays out of the measurement.
     await sleep(SETTLE_MS);
-    const database = databasePid();
-    const before = { sluice: cpuSeconds(server.pid), database: cpuSeconds(database) };
+    const restBefore = (await statusKb(server.pid, 'VmRSS')) * 1024;
+    const database = databaseClock(site.engine);
+    const before = { sluice: cpuSeconds(server.pid), database: database() };
     const window = startCpuWindow({ database, workload: watch.workloadPid ?? null });
     const result = await measureExport(server, watch.pollMs ?? POLL_MS, watch.onPoll);
     const sluiceCpu = cpuSeconds(server.pid) - before.sluice;
-    const databaseCpuSeconds = database === null ? 0 : cpuSeconds(database) - before.database;
+    const databaseCpuSeconds = database() - before.database;
+    // At rest again: what the server keeps between exports (warm threads, caches), after the collector had its turn.
+    await sleep(SETTLE_MS);
+    const restRssBytes = { before: restBefore, after: (await statusKb(server.pid, 'VmRSS')) * 1024 };
     return {
       ...result,
       budget: pace.budget,
@@ -81,6 +91,7 @@ export async function exportOnce(site: Site, pace: Pace, watch: ExportWatch = {}
       cpuSeconds: sluiceCpu,
       databaseCpuSeconds,
       cpu: window.end(sluiceCpu),
+      restRssBytes,
     };
   } finally {
     await server.stop();
@@ -90,13 +101,21 @@ export async function exportOnce(site: Site, pace: Pace, watch: ExportWatch = {}
 export async function fullSpeedRounds(site: Site, rounds: number, log: (line: string) => void): Promise<FullSpeedRound[]> {
   const results: FullSpeedRound[] = [];
   for (let round = 1; round <= rounds; round++) {
-    const batch = await mariadbBatch(site.server, site.database, site.peerQueries);
-    const outfile = await intoOutfile(site.server, site.database, site.peerQueries);
+    const peers: Record<string, PeerResult> = {};
+    for (const peer of site.peers) peers[peer.label] = await peer.dump(site.server, site.database, site.peerQueries);
     const sluice = await exportOnce(site, { budget: 1 });
+    const rows = Object.values(sluice.entities).reduce((sum, e) => sum + e.rows, 0);
     log(
-      `  round ${round}: Sluice ${sluice.totalSeconds.toFixed(2)} s, mariadb --batch ${batch.seconds.toFixed(2)} s, INTO OUTFILE ${outfile.seconds.toFixed(2)} s`,
+      `  round ${round}: Sluice ${sluice.totalSeconds.toFixed(2)} s` +
+        Object.entries(peers)
+          .map(([label, p]) => `, ${label} ${p.seconds.toFixed(2)} s`)
+          .join('') +
+        `; CPU Sluice ${sluice.cpuSeconds.toFixed(2)} s (${((sluice.cpuSeconds / rows) * 1e6).toFixed(1)} µs/row), ` +
+        `the database ${sluice.databaseCpuSeconds.toFixed(2)} s (${((sluice.databaseCpuSeconds / rows) * 1e6).toFixed(1)} µs/row); ` +
+        `RSS at rest ${(sluice.restRssBytes.before / 1e6).toFixed(0)} MB before, ${(sluice.restRssBytes.after / 1e6).toFixed(0)} MB after; ` +
+        `peak ${(sluice.peakRssBytes / 1e6).toFixed(0)} MB`,
     );
-    results.push({ sluice, mariadbBatch: batch, intoOutfile: outfile });
+    results.push({ sluice, peers });
   }
   return results;
 }
@@ -109,7 +128,7 @@ export interface Baseline {
 /** The workload alone for a while. */
 export async function baselineWindow(workload: Workload, ms: number): Promise<Baseline> {
   const startMs = Date.now();
-  const cpu = startCpuWindow({ database: databasePid(), workload: workload.pid });
+  const cpu = startCpuWindow({ database: databaseClock('mariadb'), workload: workload.pid });
   await sleep(ms);
   return { range: { startMs, endMs: Date.now() }, cpu: cpu.end(0) };
 }

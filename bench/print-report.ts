@@ -21,7 +21,7 @@ export interface Summary {
   maintenance: RunSummary | null;
   loads: LoadSummaries;
   peers: ReturnType<typeof peerSummary> & {
-    atFourTimesScale: { sluiceSeconds: number; mariadbBatchSeconds: number; sluiceToMariadbBatch: number } | null;
+    atFourTimesScale: { sluiceSeconds: number; label: string; peerSeconds: number; sluiceToPeer: number } | null;
   };
   memory: { scale: number; peakRssBytes: number; scale4x: number; peakRssBytes4x: number | null; difference: number | null };
   workload: { concurrency: number };
@@ -36,14 +36,17 @@ function printBudgetOne(s: Summary, log: Log): void {
   const full = s.runs[s.runs.length - 1];
   log(`\n## Budget 1 (maintenance window), ${full.rounds === 1 ? 'one run' : `medians of ${full.rounds} runs`}\n\n${markdownTable(full, null)}\n`);
   log(
-    `Database's own dumps of the same rows, medians of ${full.rounds} runs: mariadb --batch ${duration(s.peers.mariadbBatchSeconds)} ` +
-      `(Sluice ${fmt(s.peers.sluiceToMariadbBatch, 2)}×), SELECT … INTO OUTFILE ${duration(s.peers.intoOutfileSeconds)} (Sluice ${fmt(s.peers.sluiceToIntoOutfile, 2)}×)`,
+    `Database's own dumps of the same rows, medians of ${full.rounds} runs: ` +
+      s.peers.dumps.map((d) => `${d.label} ${duration(d.seconds)} (Sluice ${fmt(d.sluiceTo, 2)}×)`).join(', '),
   );
   const x4 = s.peers.atFourTimesScale;
   if (x4)
-    log(
-      `At scale ${s.memory.scale4x}: Sluice ${duration(x4.sluiceSeconds)}, mariadb --batch ${duration(x4.mariadbBatchSeconds)} (Sluice ${fmt(x4.sluiceToMariadbBatch, 2)}×)`,
-    );
+    log(`At scale ${s.memory.scale4x}: Sluice ${duration(x4.sluiceSeconds)}, ${x4.label} ${duration(x4.peerSeconds)} (Sluice ${fmt(x4.sluiceToPeer, 2)}×)`);
+  log(
+    `CPU of the whole export (processes, start-up and HTTP thread included): Sluice ${fmt(full.cpu.sluiceSeconds, 2)} s, ` +
+      `${fmt(full.cpu.sluiceMicrosPerRow, 1)} µs/row; the database ${fmt(full.cpu.databaseSeconds, 2)} s, ${fmt(full.cpu.databaseMicrosPerRow, 1)} µs/row`,
+  );
+  log(`Resident memory of the Sluice server at rest: ${mb(full.restRssBytes.before)} before the export, ${mb(full.restRssBytes.after)} after it`);
   if (s.maintenance) log(loadLine('Against the saturated workload', s.maintenance, `${s.workload.concurrency} connections`));
   log(
     `Peak RSS of the Sluice process: ${mb(full.peakRssBytes)} at scale ${s.memory.scale}` +
@@ -91,18 +94,23 @@ function printStep(step: NonNullable<LoadSummaries['step']>, log: Log): void {
 }
 
 function printCpuPerRow(cpu: CpuPerRow, log: Log): void {
-  log(`\n## Rows per CPU-second, Sluice and the database together (${cpu.source}; CPU from the ${cpu.method})\n`);
-  log(`| entity | rows | CPU seconds | rows per CPU-second | Atlassian rows/s ÷ ${ATLASSIAN_CORES} cores | ratio |\n|---|---:|---:|---:|---:|---:|`);
+  log(`\n## CPU per row, per entity (${cpu.source}; CPU from the ${cpu.method})\n`);
+  log(
+    `| entity | rows | Sluice µs/row | database µs/row | CPU seconds | rows per CPU-second | Atlassian rows/s ÷ ${ATLASSIAN_CORES} cores | ratio |\n` +
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  const micros = (seconds: number, rows: number) => (rows > 0 ? fmt((seconds / rows) * 1e6, 1) : '');
   for (const [name, e] of Object.entries(cpu.entities))
     log(
-      `| ${name} | ${fmt(e.rows)} | ${fmt(e.cpuSeconds, 2)} | ${fmt(e.rowsPerCpuSecond)} | ${e.atlassianPerCore === null ? '' : fmt(e.atlassianPerCore)} | ${e.ratio === null ? '' : `${fmt(e.ratio, 1)}×`} |`,
+      `| ${name} | ${fmt(e.rows)} | ${micros(e.sluiceSeconds, e.rows)} | ${micros(e.databaseSeconds, e.rows)} | ${fmt(e.cpuSeconds, 2)} | ${fmt(e.rowsPerCpuSecond)} | ` +
+        `${e.atlassianPerCore === null ? '' : fmt(e.atlassianPerCore)} | ${e.ratio === null ? '' : `${fmt(e.ratio, 1)}×`} |`,
     );
 }
 
 export function printReport(s: Summary, options: BenchOptions, log: Log): void {
   printBudgetOne(s, log);
   const where = s.remote ? ` (Sluice given the database as ${s.remote}: nothing read from /proc)` : '';
-  log(`\n## The loads at budget ${options.budget}${where}`);
+  if (options.loads.length > 0) log(`\n## The loads at budget ${options.budget}${where}`);
   const closed = `closed loop, ${s.workload.concurrency} connections`;
   const { idle, saturated, half, step } = s.loads;
   const other = s.loads['saturated-other'];

@@ -2,6 +2,7 @@
 // constants the targets are held to (format.ts prints them).
 import type { EntityResult } from './measure-export.ts';
 import { impactOf, type FullSpeedRound, type ImpactRound, type MeasuredExport } from './phases.ts';
+import type { Peer } from './peers.ts';
 import { paceLabel } from './sluice-process.ts';
 import { median } from './stats.ts';
 
@@ -11,7 +12,6 @@ export const ATLASSIAN_ROWS_PER_SECOND: Record<'confluence' | 'jira', Record<str
   jira: { issues: 1_000_000 / 900 },
 };
 export const IMPACT_TARGET = 0.05;
-export const PEER_RATIO_TARGET = 1.5;
 export const FLAT_MEMORY_TARGET = 0.25;
 // Other work above this many cores during the windows makes their comparison unreliable.
 export const NOISY_CORES = 0.1;
@@ -38,10 +38,23 @@ export interface RunSummary {
   rounds: number;
   foreground: { baselineOpsPerSecond: number; duringOpsPerSecond: number; baselineP95Ms: number; duringP95Ms: number } | null;
   /** Average cores over the exports' spans, and other work on the machine (noise) during every window. */
-  cpu: { sluiceCores: number; databaseCores: number; otherWorkCores: number };
+  cpu: {
+    sluiceCores: number;
+    databaseCores: number;
+    otherWorkCores: number;
+    /** Medians of the exports' CPU seconds, whole processes, and the same per row written. */
+    sluiceSeconds: number;
+    databaseSeconds: number;
+    sluiceMicrosPerRow: number;
+    databaseMicrosPerRow: number;
+  };
+  /** Medians of the server's resident memory at rest, before and after an export. */
+  restRssBytes: { before: number; after: number };
   /** Other work above a tenth of a core: the comparison is unreliable. */
   noisy: boolean;
 }
+
+const rowsOf = (e: MeasuredExport) => Object.values(e.entities).reduce((sum, r) => sum + r.rows, 0);
 
 /** Medians across runs, entity by entity (rows and bytes are the same in every run), with the rounds' spread. */
 export function medianRun(exports: MeasuredExport[], rounds: ImpactRound[] | null): RunSummary {
@@ -76,28 +89,38 @@ export function medianRun(exports: MeasuredExport[], rounds: ImpactRound[] | nul
       sluiceCores: median(exports.map((e) => e.cpuSeconds / e.totalSeconds)),
       databaseCores: median(exports.map((e) => e.cpu.database)),
       otherWorkCores,
+      sluiceSeconds: median(exports.map((e) => e.cpuSeconds)),
+      databaseSeconds: median(exports.map((e) => e.databaseCpuSeconds)),
+      sluiceMicrosPerRow: median(exports.map((e) => (e.cpuSeconds / rowsOf(e)) * 1e6)),
+      databaseMicrosPerRow: median(exports.map((e) => (e.databaseCpuSeconds / rowsOf(e)) * 1e6)),
+    },
+    restRssBytes: {
+      before: median(exports.map((e) => e.restRssBytes.before)),
+      after: median(exports.map((e) => e.restRssBytes.after)),
     },
     noisy: otherWorkCores > NOISY_CORES,
   };
 }
 
-export function peerSummary(rounds: FullSpeedRound[]) {
+export interface DumpSummary {
+  label: string;
+  /** The most Sluice's time may be as a multiple of this dump's. */
+  target: number;
+  seconds: number;
+  sluiceTo: number;
+  /** Each entity's own dump time. */
+  entities: Record<string, number>;
+}
+
+/** Medians of each peer's dumps and Sluice's time as a multiple of each. */
+export function peerSummary(rounds: FullSpeedRound[], peers: readonly Peer[]): { dumps: DumpSummary[] } {
   const sluice = median(rounds.map((r) => r.sluice.totalSeconds));
-  const mariadbBatchSeconds = median(rounds.map((r) => r.mariadbBatch.seconds));
-  const intoOutfileSeconds = median(rounds.map((r) => r.intoOutfile.seconds));
   return {
-    mariadbBatchSeconds,
-    intoOutfileSeconds,
-    sluiceToMariadbBatch: sluice / mariadbBatchSeconds,
-    sluiceToIntoOutfile: sluice / intoOutfileSeconds,
-    entities: Object.fromEntries(
-      Object.keys(rounds[0].mariadbBatch.entities).map((name) => [
-        name,
-        {
-          mariadbBatchSeconds: median(rounds.map((r) => r.mariadbBatch.entities[name])),
-          intoOutfileSeconds: median(rounds.map((r) => r.intoOutfile.entities[name])),
-        },
-      ]),
-    ),
+    dumps: peers.map(({ label, target }) => {
+      const seconds = median(rounds.map((r) => r.peers[label].seconds));
+      const names = Object.keys(rounds[0].peers[label].entities);
+      const entities = Object.fromEntries(names.map((name) => [name, median(rounds.map((r) => r.peers[label].entities[name]))]));
+      return { label, target, seconds, sluiceTo: sluice / seconds, entities };
+    }),
   };
 }

@@ -13,13 +13,14 @@ import { saturatedLoad } from './loads/saturated.ts';
 import { stepLoad } from './loads/step.ts';
 import { parseOptions, type BenchOptions } from './options.ts';
 import { seedOtherTables } from './other-tables.ts';
-import { CONFLUENCE_PEER_QUERIES, JIRA_PEER_QUERIES } from './peer-queries.ts';
-import { mariadbBatch } from './peers.ts';
+import { CONFLUENCE_PEER_QUERIES, CONFLUENCE_POSTGRES_PEER_QUERIES, JIRA_PEER_QUERIES, JIRA_POSTGRES_PEER_QUERIES } from './peer-queries.ts';
+import { MARIADB_PEERS, POSTGRES_PEERS } from './peers.ts';
 import { exportOnce, fullSpeedRounds, type Site } from './phases.ts';
 import { printReport, type Summary } from './print-report.ts';
 import { ATLASSIAN_ROWS_PER_SECOND, medianRun, peerSummary } from './report.ts';
 import { dropDatabase, seedConfluence, urlOf, type ServerAddress } from './seed.ts';
 import { seedJira } from './seed-jira.ts';
+import { copyToPostgres, dropPostgresDatabase } from './seed-postgres.ts';
 import { median } from './stats.ts';
 import { checkTargets } from './targets.ts';
 
@@ -32,17 +33,33 @@ const load = () =>
 async function seeded(server: ServerAddress, options: BenchOptions, scale: number, name: string): Promise<Site> {
   const sluiceServer = options.remote ? { ...server, host: options.remote } : server;
   const site = { server, database: name, url: urlOf(server, name), sluiceUrl: urlOf(sluiceServer, name), product: options.product };
-  if (options.product === 'jira') {
+  const jira = options.product === 'jira';
+  if (jira) {
     const { issues, seconds } = await seedJira(server, name, scale);
     log(`Seeded ${name} at scale ${scale} in ${fmt(seconds, 1)} s: ${fmt(issues)} issues with their fields, history and links (the shared Jira fixture)`);
-    return { ...site, peerQueries: JIRA_PEER_QUERIES };
+  } else {
+    const { plan, seconds } = await seedConfluence(server, name, scale);
+    log(
+      `Seeded ${name} at scale ${scale} in ${fmt(seconds, 1)} s: ${fmt(plan.users)} users, ${fmt(plan.spaces)} spaces, ${fmt(plan.pages)} pages ` +
+        `(with old versions), ${fmt(plan.comments)} comments, ${fmt(plan.attachments)} attachments, ${fmt(plan.events)} analytics events`,
+    );
   }
-  const { plan, seconds } = await seedConfluence(server, name, scale);
-  log(
-    `Seeded ${name} at scale ${scale} in ${fmt(seconds, 1)} s: ${fmt(plan.users)} users, ${fmt(plan.spaces)} spaces, ${fmt(plan.pages)} pages ` +
-      `(with old versions), ${fmt(plan.comments)} comments, ${fmt(plan.attachments)} attachments, ${fmt(plan.events)} analytics events`,
-  );
-  return { ...site, peerQueries: CONFLUENCE_PEER_QUERIES };
+  if (options.database === 'mariadb')
+    return { ...site, engine: 'mariadb', peerQueries: jira ? JIRA_PEER_QUERIES : CONFLUENCE_PEER_QUERIES, peers: MARIADB_PEERS };
+  const copy = await copyToPostgres(server, name, options.product);
+  log(`Copied ${name} to PostgreSQL in ${fmt(copy.seconds, 1)} s: Sluice exports from there`);
+  return {
+    ...site,
+    sluiceUrl: copy.url,
+    engine: 'postgres',
+    peerQueries: jira ? JIRA_POSTGRES_PEER_QUERIES : CONFLUENCE_POSTGRES_PEER_QUERIES,
+    peers: POSTGRES_PEERS,
+  };
+}
+
+async function dropSite(server: ServerAddress, site: Site): Promise<void> {
+  await dropDatabase(server, site.database);
+  if (site.engine === 'postgres') await dropPostgresDatabase(site.database);
 }
 
 /** Peak RSS of budget-1 exports at four times the scale, and mariadb --batch's time there. */
@@ -53,17 +70,19 @@ async function atFourTimes(server: ServerAddress, options: BenchOptions) {
   try {
     const runs = [];
     for (let i = 0; i < Math.min(2, options.rounds); i++) runs.push(await exportOnce(site, { budget: 1 }));
-    const batch = await mariadbBatch(server, site.database, site.peerQueries);
+    const [peer] = site.peers;
+    const dump = await peer.dump(server, site.database, site.peerQueries);
     const seconds = median(runs.map((r) => r.totalSeconds));
-    log(`  ${runs.map((r) => `Sluice ${fmt(r.totalSeconds, 2)} s, peak RSS ${mb(r.peakRssBytes)}`).join('; ')}; mariadb --batch ${fmt(batch.seconds, 2)} s`);
+    log(`  ${runs.map((r) => `Sluice ${fmt(r.totalSeconds, 2)} s, peak RSS ${mb(r.peakRssBytes)}`).join('; ')}; ${peer.label} ${fmt(dump.seconds, 2)} s`);
     return {
       peakRssBytes: median(runs.map((r) => r.peakRssBytes)),
       sluiceSeconds: seconds,
-      mariadbBatchSeconds: batch.seconds,
-      sluiceToMariadbBatch: seconds / batch.seconds,
+      label: peer.label,
+      peerSeconds: dump.seconds,
+      sluiceToPeer: seconds / dump.seconds,
     };
   } finally {
-    if (!options.keep) await dropDatabase(server, site.database);
+    if (!options.keep) await dropSite(server, site);
   }
 }
 
@@ -109,7 +128,7 @@ async function main(): Promise<void> {
   const server: ServerAddress = { host: options.host, port: options.port, user: options.user, password: options.password };
   const startLoad = load();
   log(
-    `Sluice benchmark: ${options.product}, scale ${options.scale}, ${options.rounds} rounds, loads ${options.loads.join(', ')}, ` +
+    `Sluice benchmark: ${options.product} on ${options.database}, scale ${options.scale}, ${options.rounds} rounds, loads ${options.loads.join(', ') || 'none'}, ` +
       `${availableParallelism()} cores, load average ${startLoad}${options.remote ? `; Sluice reaches the database as ${options.remote}` : ''}`,
   );
   const site = await seeded(server, options, options.scale, `sluice_bench_${process.pid}`);
@@ -130,7 +149,7 @@ async function main(): Promise<void> {
           results.saturated.maintenance,
         )
       : null;
-    const peers = peerSummary(fullSpeed);
+    const peers = peerSummary(fullSpeed, site.peers);
     const difference = x4 === null ? null : x4.peakRssBytes / full.peakRssBytes - 1;
     const cpuPerRow = cpuPerRowOf(results);
     const atlassian = ATLASSIAN_ROWS_PER_SECOND[options.product];
@@ -148,8 +167,8 @@ async function main(): Promise<void> {
       atlassianRowsPerSecond: atlassian,
       cpuPerRow,
       targets: checkTargets(loads, cpuPerRow, atlassian, {
-        ratio: peers.sluiceToMariadbBatch,
-        ratioAt4x: x4?.sluiceToMariadbBatch ?? null,
+        dumps: peers.dumps,
+        ratioAt4x: x4?.sluiceToPeer ?? null,
         scale: options.scale,
         memoryDifference: difference,
       }),
@@ -158,7 +177,7 @@ async function main(): Promise<void> {
     if (options.json) await writeFile(options.json, JSON.stringify(summary, null, 2) + '\n');
     if (options.svg) await writeFile(options.svg, renderBenchChart(results, loads, options));
   } finally {
-    if (!options.keep) await dropDatabase(server, site.database);
+    if (!options.keep) await dropSite(server, site);
   }
 }
 

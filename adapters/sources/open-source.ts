@@ -5,8 +5,17 @@ import { SourceUnavailableError, errorMessage } from '../../core/errors.ts';
 export type OpenedDb = Db & { close(): Promise<void> };
 
 // Each driver is loaded on first use: an export thread loads only the one its site needs.
-const openMysql = async (url: string) => (await import('./mysql.ts')).openMysql(url);
-const openPostgres = async (url: string) => (await import('./postgres.ts')).openPostgres(url);
+const loadMysql = () => import('./mysql.ts');
+const loadPostgres = () => import('./postgres.ts');
+const openMysql = async (url: string) => (await loadMysql()).openMysql(url);
+const openPostgres = async (url: string) => (await loadPostgres()).openPostgres(url);
+
+const drivers: Record<string, () => Promise<unknown>> = { mysql: loadMysql, mariadb: loadMysql, postgres: loadPostgres, postgresql: loadPostgres };
+
+/** Loads the driver a URL needs without connecting (a warming thread's); nothing for a scheme without one. */
+export async function loadDriver(url: string): Promise<void> {
+  await drivers[url.slice(0, url.indexOf(':'))]?.();
+}
 
 const openers: Record<string, (url: string) => Promise<OpenedDb>> = {
   mysql: openMysql,

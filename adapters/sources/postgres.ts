@@ -7,7 +7,11 @@ import type { Db, DbRow } from '../../core/source.ts';
 import { isLocalDatabase } from '../../core/pacing/plan.ts';
 import { resolveTables } from './catalog.ts';
 import { openThreadCpuClock } from './cpu-time.ts';
+import { copyRows } from './postgres-copy.ts';
+import { fillPlaceholders } from './sql-placeholders.ts';
 
+// The first version whose COPY writes a header line in text format.
+const COPY_HEADER_VERSION = 150_000;
 // Connection attempts give up after this, so an unreachable database is an error, never a hang.
 const CONNECT_TIMEOUT_MS = 10_000;
 // A single chunk query may not run longer than this, as on MySQL.
@@ -37,25 +41,19 @@ export function quoteIdent(name: string): string {
 
 /** Core writes `?`; PostgreSQL numbers its parameters. Quoted literals and identifiers are left as they are. */
 export function toNumberedPlaceholders(sql: string): string {
-  let out = '';
-  let n = 0;
-  let quote: string | null = null;
-  for (const ch of sql) {
-    if (quote !== null) {
-      if (ch === quote) quote = null;
-      out += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      out += ch;
-    } else {
-      out += ch === '?' ? `$${++n}` : ch;
-    }
-  }
-  return out;
+  return fillPlaceholders(sql, (n) => `$${n + 1}`);
 }
 
+/** Runs `?`-placeholder SQL whose `bytes` columns come back as UTF-8 bytes. */
+export type BytesRunner = (sql: string, params: readonly unknown[], bytes: readonly string[]) => Promise<DbRow[]>;
+
 /** A Db over any PostgreSQL query function: the catalog is read once, when it opens. */
-export async function createPostgresDb(run: QueryRunner, close: () => Promise<void>, cpuMs?: () => number | null): Promise<OpenedPostgresDb> {
+export async function createPostgresDb(
+  run: QueryRunner,
+  close: () => Promise<void>,
+  cpuMs?: () => number | null,
+  runBytes?: BytesRunner,
+): Promise<OpenedPostgresDb> {
   const names = await run(TABLES_SQL, []);
   return {
     dialect: 'postgres',
@@ -64,7 +62,8 @@ export async function createPostgresDb(run: QueryRunner, close: () => Promise<vo
       quoteIdent,
     ),
     id: quoteIdent,
-    query: (sql, params = []) => run(toNumberedPlaceholders(sql), params),
+    query: (sql, params = [], options = {}) =>
+      runBytes && options.bytes?.length ? runBytes(sql, params, options.bytes) : run(toNumberedPlaceholders(sql), params),
     ...(cpuMs ? { cpuMs } : {}),
     close,
   };
@@ -89,10 +88,15 @@ export async function openPostgres(url: string): Promise<OpenedPostgresDb> {
   await client.connect();
   try {
     await client.query(`${SESSION_SETTINGS}; SET statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+    const [server] = (await client.query(`SELECT pg_backend_pid() AS pid, current_setting('server_version_num')::int AS version`)).rows;
     // Each connection is one server process: on this machine, its CPU can be read.
-    const backend = isLocalDatabase(url) ? (await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid : null;
-    const cpuMs = backend ? openThreadCpuClock(Number(backend), /^postgres/) : null;
-    return await createPostgresDb(oneAtATime(client), () => client.end().catch(() => undefined), cpuMs ?? undefined);
+    const cpuMs = isLocalDatabase(url) ? openThreadCpuClock(Number(server.pid), /^postgres/) : null;
+    const inTurn = oneAtATime();
+    const run: QueryRunner = (sql, params) => inTurn(async () => (await client.query({ text: sql, values: params as unknown[] })).rows);
+    // COPY's text format has a header line from PostgreSQL 15 on: the columns are known by name.
+    const runBytes: BytesRunner | undefined =
+      server.version >= COPY_HEADER_VERSION ? (sql, params, bytes) => inTurn(() => copyRows(client, sql, params, bytes)) : undefined;
+    return await createPostgresDb(run, () => client.end().catch(() => undefined), cpuMs ?? undefined, runBytes);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw error;
@@ -100,10 +104,10 @@ export async function openPostgres(url: string): Promise<OpenedPostgresDb> {
 }
 
 /** Entities may ask for two lookups at once; one connection answers them in turn (pg 9 stops queueing them itself). */
-function oneAtATime(client: pg.Client): QueryRunner {
+function oneAtATime(): <T>(work: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
-  return (sql, params) => {
-    const result = tail.then(async () => (await client.query({ text: sql, values: params as unknown[] })).rows);
+  return (work) => {
+    const result = tail.then(work);
     tail = result.catch(() => undefined);
     return result;
   };

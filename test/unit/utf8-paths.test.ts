@@ -125,6 +125,15 @@ test('a lone surrogate in a string cell is written as U+FFFD, as TextEncoder wri
   assert.deepEqual(writer.rows([cells]), utf8.encode(cells.join(',') + '\r\n'));
 });
 
+test('long string cells (encoded natively) give the same UTF-8 as short ones, lone surrogates included', () => {
+  const writer = createCsvWriter({ preserve: true, escape: '\\n' });
+  const piece = 'caf\u00e9 \u{1f600} \u4e2d a\uD800b \uDC00 ';
+  for (const length of [1, 2, 4, 8, 16]) {
+    const cell = `${piece.repeat(length)}x\uD83D`;
+    assert.deepEqual(writer.rows([[cell, 'short']]), utf8.encode(`${cell},short\r\n`));
+  }
+});
+
 test('no named reference decodes to more than a fifth over its length, the room the byte decoder leaves', () => {
   for (const [name, value] of HTML_ENTITY_TABLE) {
     assert.ok(utf8.encode(value).length <= ((name.length + 2) * 6) / 5, name);
