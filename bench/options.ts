@@ -34,6 +34,8 @@ export interface BenchOptions {
   otherMb: number;
   /** The host name Sluice is given for the database instead of a loopback literal, or null. */
   remote: string | null;
+  /** Unmeasured exports each server runs before the measured one (0: every export is a fresh server's first). */
+  priorExports: number;
   /** Skip seeding and exporting at 4× the scale (the flat-memory check). */
   memoryCheck: boolean;
   /** Keep the seeded databases (for looking at them afterwards). */
@@ -46,7 +48,7 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [--scale N] [--rounds N] [--loads ${LOADS.join(',')}|none] [--sweep S,S,…] [--sweep-rounds N]
   [--full-sweep] [--window S] [--warmup S] [--other-mb N] [--remote [HOST]] [--json FILE] [--svg FILE] [--product confluence|jira] [--database mariadb|postgres] [--concurrency N]
-  [--budget B] [--no-memory-check] [--keep] [--host H] [--port P] [--user U] [--password P]`;
+  [--budget B] [--prior-exports N] [--no-memory-check] [--keep] [--host H] [--port P] [--user U] [--password P]`;
 
 // Loopback literals: a database addressed by one of these counts as local to Sluice.
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?)$/i;
@@ -77,6 +79,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'other-mb': { type: 'string', default: '92' },
       remote: { type: 'string' },
       'no-memory-check': { type: 'boolean', default: false },
+      'prior-exports': { type: 'string', default: '0' },
       keep: { type: 'boolean', default: false },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '3306' },
@@ -123,12 +126,19 @@ export function parseOptions(argv: string[]): BenchOptions {
     otherMb: positive('other-mb', values['other-mb']),
     remote: values.remote === undefined ? null : parseRemote(values.remote),
     memoryCheck: !values['no-memory-check'],
+    priorExports: nonNegative(values['prior-exports']),
     keep: values.keep,
     host: values.host,
     port: Number(values.port),
     user: values.user,
     password: values.password,
   };
+}
+
+function nonNegative(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Cannot run the benchmark with --prior-exports "${text}": expected a whole number, 0 or more`);
+  return n;
 }
 
 function parseLoads(text: string): LoadName[] {

@@ -28,6 +28,8 @@ export interface Site {
   peerQueries: Record<string, string>;
   /** The database's own dumps Sluice is compared with, the client's plain dump first. */
   peers: Peer[];
+  /** Exports each server runs, unmeasured, before the measured one: a server that has exported before (its threads warm). */
+  priorExports: number;
 }
 
 export interface MeasuredExport extends ExportResult {
@@ -67,12 +69,16 @@ export interface ExportWatch {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One export on a fresh server (a cold start, as a nightly export has), with the server's peak RSS. */
+/** One export on a fresh server (after `site.priorExports` unmeasured ones), with the server's peak RSS. */
 export async function exportOnce(site: Site, pace: Pace, watch: ExportWatch = {}): Promise<MeasuredExport> {
   const server = await startSluice(site.sluiceUrl, pace);
   try {
     // A real server starts once, not per export: its start-up (compiling, bundling the worker) stays out of the measurement.
     await sleep(SETTLE_MS);
+    for (let i = 0; i < site.priorExports; i++) {
+      await measureExport(server, POLL_MS);
+      await sleep(SETTLE_MS);
+    }
     const restBefore = (await statusKb(server.pid, 'VmRSS')) * 1024;
     const database = databaseClock(site.engine);
     const before = { sluice: cpuSeconds(server.pid), database: database() };

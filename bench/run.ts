@@ -32,7 +32,14 @@ const load = () =>
 
 async function seeded(server: ServerAddress, options: BenchOptions, scale: number, name: string): Promise<Site> {
   const sluiceServer = options.remote ? { ...server, host: options.remote } : server;
-  const site = { server, database: name, url: urlOf(server, name), sluiceUrl: urlOf(sluiceServer, name), product: options.product };
+  const site = {
+    server,
+    database: name,
+    url: urlOf(server, name),
+    sluiceUrl: urlOf(sluiceServer, name),
+    product: options.product,
+    priorExports: options.priorExports,
+  };
   const jira = options.product === 'jira';
   if (jira) {
     const { issues, seconds } = await seedJira(server, name, scale);
@@ -129,7 +136,8 @@ async function main(): Promise<void> {
   const startLoad = load();
   log(
     `Sluice benchmark: ${options.product} on ${options.database}, scale ${options.scale}, ${options.rounds} rounds, loads ${options.loads.join(', ') || 'none'}, ` +
-      `${availableParallelism()} cores, load average ${startLoad}${options.remote ? `; Sluice reaches the database as ${options.remote}` : ''}`,
+      `${availableParallelism()} cores, load average ${startLoad}` +
+      `${options.priorExports > 0 ? `; each measured export follows ${options.priorExports} unmeasured one(s) on the same server` : ''}${options.remote ? `; Sluice reaches the database as ${options.remote}` : ''}`,
   );
   const site = await seeded(server, options, options.scale, `sluice_bench_${process.pid}`);
   try {
