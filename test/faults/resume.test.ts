@@ -1,7 +1,8 @@
 // Resuming after faults (SPEC section 4): one export killed with kill -9 three to five times at random moments
 // (while it reads, writes, renames files and saves the journal, and while a resumed job takes the files over),
 // resumed after each restart, ends with files byte for byte those of an uninterrupted export, on MariaDB and
-// PostgreSQL, for Confluence and Jira. So does an export FAILED by a database outage past the retries.
+// PostgreSQL, for Confluence and Jira. So does an export FAILED by a database outage past the retries, and
+// one that SLUICE_AUTO_RESUME takes up on another node once the crashed node's heartbeat is stale.
 import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { assertKeptForResume } from '../helpers/export-check.ts';
@@ -28,6 +29,8 @@ const KILLS_AT_LEAST = 3;
 const KILLS_AT_MOST = 5;
 // The retry budget (eight tries, waits doubling from 250 ms to 15 s) plus connection attempts and polling.
 const GIVE_UP_BOUND_MS = 180_000;
+// The kernel's HEARTBEAT_STALE_MS (30 s), an auto-resume check (every 5 s) and a margin for a loaded machine.
+const STALE_BOUND_MS = 120_000;
 
 after(() => stopAllServers());
 
@@ -139,5 +142,40 @@ describe('a database outage past the retries, then resume', { timeout: 600_000 }
     const job = await waitForJobEnd(fast.api, jobId, 180_000);
     await assertSameExport(home, job, reference);
     await fast.stop();
+  });
+});
+
+describe('SLUICE_AUTO_RESUME on other nodes: the crashed node never comes back', { timeout: 600_000 }, () => {
+  let site: ResumeSite | undefined;
+  let reference: Awaited<ReturnType<typeof referenceExport>>;
+
+  before(async () => {
+    site = await createResumeSite('postgres-confluence', SCALES['postgres-confluence']);
+    reference = await referenceExport(site);
+  });
+  after(() => site?.drop());
+
+  test('once its heartbeat is stale exactly one of them resumes the job, with no request, and the result is exact', async (t) => {
+    const home = await createTempHome();
+    const crashing = await startServer({ home, env: { ...site!.env, NODE_ID: 'node-a', SLUICE_FIXED_SHARE: SLOW_SHARE } });
+    const watchers = await Promise.all(
+      ['node-b', 'node-c'].map((nodeId) =>
+        startServer({ home, env: { ...site!.env, NODE_ID: nodeId, SLUICE_IMPACT_BUDGET: '1', SLUICE_AUTO_RESUME: 'true' } }),
+      ),
+    );
+    const started = await crashing.api(site!.exportPath, { method: 'POST' });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    await waitForCheckpoint(home, 1);
+    assert.equal(await crashing.kill9(), 137);
+    const killedAt = Date.now();
+    const job = await waitForJobEnd(watchers[0].api, 2, STALE_BOUND_MS + 180_000);
+    t.diagnostic(`job 2 ended ${Date.now() - killedAt} ms after the kill`);
+    assert.equal(job.config.resumedFrom, 1);
+    assert.ok(['node-b', 'node-c'].includes(job.nodeId), job.nodeId);
+    await assertSameExport(home, job, reference);
+    assert.equal((await watchers[1].api('/history?offset=0&limit=10')).body.size, 2, 'one job carried job 1 on, and no other started');
+    const resumers = watchers.filter((watcher) => /Resumed the interrupted export of job 1 as job 2/.test(watcher.output()));
+    assert.equal(resumers.length, 1);
+    await Promise.all(watchers.map((watcher) => watcher.stop()));
   });
 });
