@@ -123,10 +123,9 @@ async function moveElsewhere(node: Node, record: JobRecord, cancelMarked: boolea
   return life.record;
 }
 
-/** A job owned elsewhere asks only for these: its final record, its files gone, a cancel marker for its owner. */
-async function carryOutHere({ deps: { store, host } }: Node, effect: Effect): Promise<void> {
+/** A job owned elsewhere asks only for these: its final record, a cancel marker for its owner. */
+async function carryOutHere({ deps: { store } }: Node, effect: Effect): Promise<void> {
   if (effect.type === 'writeFinal') await store.save(effect.record);
-  else if (effect.type === 'cleanExportDir') await host.cleanExportDir(effect.dir, 'all');
   else if (effect.type === 'markCancel') await store.requestCancel(effect.jobId);
 }
 
@@ -228,7 +227,7 @@ async function startExport(node: Node, params: ExportParams, trigger: Trigger = 
   const interrupted = await findInterrupted(store, latest);
   const root = await rootExportPath(node);
   const start = host.now();
-  let record = await nextRecord(node, (latest?.jobId ?? 0) + 1, params, interrupted, { root, start, trigger });
+  let record = nextRecord(node, (latest?.jobId ?? 0) + 1, params, interrupted, { root, start, trigger });
   const problems = await preValidate(node, root, params.resume ? [] : (record.discard ?? []));
   const force = record.config.forcedExport;
   if (problems.fatal.length > 0 || (problems.index.length > 0 && !force)) {
@@ -254,13 +253,13 @@ async function startExport(node: Node, params: ExportParams, trigger: Trigger = 
 }
 
 /** The job to create: one carrying the interrupted job on (resume), or a new one that discards its leftovers. */
-async function nextRecord(
+function nextRecord(
   node: Node,
   jobId: number,
   params: ExportParams,
   interrupted: Awaited<ReturnType<typeof findInterrupted>>,
   at: { root: string; start: Date; trigger: Trigger },
-): Promise<JobRecord> {
+): JobRecord {
   if (!params.resume) {
     const fresh = newRecord(node, jobId, params, at.root, at.start, at.trigger);
     return 'job' in interrupted ? { ...fresh, discard: leftoverDirs(interrupted.job) } : fresh;
@@ -293,7 +292,8 @@ async function endCrashedForResume(node: Node): Promise<JobRecord | null> {
 
 async function resumeOffer(node: Node): Promise<ResumeOffer | null> {
   const latest = await latestSettled(node);
-  if (isRunning(latest)) return isOwnerDead(node, latest!) ? offerOf(latest!) : null;
+  // A crashed node's job: a resume records it CANCELLED, then carries it on.
+  if (isRunning(latest)) return isOwnerDead(node, latest!) && latest!.checkpoints ? offerOf(latest!) : null;
   const interrupted = await findInterrupted(node.deps.store, latest);
   return 'job' in interrupted ? offerOf(interrupted.job) : null;
 }

@@ -4,13 +4,15 @@
 // process runs and carries out its effects; the kernel feeds it what it sees of jobs other processes own.
 //
 // The table (LIFE, below) lists, phase by phase, the events that do something; every other event is
-// ignored in that phase. Whether a job's files stay when it ends is decided in one place (keepsFiles).
+// ignored in that phase.
 //
-// Resuming: every job records each entity's checkpoint (the last key written and the .partial file's length
-// there, synced to disk first) with its heartbeat. A job that resumes an interrupted one plans, then takes
-// that job's files over (resuming: moved in under its own names, each .partial cut back to its checkpoint),
-// then runs only what is left, each entity from its checkpoint. A new export that does not resume discards
-// an interrupted job's leftovers before its entities start.
+// A job's files stay when it ends, however it ends: a COMPLETED job's are its export (a job's directory is an
+// export only then); any other's (cancelled, failed, left by a crash, fenced off by the node that ended it)
+// are its leftovers. Every job records each entity's checkpoint (the last key written and the .partial file's
+// length there, synced to disk first) with its heartbeat. A job that resumes an interrupted one plans, then
+// takes that job's files over (resuming: moved in under its own names, each .partial cut back to its
+// checkpoint), then runs only what is left, each entity from its checkpoint. A new export that does not resume
+// discards the leftovers before its entities start: the one move of the table that removes files.
 import type { ErrorItem } from '../errors.ts';
 import {
   fileNameOf,
@@ -23,7 +25,6 @@ import {
   type EntityStatistics,
   type GovernorView,
   type JobRecord,
-  type JobState,
 } from './status.ts';
 import type { PacingView } from '../pacing/pacer.ts';
 import type { EntityOutcome, TaskPacing } from './task.ts';
@@ -46,9 +47,9 @@ export const PHASES = [
   // Every entity ended: the journal is read once more, then the final record is written, which releases the lock.
   'finishing',
   // Another node already wrote this job's final record (this one looked dead): nothing of it is written any
-  // more; its tasks were told to stop, and its files go once they have.
+  // more; its tasks were told to stop, and it waits for them to end.
   'fenced',
-  // This process wrote the final record before its tasks stopped (an overdue shutdown): their files go once they have.
+  // This process wrote the final record before its tasks stopped (an overdue shutdown): it waits for them to end.
   'released',
   // Over: the final record is in the journal and the export directory is as it stays.
   'ended',
@@ -133,7 +134,6 @@ export type Effect =
   | { type: 'endRun' }
   /** Read the journal: `fenced` or `fenceClear` follows. */
   | { type: 'checkFence' }
-  | { type: 'cleanExportDir'; dir: string }
   /** Write the final record, which releases the lock. */
   | { type: 'writeFinal'; record: JobRecord }
   /** Leave a cancel marker for the job's owner. */
@@ -156,15 +156,6 @@ export function startRun(record: JobRecord): JobLife {
 /** A job that another process owns, as the journal shows it. */
 export function ownedElsewhere(record: JobRecord, cancelMarked: boolean): JobLife {
   return { ...startRun(record), phase: 'elsewhere', cancelMarked };
-}
-
-/**
- * Whether a job's files stay once it ends: always. A completed job's are its export; any other job's (cancelled,
- * failed, or fenced off by the node that ended it) are its leftovers, which a resume carries on from and the
- * next export that does not resume discards. A job's directory is an export only when its job is COMPLETED.
- */
-export function keepsFiles(_end: JobState | 'fenced'): boolean {
-  return true;
 }
 
 export function next(life: JobLife, event: JobEvent): Step {
@@ -399,19 +390,17 @@ function giveUpWaiting(life: JobLife): Step {
   return { state: { ...stopped.state, phase: 'overdue' }, effects: [...stopped.effects, { type: 'checkFence' }] };
 }
 
-/** Another node's final record stands: this process writes nothing more of the job, and its files go. */
+/** Another node's final record stands: this process writes nothing more of the job, and stops its tasks. */
 function yieldToFence(life: JobLife, { record }: On<'fenced'>): Step {
   const tell: Effect[] = life.phase === 'running' && !allEnded(life) ? [{ type: 'cancelTasks' }] : [];
   const fenced: JobLife = { ...life, phase: 'fenced', record };
-  if (allEnded(life)) return end(fenced, [...tell, { type: 'endRun' }, ...cleanup(fenced, 'fenced'), { type: 'released' }, { type: 'settled' }]);
+  if (allEnded(life)) return end(fenced, [...tell, { type: 'endRun' }, { type: 'released' }, { type: 'settled' }]);
   return { state: fenced, effects: [...tell, { type: 'released' }] };
 }
 
-/** Another node's final record stands over this job's, even a completed one's: its files are now that job's. */
+/** Another node's final record stands over this job's, even a completed one's: its files are that job's leftovers. */
 function fencedAtTheEnd(life: JobLife, { record }: On<'fenced'>): Step {
-  // Files kept for the end this job was heading for, and not for a fenced job, go now.
-  const more = keepsFiles(endsAs(life)) && !keepsFiles('fenced');
-  return end({ ...life, record }, [...(more ? cleanup(life, 'fenced') : []), { type: 'released' }, { type: 'settled' }]);
+  return end({ ...life, record }, [{ type: 'released' }, { type: 'settled' }]);
 }
 
 /** The final record is written last, right after the journal was read: it releases the lock. */
@@ -426,7 +415,7 @@ function writeCancelledNow(life: JobLife, { atMs }: On<'fenceClear'>): Step {
   const write: Effect[] = [{ type: 'writeFinal', record }, { type: 'released' }];
   if (!allEnded(life)) return { state: { ...life, phase: 'released', record }, effects: write };
   const done: JobLife = { ...life, record };
-  return end(done, [{ type: 'endRun' }, ...cleanup(done, 'CANCELLED'), ...write, { type: 'settled' }]);
+  return end(done, [{ type: 'endRun' }, ...write, { type: 'settled' }]);
 }
 
 function markCancel(life: JobLife): Step {
@@ -449,7 +438,7 @@ function endOrphanForResume(life: JobLife, { atMs }: On<'resumeAsked'>): Step {
 
 function endOrphan(life: JobLife, atMs: number, by: CancelCause): Step {
   const record = finish(life.record, 'CANCELLED', new Date(atMs), { cancelledBy: by });
-  return end({ ...life, record }, [{ type: 'writeFinal', record }, ...cleanup({ ...life, record }, 'CANCELLED')]);
+  return end({ ...life, record }, [{ type: 'writeFinal', record }]);
 }
 
 // ---- Helpers ----
@@ -474,26 +463,18 @@ function moveOn(life: JobLife, effects: Effect[]): Step {
     case 'stopping':
       return finishing(life, effects);
     case 'fenced':
-      return end(life, [...effects, { type: 'endRun' }, ...cleanup(life, 'fenced'), { type: 'settled' }]);
     case 'released':
-      return end(life, [...effects, { type: 'endRun' }, ...cleanup(life, life.record.status), { type: 'settled' }]);
+      return end(life, [...effects, { type: 'endRun' }, { type: 'settled' }]);
     default:
       // overdue: the journal check under way ends it.
       return { state: life, effects };
   }
 }
 
-/** Every entity ended: the heartbeat stops, the files of a job that did not complete go, then the journal is read. */
+/** Every entity ended: the heartbeat stops, then the journal is read. */
 function finishing(life: JobLife, effects: Effect[]): Step {
   const state: JobLife = { ...life, phase: 'finishing' };
-  return { state, effects: [...effects, { type: 'endRun' }, ...cleanup(state, endsAs(state)), { type: 'checkFence' }] };
-}
-
-/** How the job ends unless another node ended it: as it was stopped, or COMPLETED. */
-const endsAs = (life: JobLife): JobState => life.stop?.status ?? 'COMPLETED';
-
-function cleanup(life: JobLife, end: JobState | 'fenced'): Effect[] {
-  return keepsFiles(end) ? [] : [{ type: 'cleanExportDir', dir: life.record.exportDir }];
+  return { state, effects: [...effects, { type: 'endRun' }, { type: 'checkFence' }] };
 }
 
 function failureOf(outcome: EntityOutcome): ErrorItem | null {

@@ -125,8 +125,6 @@ async function carryOut(run: Run, effect: Effect): Promise<void> {
       return endRun(run);
     case 'checkFence':
       return checkFence(run);
-    case 'cleanExportDir':
-      return host.cleanExportDir(effect.dir, 'all').catch(() => undefined);
     case 'markCancel':
       return store.requestCancel(effect.jobId).catch(() => undefined);
     case 'released':

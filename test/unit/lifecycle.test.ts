@@ -4,7 +4,6 @@ process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  keepsFiles,
   next,
   ownedElsewhere,
   PHASES,
@@ -16,7 +15,7 @@ import {
   type Phase,
   type Step,
 } from '../../core/job/lifecycle.ts';
-import { finish, JOB_STATES, type Checkpoint, type GovernorView, type JobRecord } from '../../core/job/status.ts';
+import { finish, type Checkpoint, type GovernorView, type JobRecord } from '../../core/job/status.ts';
 import { type EntityOutcome, FLAT_OUT } from '../../core/job/task.ts';
 import type { PacingView } from '../../core/pacing/pacer.ts';
 
@@ -340,7 +339,7 @@ describe('a job this process runs', () => {
         ['done', 30],
       ],
     );
-    assert.ok(!effects.some((e) => e.type === 'cleanExportDir'), 'no file is removed');
+    assert.ok(!effects.some((e) => e.type === 'removeLeftovers'), 'no file is removed');
   });
 
   test("a failing entity fails the job with its message and tells the other tasks to cancel; the job's files stay, then the journal is read and the lock released", () => {
@@ -397,7 +396,7 @@ describe('a job this process runs', () => {
     assert.equal(state.record.status, 'CANCELLED');
     assert.equal(state.record.cancelledBy, 'delete');
     assert.equal(state.record.cancelledTime, state.record.completedTime);
-    assert.ok(!effects.some((e) => e.type === 'cleanExportDir'), 'no file is removed');
+    assert.ok(!effects.some((e) => e.type === 'removeLeftovers'), 'no file is removed');
   });
 
   test('a job a shutdown stops is recorded CANCELLED by the shutdown (auto-resume takes it up)', () => {
@@ -722,8 +721,15 @@ describe('a job a resume finds left by a crashed node', () => {
   });
 });
 
-test("every job's files stay when it ends: a completed job's are its export, any other's are leftovers for a resume", () => {
-  assert.deepEqual([...JOB_STATES, 'fenced' as const].filter(keepsFiles), [...JOB_STATES, 'fenced']);
+test("a job's files stay however it ends: the one move that removes files is a new export discarding an interrupted job's leftovers", () => {
+  for (const phase of PHASES) {
+    for (const event of Object.values(EVENTS)) {
+      const life = phase === 'planning' ? startRun({ ...STARTED, discard: ['/x/5'] }) : SAMPLES[phase];
+      const removing = next(life, event).effects.filter((e) => e.type === 'removeLeftovers');
+      if (phase === 'planning' && event.type === 'planned') assert.deepEqual(removing, [{ type: 'removeLeftovers', dirs: ['/x/5'] }]);
+      else assert.deepEqual(removing, [], `${phase} + ${event.type}`);
+    }
+  }
 });
 
 /** The record the job would write on a clear journal. */
