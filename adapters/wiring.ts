@@ -23,6 +23,7 @@ import { createFileJournal } from './file-journal.ts';
 import { createInlineRunner } from './inline-runner.ts';
 import { openSiteMonitor } from './site-monitor.ts';
 import { startScheduler } from './scheduler.ts';
+import { startAutoResume } from './auto-resume.ts';
 import { openSource, redact } from './sources/open-source.ts';
 
 export interface Service {
@@ -107,6 +108,7 @@ export async function createService(runtime: Runtime): Promise<Service> {
   const files = createExportFiles();
   const app = createApp({ kernel, store, files, zone, now, checkToken, siteUrl: config.baseUrl, nodeId: config.nodeId, scripts, log: runtime.log });
   const scheduler = startScheduler({ kernel, store, zone, nodeId: config.nodeId, now, log: runtime.log });
+  const autoResume = config.autoResume ? startAutoResume({ kernel, log: runtime.log }) : null;
   const origin = `http://${config.host}:${config.port}`;
   const banner = demo
     ? [...demoBanner(demo, origin, tokens[0] === demo.token ? demo.token : null), `Journal: ${store.dir}`]
@@ -117,6 +119,7 @@ export async function createService(runtime: Runtime): Promise<Service> {
         `Journal: ${store.dir}`,
       ];
   const close = async () => {
+    await autoResume?.stop();
     await scheduler.stop();
     await kernel.close();
     await demo?.close();

@@ -9,6 +9,7 @@ const USAGE = `Usage: sluice <command> [options]
 
 Commands:
   export [--from <date>] [--force] [--wait]  start an export; --wait follows it to the end
+  export --resume [--wait]                   carry the interrupted export on where it stopped
   status                                     the current or latest job
   cancel [--job <id>]                        cancel the running export
   history [--limit <n>] [--offset <n>]       past exports, newest first
@@ -19,7 +20,9 @@ Options:
   --json           print the API's JSON
   -h, --help       this help
 
---from is ISO 8601 with an offset, e.g. 2024-01-01T00:00Z (default: the last 365 days).`;
+--from is ISO 8601 with an offset, e.g. 2024-01-01T00:00Z (default: the last 365 days).
+--resume carries on the latest export that was cancelled, failed or left by a crashed node, with its
+--from and --force, keeping what it wrote.`;
 
 const OPTIONS = {
   url: { type: 'string' },
@@ -28,6 +31,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   from: { type: 'string' },
   force: { type: 'boolean' },
+  resume: { type: 'boolean' },
   wait: { type: 'boolean' },
   job: { type: 'string' },
   limit: { type: 'string' },
@@ -44,15 +48,19 @@ function query(params: Record<string, string | undefined>): string {
 }
 
 async function runExport(request: Request, v: Values): Promise<number> {
-  const { status, body } = await request('POST', `/export${query({ fromDate: v.from, forceExport: v.force ? 'true' : undefined })}`);
+  const params = { fromDate: v.from, forceExport: v.force ? 'true' : undefined, resume: v.resume ? 'true' : undefined };
+  const { status, body } = await request('POST', `/export${query(params)}`);
   if (status === 409) throw new CliError(`Cannot start an export: job ${body.jobId} is ${body.status}, started ${body.startTime} on ${body.nodeId}`);
   if (status === 422) throw new CliError(`Cannot start an export: job ${body.jobId} failed before exporting: ${errorsOf(body)}`);
+  // Nothing to resume is no usage error: the message says why.
+  if (status === 400 && body?.errors?.[0]?.key === 'invalid.resume') throw new CliError(errorsOf(body));
   if (status !== 202) throw new CliError(`Cannot start an export (HTTP ${status}): ${errorsOf(body)}`, status === 400 ? 2 : 1);
+  const what = body.config.resumedFrom ? `Resumed job ${body.config.resumedFrom} as job ${body.jobId}` : `Started job ${body.jobId}`;
   if (!v.wait) {
-    print(v.json ? JSON.stringify(body, null, 2) : `Started job ${body.jobId} (exporting from ${body.config.exportFrom})`);
+    print(v.json ? JSON.stringify(body, null, 2) : `${what} (exporting from ${body.config.exportFrom})`);
     return 0;
   }
-  if (!v.json) print(`Started job ${body.jobId} (exporting from ${body.config.exportFrom})`);
+  if (!v.json) print(`${what} (exporting from ${body.config.exportFrom})`);
   const final = await followJob(request, body.jobId, {
     tty: process.stdout.isTTY === true && !v.json,
     columns: process.stdout.columns,

@@ -18,6 +18,8 @@ export interface Config {
   impactBudget: number;
   /** SLUICE_FIXED_SHARE: pace at this share of the machine's cores instead of measuring; null to measure. */
   fixedShare: number | null;
+  /** SLUICE_AUTO_RESUME: resume the latest export when a shutdown or a crash interrupted it (SPEC section 4). */
+  autoResume: boolean;
   lineBreak: { preserve: boolean; escape: string };
   minFreeDiskBytes: number;
   sourceTimezone: string;
@@ -92,6 +94,7 @@ export function parseConfig(env: Record<string, string | undefined>, defaults: {
     tokensFile: read(env, 'SLUICE_TOKENS_FILE', nonEmpty, null as string | null),
     impactBudget: read(env, 'SLUICE_IMPACT_BUDGET', budget, 0.05),
     fixedShare: read(env, 'SLUICE_FIXED_SHARE', budget, null as number | null),
+    autoResume: read(env, 'SLUICE_AUTO_RESUME', bool, false),
     lineBreak: { preserve, escape },
     minFreeDiskBytes: read(env, 'SLUICE_MIN_FREE_DISK', size, 5 * 1024 ** 3),
     sourceTimezone: read(env, 'SOURCE_TIMEZONE', zone, 'UTC'),

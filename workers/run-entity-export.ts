@@ -1,6 +1,7 @@
 // One entity's export: keyset chunks from the source, CSV to a temporary file, renamed when complete.
-// Runs inside a Piscina worker (export-task.ts) or in-process for sources threads cannot reach.
-import { link, open, unlink, type FileHandle } from 'node:fs/promises';
+// Runs inside a Piscina worker (export-task.ts) or in-process for sources threads cannot reach. About once
+// a second the file is synced and a checkpoint (the last key, the counts, the file's length) reported, which
+// the job's heartbeat saves; a resumed entity starts from one. A stopped export leaves its file for a resume.
 import { join } from 'node:path';
 import { CHUNK_SETTINGS, chunkCpuMs, createChunkSizer } from '../core/pacing/chunk-size.ts';
 import { createRateMeter } from '../core/pacing/rate-meter.ts';
@@ -12,6 +13,7 @@ import type { Db } from '../core/source.ts';
 import type { EntityCpu, GovernorView } from '../core/job/status.ts';
 import { PARTIAL_SUFFIX, type EntityOutcome, type EntityTask, type ProgressReport } from '../core/job/task.ts';
 import { TaskCancelled, throwIfCancelled } from './cancellation.ts';
+import { createCheckpoints, FileTakenOver, openPartial, type Checkpoints, type PartialFile, type Position } from './partial-file.ts';
 import { withRetries, type RetryingSource } from './retry.ts';
 import type { TaskControl } from './task-control.ts';
 
@@ -40,35 +42,51 @@ export async function runEntityExport(
   const entity = productDef(task.product).entities.find((e) => e.name === task.entity);
   if (!entity) return { ok: false, code: 'internal', message: `Cannot export unknown entity "${task.entity}"` };
   const started = Date.now();
+  const prior = task.resume;
+  const elapsedMs = () => (prior?.durationMs ?? 0) + (Date.now() - started);
   const finalPath = join(task.dir, task.fileName);
-  const partialPath = finalPath + PARTIAL_SUFFIX;
-  const file = await open(partialPath, 'wx', 0o600);
-  const pacer = createChunkPacer(task, control, started, report);
+  let file: PartialFile;
+  try {
+    file = await openPartial(finalPath + PARTIAL_SUFFIX, prior ? prior.bytes : null);
+  } catch (error) {
+    return failure(error, task.entity);
+  }
+  const at: Position = { after: prior?.after ?? null, rows: prior?.rows ?? 0, scanned: prior?.scanned ?? 0 };
+  const checkpoints = createCheckpoints(file, prior, elapsedMs);
+  const pacer = createChunkPacer(task, control, started, { ...at, bytes: file.length }, (progress) => report({ ...progress, checkpoint: checkpoints.last }));
   const source = withRetries(openDb, control.signal);
   try {
     const csv = createCsvWriter(task.lineBreak);
-    const header = await writeAll(file, csv.header(entity.columns(task.ctx.schemaVersion)));
-    const written = await exportChunks(file, csv, chunkReader(source, entity, task), pacer, control.signal, header);
-    await file.sync();
-    await file.close();
-    // link() refuses to replace an existing file, so a finished file is never overwritten.
-    await link(partialPath, finalPath);
-    await unlink(partialPath);
-    return { ok: true, ...written, durationMs: Date.now() - started, file: task.fileName };
+    if (!prior) await file.append(csv.header(entity.columns(task.ctx.schemaVersion)));
+    await exportChunks({ file, csv, read: chunkReader(source, entity, task), pacer, checkpoints, signal: control.signal }, at);
+    await file.finish(finalPath);
+    return { ok: true, rows: at.rows, scanned: at.scanned, bytes: file.length, durationMs: elapsedMs(), file: task.fileName };
   } catch (error) {
+    // The .partial file stays for a resume, with the checkpoint of what is on disk (nothing, when another node took it over).
+    const checkpoint = error instanceof FileTakenOver ? undefined : await checkpoints.stopped(at);
     await file.close().catch(() => undefined);
-    await unlink(partialPath).catch(() => undefined);
-    return failure(error, task.entity);
+    return { ...failure(error, task.entity), ...(checkpoint ? { checkpoint } : {}) };
   } finally {
     await source.close();
   }
 }
 
-/** The keyset chunk loop: reads from the last key, writes the rows, rests as the pacer says (which reports). */
-async function exportChunks(file: FileHandle, csv: CsvWriter, read: ReadChunk, pacer: ChunkPacer, signal: AbortSignal, headerBytes: number): Promise<Written> {
-  const written: Written = { rows: 0, scanned: 0, bytes: headerBytes };
-  let after: string | null = null;
+interface ChunkLoop {
+  file: PartialFile;
+  csv: CsvWriter;
+  read: ReadChunk;
+  pacer: ChunkPacer;
+  checkpoints: Checkpoints;
+  signal: AbortSignal;
+}
+
+/**
+ * The keyset chunk loop: reads from the last key, writes the rows, moves `at` on, offers a checkpoint, and
+ * rests as the pacer says (which reports). `at` always describes the file's bytes written so far.
+ */
+async function exportChunks({ file, csv, read, pacer, checkpoints, signal }: ChunkLoop, at: Position): Promise<void> {
   let pending: ChunkRead | null = null;
+  let after = at.after;
   for (;;) {
     throwIfCancelled(signal);
     const current: ChunkRead = pending ?? read(after, pacer.chunkRows());
@@ -78,12 +96,15 @@ async function exportChunks(file: FileHandle, csv: CsvWriter, read: ReadChunk, p
     after = chunk.lastKey ?? after;
     if (pacer.readsAhead() && more) pending = read(after, pacer.chunkRows());
     const processStart = performance.now();
-    const bytes = chunk.rows.length === 0 ? 0 : await writeAll(file, csv.rows(chunk.rows));
-    written.rows += chunk.rows.length;
-    written.scanned += chunk.scanned;
-    written.bytes += bytes;
-    const costMs = pacer.record({ rows: chunk.rows.length, scanned: chunk.scanned, bytes, queryMs, dbCpuMs, processStart }, written);
-    if (!more) return written;
+    const before = file.length;
+    if (chunk.rows.length > 0) await file.append(csv.rows(chunk.rows));
+    at.after = after;
+    at.rows += chunk.rows.length;
+    at.scanned += chunk.scanned;
+    await checkpoints.offer(at);
+    const bytes = file.length - before;
+    const costMs = pacer.record({ rows: chunk.rows.length, scanned: chunk.scanned, bytes, queryMs, dbCpuMs, processStart }, { ...at, bytes: file.length });
+    if (!more) return;
     await pacer.rest(costMs);
   }
 }
@@ -126,13 +147,13 @@ type ChunkPacer = ReturnType<typeof createChunkPacer>;
  * this one is written, what each chunk cost (wall-clock time, or CPU in a fixed share), the rest after it (its
  * duty cycle, and any hold, core/pacing/entity-pace.ts), and what its progress shows.
  */
-function createChunkPacer(task: EntityTask, control: TaskControl, started: number, report: (progress: ProgressReport) => void) {
+function createChunkPacer(task: EntityTask, control: TaskControl, started: number, first: Written, report: (progress: ProgressReport) => void) {
   const { pace } = control;
   const sizer = createChunkSizer({ ...CHUNK_SETTINGS, targetChunkMs: control.targetChunkMs ?? CHUNK_SETTINGS.targetChunkMs });
   const rate = createRateMeter(RATE_WINDOW_MS, started);
   const cpu = createCpuAccount(control);
   let processCpu = control.cpuSinceMs ?? control.processCpuMs?.() ?? null;
-  let last: Written = { rows: 0, scanned: 0, bytes: 0 };
+  let last: Written = first;
   const view = (): GovernorView => {
     const { dutyCycle, hold, reason } = pace.current;
     return { chunkRows: sizer.rows, rowsPerSecond: rate.perSecond(Date.now()), dutyCycle, paused: hold, reason };
@@ -177,25 +198,12 @@ function createCpuAccount(control: TaskControl) {
   };
 }
 
-/**
- * Writes every byte of `data`. A write may take only part of what it is given (a nearly full disk does
- * exactly that, without an error); the rest is written after it, so a file never has a hole, and a disk
- * that is really full answers the next write with ENOSPC.
- */
-async function writeAll(file: FileHandle, data: Uint8Array): Promise<number> {
-  for (let done = 0; done < data.length; ) {
-    const { bytesWritten } = await file.write(data, done, data.length - done);
-    if (bytesWritten === 0) throw Object.assign(new Error('Cannot write: the file system took no bytes'), { code: 'EIO' });
-    done += bytesWritten;
-  }
-  return data.length;
-}
-
-function failure(error: unknown, entity: string): EntityOutcome {
+function failure(error: unknown, entity: string): Extract<EntityOutcome, { ok: false }> {
   if (error instanceof TaskCancelled) return { ok: false, code: 'cancelled', message: `Cancelled while exporting ${entity}` };
+  if (error instanceof FileTakenOver) return { ok: false, code: 'file', message: `Cannot write the ${entity} file: ${error.message}` };
   const code = (error as { code?: string }).code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return { ok: false, code: 'disk', message: `Cannot write ${entity}: the disk is full` };
-  if (code === 'EEXIST' || code === 'EACCES' || code === 'EROFS')
+  if (code === 'EEXIST' || code === 'EACCES' || code === 'EROFS' || code === 'ESHORT')
     return { ok: false, code: 'file', message: `Cannot write the ${entity} file: ${errorMessage(error)}` };
   return { ok: false, code: 'source', message: `Cannot export ${entity}: ${errorMessage(error)}` };
 }

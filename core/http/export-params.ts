@@ -74,12 +74,14 @@ function rejectUnknown(query: Query, known: string[], errors: ErrorItem[]): void
 /** Parses POST /export's query; throws ValidationError listing every bad parameter. */
 export function parseExportParams(query: Query, now: number): ExportParams {
   const errors: ErrorItem[] = [];
-  rejectUnknown(query, ['fromDate', 'forceExport', 'schemaVersion'], errors);
+  rejectUnknown(query, ['fromDate', 'forceExport', 'schemaVersion', 'resume'], errors);
   const fromDateMs = parseOne(fromDateSchema(now), single(query, 'fromDate', errors), 'invalid.fromDate', errors);
   const forceExport = parseOne(boolFlag('forceExport'), single(query, 'forceExport', errors), 'invalid.forceExport', errors);
   const schemaVersion = parseOne(positiveInt('schemaVersion'), single(query, 'schemaVersion', errors), 'invalid.schemaVersion', errors);
+  const resume = parseOne(boolFlag('resume'), single(query, 'resume', errors), 'invalid.resume', errors);
   if (errors.length > 0) throw new ValidationError(errors);
-  return { fromDateMs: fromDateMs ?? null, forceExport: forceExport ?? false, schemaVersion: schemaVersion ?? null };
+  // Left out, forceExport is false; a resume takes the interrupted job's, and tells "left out" from "false".
+  return { fromDateMs: fromDateMs ?? null, forceExport: forceExport ?? (resume ? null : false), schemaVersion: schemaVersion ?? null, resume: resume ?? false };
 }
 
 /** Parses DELETE /export's optional jobId. */

@@ -3,6 +3,7 @@
 import { formatOffsetIso } from '../dates.ts';
 import type { ProductDef } from '../entities/entity.ts';
 import { errorMessage, ExportRejectedError, ExportRunningError, NothingToCancelError, UnavailableError, ValidationError, type ErrorItem } from '../errors.ts';
+import { autoResumable, checkResumeParams, findInterrupted, leftoverDirs, offerOf, resuming, type ResumeOffer } from './resume.ts';
 import { DISK_KEY, next, ownedElsewhere, type Effect, type JobEvent } from './lifecycle.ts';
 import { runExport, type ActiveExport, type RunDeps } from './run-export.ts';
 import { fileStampOf, finish, isRunning, isTerminal, requestCancel, toStatus, type JobRecord, type JobStatus } from './status.ts';
@@ -22,12 +23,17 @@ export type KernelDeps = RunDeps;
 /** What POST /export asks for, parsed (core/http/export-params.ts). */
 export interface ExportParams {
   fromDateMs: number | null;
-  forceExport: boolean;
+  /** null: not given, which means false (a resume takes the interrupted job's). */
+  forceExport: boolean | null;
   schemaVersion: number | null;
+  /** Carry on the interrupted job instead of starting over; the parameters given must then be that job's. */
+  resume?: boolean;
 }
 
+export type { ResumeOffer };
+
 export interface Kernel {
-  startExport(params: ExportParams, trigger?: 'api' | 'schedule'): Promise<JobStatus>;
+  startExport(params: ExportParams, trigger?: 'api' | 'schedule' | 'auto'): Promise<JobStatus>;
   /**
    * Records a run that could not start as a FAILED job with the next id, only when no job is running
    * (creating an id while one runs would release the lock); null when one is.
@@ -36,6 +42,13 @@ export interface Kernel {
   getStatus(): Promise<JobStatus | null>;
   cancelExport(jobId: number | null): Promise<{ jobId: number; status: 'OK'; message: string }>;
   history(offset: number, limit: number): Promise<{ values: JobStatus[]; size: number }>;
+  /** What POST /export?resume=true would carry on and keep; null when it would be refused (nothing to resume, or a job runs). */
+  resumeOffer(): Promise<ResumeOffer | null>;
+  /**
+   * SLUICE_AUTO_RESUME: resumes the latest job if a shutdown or a crash interrupted it (its owner's heartbeat
+   * stale, or its process gone); the resumed job, or null when there is nothing to take up or another node took it.
+   */
+  autoResume(): Promise<JobStatus | null>;
   rootExportPath(): Promise<string>;
   schemaVersions(): ProductDef['schemaVersions'];
   readonly product: ProductDef;
@@ -81,6 +94,8 @@ export function createKernel(deps: KernelDeps): Kernel {
       const page = await deps.store.list(offset, limit);
       return { values: await Promise.all(page.values.map((record) => view(node, record))), size: page.size };
     },
+    resumeOffer: () => resumeOffer(node),
+    autoResume: () => autoResume(node),
     async close() {
       node.closing = true;
       await Promise.all(node.starting);
@@ -108,10 +123,9 @@ async function moveElsewhere(node: Node, record: JobRecord, cancelMarked: boolea
   return life.record;
 }
 
-/** A job owned elsewhere asks only for these: its final record, its files gone, a cancel marker for its owner. */
-async function carryOutHere({ deps: { store, host } }: Node, effect: Effect): Promise<void> {
+/** A job owned elsewhere asks only for these: its final record, a cancel marker for its owner. */
+async function carryOutHere({ deps: { store } }: Node, effect: Effect): Promise<void> {
   if (effect.type === 'writeFinal') await store.save(effect.record);
-  else if (effect.type === 'cleanExportDir') await host.cleanExportDir(effect.dir, 'all');
   else if (effect.type === 'markCancel') await store.requestCancel(effect.jobId);
 }
 
@@ -134,13 +148,17 @@ async function rootExportPath({ deps: { store, host, config } }: Node): Promise<
   return (await readExportPath(store)) ?? host.joinPath(config.pipelineHome, 'data-pipeline', 'export');
 }
 
-/** Problems that stop the export (`fatal`) and those forceExport turns into warnings (`index`). */
-async function preValidate({ deps }: Node, root: string): Promise<{ fatal: ErrorItem[]; index: ErrorItem[] }> {
+/**
+ * Problems that stop the export (`fatal`) and those forceExport turns into warnings (`index`). The leftovers a
+ * new export discards count as free: they go before it writes anything.
+ */
+async function preValidate({ deps }: Node, root: string, discarded: readonly string[]): Promise<{ fatal: ErrorItem[]; index: ErrorItem[] }> {
   const { config, host } = deps;
   const fatal: ErrorItem[] = [];
   if (config.minFreeDiskBytes > 0) {
     await host.makePrivateDir(root);
-    const free = await host.freeBytes(root);
+    const reclaimed = (await Promise.all(discarded.map((dir) => host.dirBytes(dir).catch(() => 0)))).reduce((sum, bytes) => sum + bytes, 0);
+    const free = await host.freeBytes(root).then((bytes) => (bytes === null ? null : bytes + reclaimed));
     if (free !== null && free < config.minFreeDiskBytes) {
       fatal.push({ key: DISK_KEY, message: `Cannot export: ${free} bytes free at ${root}, below the minimum of ${config.minFreeDiskBytes}` });
     }
@@ -160,7 +178,9 @@ async function preValidate({ deps }: Node, root: string): Promise<{ fatal: Error
   }
 }
 
-function newRecord({ deps: { host, product } }: Node, jobId: number, params: ExportParams, root: string, start: Date, trigger: 'api' | 'schedule'): JobRecord {
+type Trigger = NonNullable<JobRecord['trigger']>;
+
+function newRecord({ deps: { host, product } }: Node, jobId: number, params: ExportParams, root: string, start: Date, trigger: Trigger): JobRecord {
   const fromMs = params.fromDateMs ?? Math.floor((start.getTime() - DEFAULT_LOOKBACK_MS) / 60_000) * 60_000;
   return {
     startTime: formatOffsetIso(start),
@@ -172,7 +192,7 @@ function newRecord({ deps: { host, product } }: Node, jobId: number, params: Exp
     config: {
       // The instant exactly: milliseconds are shown when it has any.
       exportFrom: formatOffsetIso(new Date(fromMs), fromMs % 1000 !== 0),
-      forcedExport: params.forceExport,
+      forcedExport: params.forceExport === true,
       schemaVersion: params.schemaVersion ?? product.schemaVersions.find((s) => s.status === 'ACTIVE')!.version,
     },
     statistics: null,
@@ -185,6 +205,7 @@ function newRecord({ deps: { host, product } }: Node, jobId: number, params: Exp
     exportDir: host.joinPath(root, String(jobId)),
     fileStamp: fileStampOf(start),
     trigger,
+    checkpoints: {},
   };
 }
 
@@ -197,21 +218,24 @@ function checkVersion({ deps: { product } }: Node, version: number | null): void
   }
 }
 
-async function startExport(node: Node, params: ExportParams, trigger: 'api' | 'schedule' = 'api'): Promise<JobStatus> {
+async function startExport(node: Node, params: ExportParams, trigger: Trigger = 'api'): Promise<JobStatus> {
   const { store, host } = node.deps;
   checkVersion(node, params.schemaVersion);
   if (node.closing) throw new UnavailableError('Cannot start an export: this node is shutting down');
-  const latest = await latestSettled(node);
+  const latest = params.resume ? await endCrashedForResume(node) : await latestSettled(node);
   if (isRunning(latest)) throw new ExportRunningError(await view(node, latest!));
+  const interrupted = await findInterrupted(store, latest);
   const root = await rootExportPath(node);
   const start = host.now();
-  let record = newRecord(node, (latest?.jobId ?? 0) + 1, params, root, start, trigger);
-  const problems = await preValidate(node, root);
-  if (problems.fatal.length > 0 || (problems.index.length > 0 && !params.forceExport)) {
-    record = finish(record, 'FAILED', host.now(), { errors: [...problems.fatal, ...(params.forceExport ? [] : problems.index)] });
+  let record = nextRecord(node, (latest?.jobId ?? 0) + 1, params, interrupted, { root, start, trigger });
+  const problems = await preValidate(node, root, params.resume ? [] : (record.discard ?? []));
+  const force = record.config.forcedExport;
+  if (problems.fatal.length > 0 || (problems.index.length > 0 && !force)) {
+    record = finish(record, 'FAILED', host.now(), { errors: [...problems.fatal, ...(force ? [] : problems.index)] });
   } else if (problems.index.length > 0) {
     record = { ...record, warnings: problems.index };
   }
+  if (record.status === 'FAILED') record = failedBeforeRunning(record);
   node.created.add(record.jobId);
   if (!(await store.create(record))) {
     const winner = await store.latest();
@@ -228,11 +252,72 @@ async function startExport(node: Node, params: ExportParams, trigger: 'api' | 's
   return toStatus(record);
 }
 
+/** The job to create: one carrying the interrupted job on (resume), or a new one that discards its leftovers. */
+function nextRecord(
+  node: Node,
+  jobId: number,
+  params: ExportParams,
+  interrupted: Awaited<ReturnType<typeof findInterrupted>>,
+  at: { root: string; start: Date; trigger: Trigger },
+): JobRecord {
+  if (!params.resume) {
+    const fresh = newRecord(node, jobId, params, at.root, at.start, at.trigger);
+    return 'job' in interrupted ? { ...fresh, discard: leftoverDirs(interrupted.job) } : fresh;
+  }
+  if (!('job' in interrupted)) throw new ValidationError([{ key: 'invalid.resume', message: interrupted.reason }]);
+  const { job } = interrupted;
+  checkResumeParams(job, params);
+  const same: ExportParams = { fromDateMs: job.fromMs, forceExport: job.config.forcedExport, schemaVersion: job.config.schemaVersion };
+  return resuming(newRecord(node, jobId, same, at.root, at.start, at.trigger), job);
+}
+
+/** A job refused before it ran keeps nothing and discards nothing: the interrupted job's leftovers wait for the next. */
+function failedBeforeRunning({ checkpoints: _checkpoints, carriedFrom: _from, discard: _discard, ...record }: JobRecord): JobRecord {
+  return record;
+}
+
+/**
+ * The latest job, as a resume finds it: a job left STARTED by a dead owner is first recorded CANCELLED (as DELETE
+ * does), so that the next job may be created through the lock.
+ */
+async function endCrashedForResume(node: Node): Promise<JobRecord | null> {
+  const latest = await latestSettled(node);
+  if (!latest || !isRunning(latest) || !isOwnerDead(node, latest)) return latest;
+  const atMs = node.deps.host.now().getTime();
+  return moveElsewhere(node, latest, false, [
+    { type: 'ownerDead', atMs },
+    { type: 'resumeAsked', atMs },
+  ]);
+}
+
+async function resumeOffer(node: Node): Promise<ResumeOffer | null> {
+  const latest = await latestSettled(node);
+  // A crashed node's job: a resume records it CANCELLED, then carries it on.
+  if (isRunning(latest)) return isOwnerDead(node, latest!) && latest!.checkpoints ? offerOf(latest!) : null;
+  const interrupted = await findInterrupted(node.deps.store, latest);
+  return 'job' in interrupted ? offerOf(interrupted.job) : null;
+}
+
+async function autoResume(node: Node): Promise<JobStatus | null> {
+  if (node.closing) return null;
+  const latest = await latestSettled(node);
+  if (!latest || !autoResumable(latest, isRunning(latest) && isOwnerDead(node, latest))) return null;
+  try {
+    return await startExport(node, { fromDateMs: null, forceExport: null, schemaVersion: null, resume: true }, 'auto');
+  } catch (error) {
+    // Another node took it up first, or it ended meanwhile: nothing for this one to do.
+    if (error instanceof ExportRunningError || error instanceof ValidationError || error instanceof UnavailableError) return null;
+    throw error;
+  }
+}
+
 async function recordFailedRun(node: Node, params: ExportParams, at: Date, errors: ErrorItem[]): Promise<JobStatus | null> {
   for (;;) {
     const latest = await node.deps.store.latest();
     if (isRunning(latest)) return null;
-    const record = finish(newRecord(node, (latest?.jobId ?? 0) + 1, params, await rootExportPath(node), at, 'schedule'), 'FAILED', at, { errors });
+    const record = failedBeforeRunning(
+      finish(newRecord(node, (latest?.jobId ?? 0) + 1, params, await rootExportPath(node), at, 'schedule'), 'FAILED', at, { errors }),
+    );
     if (await node.deps.store.create(record)) return toStatus(record);
   }
 }

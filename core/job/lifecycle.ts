@@ -4,18 +4,27 @@
 // process runs and carries out its effects; the kernel feeds it what it sees of jobs other processes own.
 //
 // The table (LIFE, below) lists, phase by phase, the events that do something; every other event is
-// ignored in that phase. A new phase (resuming an interrupted export, say) is a new row, and whether a
-// job's files stay when it ends is decided in one place (keepsFiles).
+// ignored in that phase.
+//
+// A job's files stay when it ends, however it ends: a COMPLETED job's are its export (a job's directory is an
+// export only then); any other's (cancelled, failed, left by a crash, fenced off by the node that ended it)
+// are its leftovers. Every job records each entity's checkpoint (the last key written and the .partial file's
+// length there, synced to disk first) with its heartbeat. A job that resumes an interrupted one plans, then
+// takes that job's files over (resuming: moved in under its own names, each .partial cut back to its
+// checkpoint), then runs only what is left, each entity from its checkpoint. A new export that does not resume
+// discards the leftovers before its entities start: the one move of the table that removes files.
 import type { ErrorItem } from '../errors.ts';
 import {
+  fileNameOf,
   finish,
   requestCancel,
+  type CancelCause,
+  type Checkpoint,
   type EntityCpu,
   type EntityProgress,
   type EntityStatistics,
   type GovernorView,
   type JobRecord,
-  type JobState,
 } from './status.ts';
 import type { PacingView } from '../pacing/pacer.ts';
 import type { EntityOutcome, TaskPacing } from './task.ts';
@@ -26,6 +35,9 @@ export const DISK_KEY = 'export.disk.space.insufficient';
 export const PHASES = [
   // This process created the job and prepares it: its directory, the opted-out users, which entities run.
   'planning',
+  // The job resumes an interrupted one: it moves that job's files in under its own names and cuts each .partial
+  // back to its checkpoint; then its entities start where they stopped (or over, where a file fell short).
+  'resuming',
   // Its entities run, or wait for room in the impact budget; progress is saved at every heartbeat.
   'running',
   // A cancel, a failure or a shutdown stopped it: its tasks were told to stop, and it waits for them to end.
@@ -35,9 +47,9 @@ export const PHASES = [
   // Every entity ended: the journal is read once more, then the final record is written, which releases the lock.
   'finishing',
   // Another node already wrote this job's final record (this one looked dead): nothing of it is written any
-  // more; its tasks were told to stop, and its files go once they have.
+  // more; its tasks were told to stop, and it waits for them to end.
   'fenced',
-  // This process wrote the final record before its tasks stopped (an overdue shutdown): their files go once they have.
+  // This process wrote the final record before its tasks stopped (an overdue shutdown): it waits for them to end.
   'released',
   // Over: the final record is in the journal and the export directory is as it stays.
   'ended',
@@ -49,7 +61,7 @@ export const PHASES = [
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
-export type Stop = { status: 'CANCELLED' } | { status: 'FAILED'; errors: ErrorItem[] };
+export type Stop = { status: 'CANCELLED'; by: CancelCause } | { status: 'FAILED'; errors: ErrorItem[] };
 
 /** A job's state: its phase, and what the phase needs to know. */
 export interface JobLife {
@@ -71,9 +83,15 @@ export interface JobLife {
 export type JobEvent =
   /** Planning is done: these entities run, and these optional ones are missing (warnings). */
   | { type: 'planned'; entities: readonly string[]; warnings: readonly ErrorItem[] }
+  /**
+   * A resumed job took the interrupted job's files over: where each entity carries on (a done checkpoint: it
+   * is finished; null: it starts over).
+   */
+  | { type: 'adopted'; checkpoints: Readonly<Record<string, Checkpoint | null>> }
   /** The impact budget has room for the entity: it may start with this pacing. */
   | { type: 'admitted'; entity: string; pacing: TaskPacing }
-  | { type: 'progress'; entity: string; rows: number; governor: GovernorView; cpu: EntityCpu }
+  /** A task's report; `checkpoint`, its latest, is on disk. */
+  | { type: 'progress'; entity: string; rows: number; governor: GovernorView; cpu: EntityCpu; checkpoint?: Checkpoint }
   | { type: 'estimated'; entity: string; rows: number | null }
   | { type: 'estimatesDone' }
   /** What the pacing shows changed (the governor's measurements, the pace, why it slows). */
@@ -83,14 +101,16 @@ export type JobEvent =
   | { type: 'beat'; atMs: number }
   /** DELETE /export, here or through a cancel marker another node wrote. */
   | { type: 'cancelAsked'; atMs: number }
+  /** POST /export?resume=true (or auto-resume) found the job left by a crashed owner: it is ended so the next may carry it on. */
+  | { type: 'resumeAsked'; atMs: number }
   /** The job's owner is gone (its process died, or its heartbeat went stale). */
   | { type: 'ownerDead'; atMs: number }
   /** Another node already wrote this job's final record (`record`): its lock is released. */
   | { type: 'fenced'; record: JobRecord }
   /** The journal holds no final record of the job: this process may write it. */
   | { type: 'fenceClear'; atMs: number }
-  /** The export directory's disk fell below the minimum, or planning failed. */
-  | { type: 'failed'; cause: 'diskLow' | 'planning'; message: string }
+  /** The export directory's disk fell below the minimum, planning failed, or taking an interrupted job's files over did. */
+  | { type: 'failed'; cause: 'diskLow' | 'planning' | 'adopting'; message: string }
   /** This node is shutting down: the job is cancelled. */
   | { type: 'shutdown' }
   /** The shutdown waited long enough for the tasks. */
@@ -100,8 +120,12 @@ export type EventType = JobEvent['type'];
 export type Effect =
   /** Save the record (progress, heartbeat, a requested cancellation). */
   | { type: 'save'; record: JobRecord }
-  /** Start the planned entities: the estimates, the impact budget, each entity's wait for room in it. */
+  /** Start the planned entities not done yet: the estimates, the impact budget, each entity's wait for room in it. */
   | { type: 'startEntities' }
+  /** Move the interrupted job's files in and cut them back to their checkpoints: `adopted` (or `failed`) follows. */
+  | { type: 'adoptFiles'; entities: readonly string[] }
+  /** Remove earlier jobs' leftover directories (a new export discards an interrupted job's files). */
+  | { type: 'removeLeftovers'; dirs: readonly string[] }
   | { type: 'startTask'; entity: string; pacing: TaskPacing }
   /** The entity was admitted after the job stopped: it does not start, and gives its room in the budget back. */
   | { type: 'skipTask'; entity: string }
@@ -110,7 +134,6 @@ export type Effect =
   | { type: 'endRun' }
   /** Read the journal: `fenced` or `fenceClear` follows. */
   | { type: 'checkFence' }
-  | { type: 'cleanExportDir'; dir: string }
   /** Write the final record, which releases the lock. */
   | { type: 'writeFinal'; record: JobRecord }
   /** Leave a cancel marker for the job's owner. */
@@ -135,11 +158,6 @@ export function ownedElsewhere(record: JobRecord, cancelMarked: boolean): JobLif
   return { ...startRun(record), phase: 'elsewhere', cancelMarked };
 }
 
-/** Whether a job's files stay once it ends: only a completed job's, and never once another node fenced it off. */
-export function keepsFiles(end: JobState | 'fenced'): boolean {
-  return end === 'COMPLETED';
-}
-
 export function next(life: JobLife, event: JobEvent): Step {
   const handle = LIFE[life.phase][event.type] as Handler<EventType> | undefined;
   return handle ? handle(life, event) : { state: life, effects: [] };
@@ -156,7 +174,16 @@ const LIFE: Readonly<Record<Phase, Row>> = {
     failed: fail,
     beat: saveHeartbeat,
     cancelAsked: cancel,
-    shutdown: cancel,
+    shutdown: shutDown,
+    shutdownTimedOut: giveUpWaiting,
+    fenced: yieldToFence,
+  },
+  resuming: {
+    adopted: resumeRunning,
+    failed: fail,
+    beat: saveHeartbeat,
+    cancelAsked: cancel,
+    shutdown: shutDown,
     shutdownTimedOut: giveUpWaiting,
     fenced: yieldToFence,
   },
@@ -169,13 +196,14 @@ const LIFE: Readonly<Record<Phase, Row>> = {
     entityDone: endEntity,
     beat: saveHeartbeat,
     cancelAsked: cancel,
-    shutdown: cancel,
+    shutdown: shutDown,
     shutdownTimedOut: giveUpWaiting,
     failed: fail,
     fenced: yieldToFence,
   },
   stopping: {
     planned: skipEntities,
+    adopted: adoptedAfterStop,
     admitted: skipTask,
     progress: showProgress,
     estimated: showEstimate,
@@ -189,6 +217,7 @@ const LIFE: Readonly<Record<Phase, Row>> = {
   },
   overdue: {
     planned: skipEntities,
+    adopted: adoptedAfterStop,
     admitted: skipTask,
     progress: showProgress,
     estimated: showEstimate,
@@ -206,12 +235,14 @@ const LIFE: Readonly<Record<Phase, Row>> = {
   },
   fenced: {
     planned: skipEntities,
+    adopted: adoptedAfterStop,
     admitted: skipTask,
     entityDone: endEntity,
     failed: fail,
   },
   released: {
     planned: skipEntities,
+    adopted: adoptedAfterStop,
     admitted: skipTask,
     entityDone: endEntity,
     failed: fail,
@@ -223,21 +254,23 @@ const LIFE: Readonly<Record<Phase, Row>> = {
   },
   orphaned: {
     cancelAsked: cancelOrphan,
+    resumeAsked: endOrphanForResume,
   },
 };
 
 // ---- The moves ----
 
-const CANCELLED: Stop = { status: 'CANCELLED' };
+const CANCELLED: Stop = { status: 'CANCELLED', by: 'delete' };
+const SHUT_DOWN: Stop = { status: 'CANCELLED', by: 'shutdown' };
 const NOT_STARTED: EntityOutcome = { ok: false, code: 'cancelled', message: 'Stopped before it started' };
 
 /** A stop (cancel, failure, shutdown): the first stops the job, later ones change nothing (but the job may move on). */
 function stop(life: JobLife, reason: Stop): Step {
-  if (life.stop || (life.phase !== 'planning' && life.phase !== 'running')) return moveOn(life, []);
+  if (life.stop || (life.phase !== 'planning' && life.phase !== 'resuming' && life.phase !== 'running')) return moveOn(life, []);
   const tell: Effect[] = life.phase === 'running' ? [{ type: 'cancelTasks' }] : [];
   if (reason.status === 'FAILED') return moveOn({ ...life, phase: 'stopping', stop: reason }, tell);
-  // The caller answers "cancellation requested", so the journal says so too.
-  const record = requestCancel(life.record);
+  // The caller answers "cancellation requested", so the journal says so too, and why (should the owner die before it ends).
+  const record: JobRecord = { ...requestCancel(life.record), cancelledBy: reason.by };
   return moveOn({ ...life, phase: 'stopping', stop: reason, record }, [...tell, { type: 'save', record }]);
 }
 
@@ -245,8 +278,13 @@ function cancel(life: JobLife): Step {
   return stop(life, CANCELLED);
 }
 
+function shutDown(life: JobLife): Step {
+  return stop(life, SHUT_DOWN);
+}
+
 function fail(life: JobLife, { cause, message }: On<'failed'>): Step {
   if (cause === 'diskLow') return stop(life, { status: 'FAILED', errors: [{ key: DISK_KEY, message }] });
+  if (cause === 'adopting') return failAdopting(life, message);
   // Nothing runs after a failed plan. The failure stands over a cancel asked meanwhile, but not over a final
   // record already written (released, fenced) or about to be (overdue).
   if (life.entities !== null) return same(life);
@@ -255,9 +293,47 @@ function fail(life: JobLife, { cause, message }: On<'failed'>): Step {
   return moveOn(overrides ? { ...life, phase: 'stopping', stop: failed, entities: [] } : { ...life, entities: [] }, []);
 }
 
+/**
+ * Planned: a resumed job goes on to take the interrupted job's files over; a new one discards any leftovers
+ * first (then forgets them: a crash before they are gone leaves them to the next export) and starts its entities.
+ */
 function beginRunning(life: JobLife, { entities, warnings }: On<'planned'>): Step {
-  const record = planned(life.record, entities, warnings);
-  return { state: { ...life, phase: 'running', record, entities, estimating: true }, effects: [{ type: 'save', record }, { type: 'startEntities' }] };
+  const plan = planned(life.record, entities, warnings);
+  if (plan.config.resumedFrom !== undefined) {
+    return {
+      state: { ...life, phase: 'resuming', record: plan, entities },
+      effects: [
+        { type: 'save', record: plan },
+        { type: 'adoptFiles', entities },
+      ],
+    };
+  }
+  const { discard = [], ...record } = plan;
+  const remove: Effect[] = discard.length > 0 ? [{ type: 'removeLeftovers', dirs: discard }] : [];
+  return {
+    state: { ...life, phase: 'running', record, entities, estimating: true },
+    effects: [...remove, { type: 'save', record }, { type: 'startEntities' }],
+  };
+}
+
+/** The files are in: finished entities are done, the others start from their checkpoints (or over). */
+function resumeRunning(life: JobLife, event: On<'adopted'>): Step {
+  const adopted = withAdopted(life, event);
+  return moveOn({ ...adopted, phase: 'running', estimating: true }, [{ type: 'save', record: adopted.record }, { type: 'startEntities' }]);
+}
+
+/** The files were taken over after the job stopped: nothing starts, and the record says where the files now stand. */
+function adoptedAfterStop(life: JobLife, event: On<'adopted'>): Step {
+  if (life.phase !== 'stopping' && life.phase !== 'overdue') return moveOn(notStarted(life), []);
+  const adopted = notStarted(withAdopted(life, event));
+  return moveOn(adopted, [{ type: 'save', record: adopted.record }]);
+}
+
+/** Taking the files over failed: nothing starts, and the job fails unless it was stopped already. */
+function failAdopting(life: JobLife, message: string): Step {
+  const over = notStarted(life);
+  if (life.phase !== 'resuming') return moveOn(over, []);
+  return moveOn({ ...over, phase: 'stopping', stop: { status: 'FAILED', errors: [{ key: EXPORT_FAILED_KEY, message }] } }, []);
 }
 
 /** Planned after a stop: nothing starts. The plan is saved while the record is still this process's to save. */
@@ -278,14 +354,17 @@ function skipTask(life: JobLife, { entity }: On<'admitted'>): Step {
 }
 
 function endEntity(life: JobLife, { entity, outcome }: On<'entityDone'>): Step {
-  const shown = mayShow(life) ? withProgress(life.record, entity, { state: 'done', ...(outcome.ok ? { rows: outcome.rows } : {}) }) : life.record;
+  const shown = mayShow(life) ? withOutcome(life.record, entity, outcome) : life.record;
   const ended: JobLife = { ...life, record: shown, ended: { ...life.ended, [entity]: outcome } };
   const failure = failureOf(outcome);
   return failure ? stop(ended, { status: 'FAILED', errors: [failure] }) : moveOn(ended, []);
 }
 
-function showProgress(life: JobLife, { entity, rows, governor, cpu }: On<'progress'>): Step {
-  return same({ ...life, record: withProgress(life.record, entity, { rows, governor, cpu }) });
+/** A report that arrives after its entity ended (a message overtaken by the outcome) is stale: the outcome stands. */
+function showProgress(life: JobLife, { entity, rows, governor, cpu, checkpoint }: On<'progress'>): Step {
+  if (entity in life.ended) return same(life);
+  const record = withProgress(life.record, entity, { rows, governor, cpu });
+  return same({ ...life, record: checkpoint ? withCheckpoint(record, entity, checkpoint) : record });
 }
 
 function showEstimate(life: JobLife, { entity, rows }: On<'estimated'>): Step {
@@ -306,23 +385,22 @@ function saveHeartbeat(life: JobLife, { atMs }: On<'beat'>): Step {
 }
 
 function giveUpWaiting(life: JobLife): Step {
-  const stopped = stop(life, CANCELLED);
+  const stopped = stop(life, SHUT_DOWN);
   if (stopped.state.phase === 'finishing') return stopped;
   return { state: { ...stopped.state, phase: 'overdue' }, effects: [...stopped.effects, { type: 'checkFence' }] };
 }
 
-/** Another node's final record stands: this process writes nothing more of the job, and its files go. */
+/** Another node's final record stands: this process writes nothing more of the job, and stops its tasks. */
 function yieldToFence(life: JobLife, { record }: On<'fenced'>): Step {
   const tell: Effect[] = life.phase === 'running' && !allEnded(life) ? [{ type: 'cancelTasks' }] : [];
   const fenced: JobLife = { ...life, phase: 'fenced', record };
-  if (allEnded(life)) return end(fenced, [...tell, { type: 'endRun' }, ...cleanup(fenced, 'fenced'), { type: 'released' }, { type: 'settled' }]);
+  if (allEnded(life)) return end(fenced, [...tell, { type: 'endRun' }, { type: 'released' }, { type: 'settled' }]);
   return { state: fenced, effects: [...tell, { type: 'released' }] };
 }
 
-/** A job fenced off at the end loses its files too, even a completed job's (a failed or cancelled one's are gone already). */
+/** Another node's final record stands over this job's, even a completed one's: its files are that job's leftovers. */
 function fencedAtTheEnd(life: JobLife, { record }: On<'fenced'>): Step {
-  const gone = !keepsFiles(endsAs(life));
-  return end({ ...life, record }, [...(gone ? [] : cleanup(life, 'fenced')), { type: 'released' }, { type: 'settled' }]);
+  return end({ ...life, record }, [{ type: 'released' }, { type: 'settled' }]);
 }
 
 /** The final record is written last, right after the journal was read: it releases the lock. */
@@ -333,11 +411,11 @@ function writeFinal(life: JobLife, { atMs }: On<'fenceClear'>): Step {
 
 /** An overdue shutdown records the job CANCELLED now, whatever stopped it, without waiting for its tasks. */
 function writeCancelledNow(life: JobLife, { atMs }: On<'fenceClear'>): Step {
-  const record = finish(life.record, 'CANCELLED', new Date(atMs));
+  const record = finish(life.record, 'CANCELLED', new Date(atMs), { cancelledBy: 'shutdown' });
   const write: Effect[] = [{ type: 'writeFinal', record }, { type: 'released' }];
   if (!allEnded(life)) return { state: { ...life, phase: 'released', record }, effects: write };
   const done: JobLife = { ...life, record };
-  return end(done, [{ type: 'endRun' }, ...cleanup(done, 'CANCELLED'), ...write, { type: 'settled' }]);
+  return end(done, [{ type: 'endRun' }, ...write, { type: 'settled' }]);
 }
 
 function markCancel(life: JobLife): Step {
@@ -348,10 +426,19 @@ function ownerDied(life: JobLife, event: On<'ownerDead'>): Step {
   return life.cancelMarked ? cancelOrphan(life, event) : same({ ...life, phase: 'orphaned' });
 }
 
-/** Nothing else will finish an orphan: the lock is released here and now, then its files go. */
+/** Nothing else will finish an orphan: the lock is released here and now; its files are left for a resume. */
 function cancelOrphan(life: JobLife, { atMs }: { atMs: number }): Step {
-  const record = finish(life.record, 'CANCELLED', new Date(atMs));
-  return end({ ...life, record }, [{ type: 'writeFinal', record }, ...cleanup({ ...life, record }, 'CANCELLED')]);
+  return endOrphan(life, atMs, 'delete');
+}
+
+/** A resume ends the orphan it carries on in the same call: as a crash left it (or as the cancel its owner was carrying out). */
+function endOrphanForResume(life: JobLife, { atMs }: On<'resumeAsked'>): Step {
+  return endOrphan(life, atMs, life.record.cancelledBy ?? 'crash');
+}
+
+function endOrphan(life: JobLife, atMs: number, by: CancelCause): Step {
+  const record = finish(life.record, 'CANCELLED', new Date(atMs), { cancelledBy: by });
+  return end({ ...life, record }, [{ type: 'writeFinal', record }]);
 }
 
 // ---- Helpers ----
@@ -361,7 +448,8 @@ const same = (life: JobLife): Step => ({ state: life, effects: [] });
 const end = (life: JobLife, effects: Effect[]): Step => ({ state: { ...life, phase: 'ended' }, effects });
 
 /** The record is still this process's to save: no final record is written or about to be. */
-const mayShow = (life: JobLife) => life.phase === 'planning' || life.phase === 'running' || life.phase === 'stopping' || life.phase === 'overdue';
+const mayShow = (life: JobLife) =>
+  life.phase === 'planning' || life.phase === 'resuming' || life.phase === 'running' || life.phase === 'stopping' || life.phase === 'overdue';
 
 const allEnded = (life: JobLife) => life.entities?.every((entity) => entity in life.ended) ?? false;
 
@@ -375,26 +463,18 @@ function moveOn(life: JobLife, effects: Effect[]): Step {
     case 'stopping':
       return finishing(life, effects);
     case 'fenced':
-      return end(life, [...effects, { type: 'endRun' }, ...cleanup(life, 'fenced'), { type: 'settled' }]);
     case 'released':
-      return end(life, [...effects, { type: 'endRun' }, ...cleanup(life, life.record.status), { type: 'settled' }]);
+      return end(life, [...effects, { type: 'endRun' }, { type: 'settled' }]);
     default:
       // overdue: the journal check under way ends it.
       return { state: life, effects };
   }
 }
 
-/** Every entity ended: the heartbeat stops, the files of a job that did not complete go, then the journal is read. */
+/** Every entity ended: the heartbeat stops, then the journal is read. */
 function finishing(life: JobLife, effects: Effect[]): Step {
   const state: JobLife = { ...life, phase: 'finishing' };
-  return { state, effects: [...effects, { type: 'endRun' }, ...cleanup(state, endsAs(state)), { type: 'checkFence' }] };
-}
-
-/** How the job ends unless another node ended it: as it was stopped, or COMPLETED. */
-const endsAs = (life: JobLife): JobState => life.stop?.status ?? 'COMPLETED';
-
-function cleanup(life: JobLife, end: JobState | 'fenced'): Effect[] {
-  return keepsFiles(end) ? [] : [{ type: 'cleanExportDir', dir: life.record.exportDir }];
+  return { state, effects: [...effects, { type: 'endRun' }, { type: 'checkFence' }] };
 }
 
 function failureOf(outcome: EntityOutcome): ErrorItem | null {
@@ -416,7 +496,7 @@ function withProgress(record: JobRecord, entity: string, patch: Partial<EntityPr
 function finalRecord(life: JobLife, atMs: number): JobRecord {
   const at = new Date(atMs);
   if (life.stop?.status === 'FAILED') return finish(life.record, 'FAILED', at, { errors: life.stop.errors });
-  if (life.stop) return finish(life.record, 'CANCELLED', at);
+  if (life.stop) return finish(life.record, 'CANCELLED', at, { cancelledBy: life.stop.by });
   const entities: Record<string, EntityStatistics> = {};
   let exportedEntities = 0;
   let writtenRows = 0;
@@ -428,4 +508,47 @@ function finalRecord(life: JobLife, atMs: number): JobRecord {
     writtenRows += outcome.rows;
   }
   return finish(life.record, 'COMPLETED', at, { statistics: { exportedEntities, writtenRows, entities } });
+}
+
+function withCheckpoint(record: JobRecord, entity: string, checkpoint: Checkpoint): JobRecord {
+  return { ...record, checkpoints: { ...record.checkpoints, [entity]: checkpoint } };
+}
+
+/** An entity's end as progress shows it, and as its checkpoint records it: done with its file, or as far as it got. */
+function withOutcome(record: JobRecord, entity: string, outcome: EntityOutcome): JobRecord {
+  const shown = withProgress(record, entity, { state: 'done', ...(outcome.ok ? { rows: outcome.rows } : {}) });
+  if (outcome.ok) {
+    const { rows, scanned, bytes, durationMs } = outcome;
+    return withCheckpoint(shown, entity, { after: null, rows, scanned, bytes, durationMs, done: true });
+  }
+  return outcome.checkpoint ? withCheckpoint(shown, entity, outcome.checkpoint) : shown;
+}
+
+/**
+ * The checkpoints the files were taken over with: entities done are over (their files finished), the others show
+ * the rows they keep. The files are all in this job's directory now: where they came from is forgotten.
+ */
+function withAdopted(life: JobLife, { checkpoints }: On<'adopted'>): JobLife {
+  const { carriedFrom: _from, discard: _discard, ...rest } = life.record;
+  let record: JobRecord = { ...rest, checkpoints: {} };
+  const ended: Record<string, EntityOutcome> = { ...life.ended };
+  for (const entity of life.entities ?? []) {
+    const checkpoint = checkpoints[entity] ?? null;
+    if (checkpoint === null) continue;
+    record = withCheckpoint(record, entity, checkpoint);
+    record = withProgress(record, entity, { rows: checkpoint.rows, state: checkpoint.done ? 'done' : 'pending' });
+    if (checkpoint.done) ended[entity] = carried(life.record, entity, checkpoint);
+  }
+  return { ...life, record, ended };
+}
+
+/** A finished entity a resumed job carries over, as if it had exported it: its file now has this job's name. */
+function carried(record: JobRecord, entity: string, { rows, scanned, bytes, durationMs }: Checkpoint): EntityOutcome {
+  return { ok: true, rows, scanned, bytes, durationMs, file: fileNameOf(entity, record.jobId, record.fileStamp) };
+}
+
+/** Every entity not over yet ends without starting. */
+function notStarted(life: JobLife): JobLife {
+  const left = (life.entities ?? []).filter((entity) => !(entity in life.ended));
+  return { ...life, ended: { ...life.ended, ...Object.fromEntries(left.map((entity) => [entity, NOT_STARTED])) } };
 }

@@ -38,6 +38,15 @@ export interface Host {
   makePrivateDir(path: string): Promise<void>;
   /** Removes a job directory's files: unfinished ones, or all. */
   cleanExportDir(path: string, what: 'partials' | 'all'): Promise<void>;
+  /** A file's size in bytes; null when there is no such file. */
+  fileSize(path: string): Promise<number | null>;
+  /** Gives a file a new name, never replacing another file (copied across file systems), and syncs the move. */
+  moveFile(from: string, to: string): Promise<void>;
+  /** Cuts a file back to `bytes` and syncs it. */
+  truncateFile(path: string, bytes: number): Promise<void>;
+  removeFile(path: string): Promise<void>;
+  /** The bytes of the files in a directory; 0 when there is no such directory. */
+  dirBytes(path: string): Promise<number>;
   isLocalProcessAlive(pid: number): boolean;
   readText(path: string): Promise<string | null>;
   joinPath(...parts: string[]): string;

@@ -1,7 +1,7 @@
 // Running one job: the driver of its state machine (lifecycle.ts). It feeds the machine what happens (the
-// plan, the budget admitting entities, the tasks' reports and outcomes, what the heartbeat sees in the
-// journal and on the disk, a cancel, a shutdown) and carries out the effects it answers with. The machine
-// decides; this only does.
+// plan, the files a resumed job took over, the budget admitting entities, the tasks' reports, checkpoints and
+// outcomes, what the heartbeat sees in the journal and on the disk, a cancel, a shutdown) and carries out the
+// effects it answers with. The machine decides; this only does.
 import type { Config } from '../config.ts';
 import type { ProductDef } from '../entities/entity.ts';
 import { errorMessage } from '../errors.ts';
@@ -11,7 +11,8 @@ import { next, startRun, type Effect, type JobEvent, type JobLife } from './life
 import { contextOf, planEntities, type Plan } from './plan-entities.ts';
 import type { EntityRunner, Host, JobStore, TaskHandle } from './ports.ts';
 import { createRunPacing, type PacingDeps, type RunPacing } from './run-pacing.ts';
-import { fileNameOf, isTerminal, type JobRecord } from './status.ts';
+import { adoptFiles } from './adopt-files.ts';
+import { fileNameOf, isTerminal, type Checkpoint, type JobRecord } from './status.ts';
 import type { EntityOutcome, TaskPacing } from './task.ts';
 
 // Progress is saved and cancel markers, disk space and the journal's record of the job are read this often.
@@ -108,6 +109,11 @@ async function carryOut(run: Run, effect: Effect): Promise<void> {
       return;
     case 'startEntities':
       return startEntities(run);
+    case 'adoptFiles':
+      return adopt(run, effect.entities);
+    case 'removeLeftovers':
+      for (const dir of effect.dirs) await host.cleanExportDir(dir, 'all').catch(() => undefined);
+      return;
     case 'startTask':
       return startTask(run, effect.entity, effect.pacing);
     case 'skipTask':
@@ -119,8 +125,6 @@ async function carryOut(run: Run, effect: Effect): Promise<void> {
       return endRun(run);
     case 'checkFence':
       return checkFence(run);
-    case 'cleanExportDir':
-      return host.cleanExportDir(effect.dir, 'all').catch(() => undefined);
     case 'markCancel':
       return store.requestCancel(effect.jobId).catch(() => undefined);
     case 'released':
@@ -142,6 +146,16 @@ async function plan(run: Run): Promise<void> {
   void dispatch(run, { type: 'planned', entities: entities.map((entity) => entity.name), warnings });
 }
 
+/** A resumed job takes the interrupted job's files over before its entities start. */
+async function adopt(run: Run, entities: readonly string[]): Promise<void> {
+  try {
+    const checkpoints = await adoptFiles(run.life.record, entities, run.deps.host);
+    void dispatch(run, { type: 'adopted', checkpoints });
+  } catch (error) {
+    void dispatch(run, { type: 'failed', cause: 'adopting', message: `Cannot resume job ${run.life.record.config.resumedFrom}: ${errorMessage(error)}` });
+  }
+}
+
 /** The estimates only feed the progress shown; the entities do not wait for them. */
 function startEntities(run: Run): void {
   const plan = run.plan!;
@@ -149,8 +163,8 @@ function startEntities(run: Run): void {
   void estimate(run, plan)
     .catch(() => undefined)
     .then(() => dispatch(run, { type: 'estimatesDone' }));
-  // Entities start as the budget makes room for them (impact-control.ts).
-  for (const entity of plan.entities) {
+  // Entities start as the budget makes room for them (impact-control.ts); those a resumed job carried over finished are done.
+  for (const entity of plan.entities.filter((e) => !(e.name in run.life.ended))) {
     void run.pacing.admit().then((pacing) => dispatch(run, { type: 'admitted', entity: entity.name, pacing }));
   }
 }
@@ -189,8 +203,10 @@ function startTask(run: Run, entity: string, pacing: TaskPacing): void {
         fileName: fileNameOf(entity, record.jobId, record.fileStamp),
         pacing,
         databaseUrl: deps.config.databaseUrl ?? '',
+        ...resumePoint(record, entity),
       },
-      (report) => void dispatch(run, { type: 'progress', entity, rows: report.rows, governor: report.governor, cpu: report.cpu }),
+      (report) =>
+        void dispatch(run, { type: 'progress', entity, rows: report.rows, governor: report.governor, cpu: report.cpu, checkpoint: report.checkpoint }),
     );
   } catch (error) {
     run.pacing.done(null);
@@ -205,6 +221,12 @@ function startTask(run: Run, entity: string, pacing: TaskPacing): void {
       run.pacing.done(handle);
       return dispatch(run, { type: 'entityDone', entity, outcome });
     });
+}
+
+/** Where an entity of a resumed job carries on: its checkpoint, unless it starts over. */
+function resumePoint(record: JobRecord, entity: string): { resume?: Checkpoint } {
+  const checkpoint = record.checkpoints?.[entity];
+  return checkpoint && !checkpoint.done ? { resume: checkpoint } : {};
 }
 
 const internalFailure = (entity: string, error: unknown): EntityOutcome => ({

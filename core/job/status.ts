@@ -45,7 +45,8 @@ export interface JobStatus {
   nodeId: string;
   jobId: number;
   status: JobState;
-  config: { exportFrom: string; forcedExport: boolean; schemaVersion: number };
+  /** resumedFrom (Sluice's own): the interrupted job this one carries on (POST /export?resume=true). */
+  config: { exportFrom: string; forcedExport: boolean; schemaVersion: number; resumedFrom?: number };
   statistics: Statistics | null;
   warnings: ErrorItem[] | null;
   errors: ErrorItem[] | null;
@@ -56,6 +57,32 @@ export interface JobStatus {
   heartbeat?: { time: string; stale: boolean };
 }
 
+/**
+ * How far an entity's file is known to be on disk: its `.partial` file holds at least `bytes` bytes, ending
+ * with the row of key `after`, and those bytes were synced (fdatasync) before this was recorded, so a power
+ * loss cannot take them. `done`: the entity finished, and its final file holds exactly `bytes` bytes.
+ */
+export interface Checkpoint {
+  /** The key of the last row the query scanned (the next chunk starts after it); null before the first chunk. */
+  after: string | null;
+  rows: number;
+  scanned: number;
+  bytes: number;
+  /** Time spent exporting the entity so far, over every run that worked on it. */
+  durationMs: number;
+  done?: true;
+}
+
+/** Where an earlier job's files are: its directory, and its names (its id and stamp). */
+export interface FileSource {
+  jobId: number;
+  dir: string;
+  fileStamp: string;
+}
+
+/** What ended a CANCELLED job: DELETE (here or on another node), a node's shutdown, or its node's crash found by a resume. */
+export type CancelCause = 'delete' | 'shutdown' | 'crash';
+
 /** The journal's record of a job: the public status plus what the owner needs to resume or clean up. */
 export interface JobRecord extends JobStatus {
   owner: { nodeId: string; pid: number; heartbeatMs: number };
@@ -63,7 +90,21 @@ export interface JobRecord extends JobStatus {
   fromMs: number;
   exportDir: string;
   fileStamp: string;
-  trigger?: 'api' | 'schedule';
+  trigger?: 'api' | 'schedule' | 'auto';
+  /**
+   * Each entity's checkpoint, saved with the heartbeat. Every job that runs has this (empty at first); a job
+   * recorded FAILED before it ran (pre-validation, a skipped scheduled run) has none, and nothing to resume.
+   */
+  checkpoints?: Record<string, Checkpoint>;
+  /** Set on a CANCELLED job: what cancelled it (auto-resume takes up only a shutdown's or a crash's). */
+  cancelledBy?: CancelCause;
+  /**
+   * A resumed job, until it has moved its files in: where they may still be, newest first (the interrupted job,
+   * and the jobs that job carried on, when it too was interrupted before moving them).
+   */
+  carriedFrom?: FileSource[];
+  /** Directories of earlier jobs left over (an interrupted job's files), removed once this job has taken or discarded them. */
+  discard?: string[];
 }
 
 export function isTerminal(state: JobState): boolean {
@@ -82,7 +123,7 @@ export function finish(
   record: JobRecord,
   status: 'COMPLETED' | 'CANCELLED' | 'FAILED',
   at: Date,
-  extra: Partial<Pick<JobRecord, 'statistics' | 'errors' | 'warnings'>> = {},
+  extra: Partial<Pick<JobRecord, 'statistics' | 'errors' | 'warnings' | 'cancelledBy'>> = {},
 ): JobRecord {
   if (isTerminal(record.status)) return record;
   const time = formatOffsetIso(at);
@@ -99,7 +140,19 @@ export function finish(
 
 /** The API view: the record without the journal's bookkeeping. */
 export function toStatus(record: JobRecord, heartbeat?: { time: string; stale: boolean }): JobStatus {
-  const { owner: _owner, fromMs: _from, exportDir: _dir, fileStamp: _stamp, trigger: _trigger, heartbeat: _hb, ...status } = record;
+  const {
+    owner: _owner,
+    fromMs: _from,
+    exportDir: _dir,
+    fileStamp: _stamp,
+    trigger: _trigger,
+    heartbeat: _hb,
+    checkpoints: _checkpoints,
+    cancelledBy: _cancelledBy,
+    carriedFrom: _carried,
+    discard: _discard,
+    ...status
+  } = record;
   return heartbeat && !isTerminal(record.status) ? { ...status, heartbeat } : status;
 }
 

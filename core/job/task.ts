@@ -4,7 +4,7 @@ import type { LineBreakRule } from '../csv.ts';
 import type { ReadContext } from '../entities/entity.ts';
 import type { PaceMessage } from '../pacing/pacer.ts';
 import type { CostBasis } from '../pacing/plan.ts';
-import type { EntityCpu, GovernorView } from './status.ts';
+import type { Checkpoint, EntityCpu, GovernorView } from './status.ts';
 
 export interface EntityTask {
   product: Product;
@@ -15,6 +15,11 @@ export interface EntityTask {
   fileName: string;
   pacing: TaskPacing;
   databaseUrl: string;
+  /**
+   * Carry on from this checkpoint: the `.partial` file is there, cut back to `bytes` (a resumed job moved it in),
+   * and the next chunk starts after its key. Absent: the file is written from its header.
+   */
+  resume?: Checkpoint;
 }
 
 /** How a task is paced, as the pacer admits it (core/job/run-pacing.ts). */
@@ -37,13 +42,21 @@ export interface TaskPacing {
 
 export type EntityOutcome =
   | { ok: true; rows: number; scanned: number; bytes: number; durationMs: number; file: string }
-  | { ok: false; code: 'cancelled' | 'disk' | 'source' | 'file' | 'internal'; message: string };
+  | {
+      ok: false;
+      code: 'cancelled' | 'disk' | 'source' | 'file' | 'internal';
+      message: string;
+      /** How far its `.partial` file, which it leaves for a resume, is synced to disk; absent when nothing is. */
+      checkpoint?: Checkpoint;
+    };
 
 export interface ProgressReport {
   rows: number;
   bytes: number;
   governor: GovernorView;
   cpu: EntityCpu;
+  /** The latest checkpoint, once its bytes are synced to disk. */
+  checkpoint?: Checkpoint;
 }
 
 /** Messages the kernel sends a running task. */

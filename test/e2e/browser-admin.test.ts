@@ -1,5 +1,5 @@
 // The admin console in real headless Chromium against the real server over MariaDB: sign in, export and
-// watch it complete, cancel a second export, change the schedule, export path and opt-out. Screenshots
+// watch it complete, cancel a second export and resume it, change the schedule, export path and opt-out. Screenshots
 // go to test-artifacts/browser/. A table lock held by the test keeps the second export running.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -102,6 +102,21 @@ describe('the admin console in a browser', () => {
     assert.equal(await page.textContent('#job .badge'), 'Cancelled');
     await page.waitForSelector('#history-body tr[data-job="2"] .badge:has-text("Cancelled")');
     assert.equal((await server.api('/export')).body.status, 'CANCELLED');
+  });
+
+  test('Resume on the cancelled export shows what a resume keeps, and carries it on to Completed', async () => {
+    await page.waitForSelector('#resume[data-job-id="2"]');
+    assert.match((await page.textContent('#resume')) ?? '', /Job 2 was cancelled\. A resume keeps \d of 5 entities done and [\d,]+ rows written/);
+    assert.ok(Number(await page.getAttribute('#resume', 'data-entities-done')) >= 1, 'users was done before the cancel');
+    await shot('04b-resume-offered');
+    await page.click('#resume-button');
+    await page.waitForSelector('#job[data-job-id="3"]');
+    await page.waitForSelector('#job[data-status="COMPLETED"]');
+    assert.equal(await page.locator('#resume').count(), 0, 'nothing is left to resume');
+    const { body } = await server.api('/history?offset=0&limit=10');
+    const [resumed, first] = [3, 1].map((id) => body.values.find((job: any) => job.jobId === id));
+    assert.equal(resumed.config.resumedFrom, 2);
+    assert.equal(resumed.statistics.writtenRows, first.statistics.writtenRows, 'the same rows as the uninterrupted export of job 1, each once');
   });
 
   test('the schedule form saves days, interval and time, and shows the next run', async () => {

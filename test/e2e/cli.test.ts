@@ -1,5 +1,5 @@
 // `sluice …` (the package's bin) against the real server over MariaDB: export --wait to the end, status,
-// history, cancel, and the exit codes and one-line messages of every failure. A table lock held by the
+// history, cancel, export --resume, and the exit codes and one-line messages of every failure. A table lock held by the
 // test keeps an export running for as long as the test needs it to.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -102,6 +102,16 @@ describe('the sluice CLI against a running server', () => {
     const again = await sluice('cancel');
     assert.equal(again.code, 1);
     assert.equal(again.stderr, 'sluice: Cannot cancel: No export is running\n');
+  });
+
+  test('export --resume carries the cancelled export on to COMPLETED; with nothing to resume it fails with one line saying why', async () => {
+    const resumed = await sluice('export', '--resume', '--wait');
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /^Resumed job 2 as job 3 \(exporting from /);
+    assert.match(resumed.stdout, /\nJob 3 Completed at /);
+    const nothing = await sluice('export', '--resume');
+    assert.equal(nothing.code, 1);
+    assert.equal(nothing.stderr, 'sluice: Cannot resume: the latest export, job 3, completed; start a new export instead\n');
   });
 
   test('a wrong token, an unreachable server and bad input each fail with one clear line and a non-zero exit', async () => {

@@ -1,9 +1,11 @@
 // A server killed during an export: kill -9 leaves the job STARTED until DELETE releases it; SIGTERM and
-// SIGINT cancel it before the process exits.
+// SIGINT cancel it before the process exits. The interrupted job's files stay for a resume until the next
+// export discards them (resuming is resume.test.ts's).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createE2eSite, ENTITIES, exportRoot, listDir, listExports, type E2eSite } from '../helpers/e2e-site.ts';
+import { assertKeptForResume } from '../helpers/export-check.ts';
 import { waitFor, waitForJobEnd } from '../helpers/http.ts';
 import { createTempHome, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
@@ -77,10 +79,10 @@ describe('kill -9 during an export', () => {
     assert.notEqual(body.cancelledTime, null);
   });
 
-  test('nothing of the crashed job is left looking complete: no .partial file, not all five files', async () => {
-    assert.deepEqual(await partialFiles(home), []);
-    const left = (await listDir(join(exportRoot(home), '1'))).filter((name) => name.endsWith('.csv'));
-    assert.ok(left.length < ENTITIES.length, `job 1 left ${left.join(', ')}`);
+  test("the crashed job's files stay for a resume, none of them looking complete: not all five files, none served", async () => {
+    const left = await assertKeptForResume(restarted.api, home, 1);
+    assert.ok(left.length > 0, 'the crash left files');
+    assert.ok(left.filter((name) => name.endsWith('.csv')).length < ENTITIES.length, `job 1 left ${left.join(', ')}`);
   });
 
   test('a new POST then starts job 2, which completes', async () => {
@@ -91,6 +93,7 @@ describe('kill -9 during an export', () => {
     assert.equal(job.status, 'COMPLETED', JSON.stringify(job));
     assert.equal((await listDir(join(exportRoot(home), '2'))).length, ENTITIES.length);
     assert.deepEqual(await partialFiles(home), []);
+    assert.deepEqual(await listDir(join(exportRoot(home), '1')), [], 'the new export discarded the leftovers of job 1');
   });
 });
 
@@ -120,7 +123,7 @@ describe('kill -9 of one node while another serves the same home', () => {
       { what: 'job 1 to be CANCELLED', timeoutMs: 120_000, intervalMs: 500 },
     );
     assert.notEqual(final.cancelledTime, null);
-    assert.deepEqual(await partialFiles(home), []);
+    await assertKeptForResume(survivor.api, home, 1);
   });
 
   test('the survivor then starts job 2', async () => {
@@ -128,6 +131,7 @@ describe('kill -9 of one node while another serves the same home', () => {
     assert.equal(next.status, 202, JSON.stringify(next.body));
     assert.equal(next.body.jobId, 2);
     assert.equal((await waitForJobEnd(survivor.api, 2)).status, 'COMPLETED');
+    assert.deepEqual(await partialFiles(home), []);
   });
 });
 
@@ -159,7 +163,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       await restarted.stop();
     });
 
-    test('no temporary file is left', async () => {
+    test('no temporary file is left once the next export ran', async () => {
       assert.deepEqual(await partialFiles(home), []);
     });
   });

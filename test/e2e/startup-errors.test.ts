@@ -29,6 +29,7 @@ describe('start-up errors', () => {
     ['no SLUICE_TOKENS', 'SLUICE_TOKENS', { SLUICE_TOKENS: undefined }],
     ['SLUICE_IMPACT_BUDGET=5', 'SLUICE_IMPACT_BUDGET', { SLUICE_IMPACT_BUDGET: '5' }],
     ['SLUICE_MIN_FREE_DISK=lots', 'SLUICE_MIN_FREE_DISK', { SLUICE_MIN_FREE_DISK: 'lots' }],
+    ['SLUICE_AUTO_RESUME=yes', 'SLUICE_AUTO_RESUME', { SLUICE_AUTO_RESUME: 'yes' }],
     ['an oracle:// DATABASE_URL', 'DATABASE_URL', { DATABASE_URL: 'oracle://scott@127.0.0.1/orcl' }],
   ];
   for (const [what, setting, env] of invalid) {

@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import mysql from 'mysql2/promise';
 import { exportRoot, listDir } from '../helpers/e2e-site.ts';
-import { assertExportMatches, createCheckedSite, exportQuery, siteEnv, temporaryFiles, type CheckedSite } from '../helpers/export-check.ts';
+import {
+  assertExportMatches,
+  assertKeptForResume,
+  createCheckedSite,
+  exportQuery,
+  siteEnv,
+  temporaryFiles,
+  type CheckedSite,
+} from '../helpers/export-check.ts';
 import { waitFor, waitForJobEnd } from '../helpers/http.ts';
 import { createTempHome, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
@@ -77,15 +85,16 @@ describe("DELETE while reads wait on another session's table lock", { timeout: 3
     }
   });
 
-  test('nothing of the cancelled job is left', async () => {
-    assert.deepEqual(await listDir(`${exportRoot(server.home)}/${jobId}`), []);
-    assert.deepEqual(await temporaryFiles(server.home), []);
+  test('the cancelled job keeps its files for a resume, none of them looking complete', async () => {
+    await assertKeptForResume(server.api, server.home, jobId);
   });
 
-  test("once the lock is gone the next export COMPLETES with exactly the database's rows", async () => {
+  test("once the lock is gone the next export discards them and COMPLETES with exactly the database's rows", async () => {
     const started = await server.api(exportQuery(site!), { method: 'POST' });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     await assertExportMatches(server.home, await waitForJobEnd(server.api, started.body.jobId, 120_000), site!);
+    assert.deepEqual(await listDir(`${exportRoot(server.home)}/${jobId}`), []);
+    assert.deepEqual(await temporaryFiles(server.home), []);
   });
 });
 
@@ -108,6 +117,6 @@ describe("SIGTERM while reads wait on another session's table lock", { timeout: 
     const { body } = await restarted.api('/export');
     assert.equal(body.jobId, jobId);
     assert.equal(body.status, 'CANCELLED', JSON.stringify(body));
-    assert.deepEqual(await temporaryFiles(home), []);
+    await assertKeptForResume(restarted.api, home, jobId);
   });
 });

@@ -1,12 +1,21 @@
 // kill -9 at several points of an export: while the first files are written, while the first are being
 // renamed, while the last entity writes, and just as the last file is renamed. Whatever the instant, a
 // restarted server reports the job as it really is, a temporary or partial directory is never taken for
-// a finished one, DELETE releases the lock and clears the directory, and the next export is exact.
+// a finished one, DELETE releases the lock (the files stay for a resume), and the next export discards
+// them and is exact.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ENTITIES, exportRoot, listDir } from '../helpers/e2e-site.ts';
-import { assertExportMatches, createCheckedSite, exportQuery, siteEnv, temporaryFiles, type CheckedSite } from '../helpers/export-check.ts';
+import {
+  assertExportMatches,
+  assertKeptForResume,
+  createCheckedSite,
+  exportQuery,
+  siteEnv,
+  temporaryFiles,
+  type CheckedSite,
+} from '../helpers/export-check.ts';
 import { waitForJobEnd } from '../helpers/http.ts';
 import { createTempHome, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
@@ -96,7 +105,7 @@ for (const point of POINTS) {
       }
     });
 
-    test('POST gets 409 with the crashed job until DELETE releases it; then the directory is gone', async (t) => {
+    test('POST gets 409 with the crashed job until DELETE releases it; its files stay for a resume', async (t) => {
       if (crashed.status === 'COMPLETED') return t.skip('the crash came after the job completed');
       const refused = await restarted.api(exportQuery(site!), { method: 'POST' });
       assert.equal(refused.status, 409, JSON.stringify(refused.body));
@@ -105,20 +114,16 @@ for (const point of POINTS) {
       assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
       const { body } = await restarted.api('/export');
       assert.equal(body.status, 'CANCELLED', JSON.stringify(body));
-      assert.deepEqual(await listDir(exportRoot(home)), [], "the crashed job's directory was removed");
+      await assertKeptForResume(restarted.api, home, 1);
     });
 
-    test("the next export COMPLETES with exactly the database's rows, and it is all the export root holds", async () => {
+    test("the next export discards the crashed job's files and COMPLETES with exactly the database's rows: it is all the export root holds", async () => {
       const started = await restarted.api(exportQuery(site!), { method: 'POST' });
       assert.equal(started.status, 202, JSON.stringify(started.body));
       assert.equal(started.body.jobId, 2);
       const job = await waitForJobEnd(restarted.api, 2, 120_000);
       await assertExportMatches(home, job, site!);
-      const jobs = await listDir(exportRoot(home));
-      assert.deepEqual(
-        jobs.filter((j) => j !== '1'),
-        ['2'],
-      );
+      assert.deepEqual(await listDir(exportRoot(home)), ['2']);
       assert.deepEqual(await temporaryFiles(home), []);
     });
   });

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { ENTITIES, exportRoot, listDir } from '../helpers/e2e-site.ts';
 import {
   assertExportMatches,
+  assertKeptForResume,
   createCheckedSite,
   exportQuery,
   siteEnv,
@@ -119,16 +120,17 @@ describe('a lasting outage mid-export', { timeout: 400_000 }, () => {
     assert.equal(job.statistics, null);
   });
 
-  test('nothing of the failed job is left that looks complete', async () => {
-    assert.deepEqual(await listDir(`${exportRoot(server.home)}/${jobId}`), []);
-    assert.deepEqual(await temporaryFiles(server.home), []);
+  test('the failed job keeps its files for a resume, and none of them looks complete', async () => {
+    await assertKeptForResume(server.api, server.home, jobId);
   });
 
-  test('the lock is released: the next export starts and COMPLETES once the database is back', async () => {
+  test('the lock is released: the next export discards them, starts and COMPLETES once the database is back', async () => {
     const started = await answered(exportQuery(site!), { method: 'POST' });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     assert.equal(started.body.jobId, jobId + 1);
     await assertExportMatches(server.home, await waitForJobEnd(server.api, jobId + 1, 300_000), site!);
+    assert.deepEqual(await listDir(`${exportRoot(server.home)}/${jobId}`), []);
+    assert.deepEqual(await temporaryFiles(server.home), []);
   });
 });
 
@@ -146,13 +148,14 @@ describe('a silent network mid-export: open connections stop answering', { timeo
     } finally {
       await proxy.setMode('pass');
     }
-    assert.deepEqual(await listDir(`${exportRoot(server.home)}/${jobId}`), []);
+    await assertKeptForResume(server.api, server.home, jobId);
   });
 
   test('the lock is released: the next export starts and COMPLETES', async () => {
     const started = await answered(exportQuery(site!), { method: 'POST' });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     await assertExportMatches(server.home, await waitForJobEnd(server.api, started.body.jobId, 300_000), site!);
+    assert.deepEqual(await listDir(`${exportRoot(server.home)}/${jobId}`), [], 'the cancelled job was discarded');
   });
 });
 

@@ -79,3 +79,20 @@ export async function waitForEntityMidway(api: Api): Promise<any> {
     { what: 'an entity part-way through', intervalMs: 100 },
   );
 }
+
+/**
+ * What an interrupted (CANCELLED, FAILED or crashed) job leaves: its files stay for a resume, each named as the
+ * job's (finished, or .partial), and none is served as an export's file, since the job did not complete.
+ * Resolves with the names.
+ */
+export async function assertKeptForResume(api: Api, home: string, jobId: number): Promise<string[]> {
+  const names = await listDir(join(exportRoot(home), String(jobId)));
+  for (const name of names) {
+    assert.match(name, new RegExp(`^[a-z_]+_job${jobId}_\\d{4}_\\d{2}_\\d{2}T\\d{2}_\\d{2}_\\d{2}Z\\.csv(\\.partial)?$`), name);
+    if (name.endsWith('.csv')) {
+      const { status } = await api(`/history/${jobId}/files/${encodeURIComponent(name)}`);
+      assert.equal(status, 404, `${name} of the interrupted job ${jobId} is not downloadable`);
+    }
+  }
+  return names;
+}

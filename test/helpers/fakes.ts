@@ -7,7 +7,7 @@ import { createPacingPlan } from '../../core/pacing/plan.ts';
 import type { OpenSiteMonitor } from '../../core/pacing/site-monitor.ts';
 import { parseConfig, type Config } from '../../core/config.ts';
 import { confluence } from '../../core/entities/confluence.ts';
-import type { JobRecord } from '../../core/job/status.ts';
+import type { Checkpoint, JobRecord } from '../../core/job/status.ts';
 import { createKernel, type Kernel } from '../../core/job/kernel.ts';
 import type { EntityRunner, Host, JobStore } from '../../core/job/ports.ts';
 import type { OpenDb } from '../../core/source.ts';
@@ -91,9 +91,10 @@ export interface FakeTask {
   /** Control messages the kernel sent, in order. */
   readonly messages: ControlMessage[];
   readonly settled: boolean;
-  progress(rows: number, bytes?: number): void;
+  /** A report; with `checkpoint`, the task's latest on disk. */
+  progress(rows: number, bytes?: number, checkpoint?: Checkpoint): void;
   succeed(result?: Partial<Extract<EntityOutcome, { ok: true }>>): void;
-  fail(code: Extract<EntityOutcome, { ok: false }>['code'], message: string): void;
+  fail(code: Extract<EntityOutcome, { ok: false }>['code'], message: string, checkpoint?: Checkpoint): void;
 }
 
 export interface FakeRunner extends EntityRunner {
@@ -150,9 +151,10 @@ export function createFakeRunner(options: { ignoreCancel?: boolean } = {}): Fake
         get settled() {
           return settled;
         },
-        progress: (rows, bytes = rows * 10) => onProgress({ rows, bytes, governor: IDLE_GOVERNOR, cpu: NO_CPU }),
+        progress: (rows, bytes = rows * 10, checkpoint) =>
+          onProgress({ rows, bytes, governor: IDLE_GOVERNOR, cpu: NO_CPU, ...(checkpoint ? { checkpoint } : {}) }),
         succeed: (result = {}) => end({ ok: true, rows: 0, scanned: result.rows ?? 0, bytes: 0, durationMs: 1, file: task.fileName, ...result }),
-        fail: (code, message) => end({ ok: false, code, message }),
+        fail: (code, message, checkpoint) => end({ ok: false, code, message, ...(checkpoint ? { checkpoint } : {}) }),
       };
       tasks.push(fake);
       notify();
@@ -178,6 +180,10 @@ export interface FakeHost extends Host {
   /** Pids isLocalProcessAlive() answers true for. */
   readonly alive: Set<number>;
   readonly files: Map<string, string>;
+  /** The export files, each path with its size: what fileSize, moveFile, truncateFile and the removals work on. */
+  readonly disk: Map<string, number>;
+  /** Every move, in order. */
+  readonly moves: { from: string; to: string }[];
   setTime(ms: number): void;
   advance(ms: number): void;
 }
@@ -193,6 +199,8 @@ export function createFakeHost(options: { nodeId?: string; pid?: number; nowMs?:
     cleaned: [],
     alive: new Set([pid]),
     files: new Map(),
+    disk: new Map(),
+    moves: [],
     now: () => new Date(nowMs),
     setTime(ms) {
       nowMs = ms;
@@ -208,6 +216,33 @@ export function createFakeHost(options: { nodeId?: string; pid?: number; nowMs?:
     },
     async cleanExportDir(path, what) {
       this.cleaned.push({ path, what });
+      for (const file of [...this.disk.keys()]) {
+        if (file.startsWith(`${path}/`) && (what === 'all' || file.endsWith('.partial'))) this.disk.delete(file);
+      }
+    },
+    async fileSize(path) {
+      return this.disk.get(path) ?? null;
+    },
+    async moveFile(from, to) {
+      const size = this.disk.get(from);
+      if (size === undefined) throw Object.assign(new Error(`ENOENT: ${from}`), { code: 'ENOENT' });
+      if (this.disk.has(to)) throw Object.assign(new Error(`EEXIST: ${to}`), { code: 'EEXIST' });
+      this.moves.push({ from, to });
+      this.disk.delete(from);
+      this.disk.set(to, size);
+    },
+    async truncateFile(path, bytes) {
+      const size = this.disk.get(path);
+      if (size === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+      this.disk.set(path, Math.min(size, bytes));
+    },
+    async removeFile(path) {
+      this.disk.delete(path);
+    },
+    async dirBytes(path) {
+      let bytes = 0;
+      for (const [file, size] of this.disk) if (file.startsWith(`${path}/`)) bytes += size;
+      return bytes;
     },
     isLocalProcessAlive(candidate) {
       return this.alive.has(candidate);

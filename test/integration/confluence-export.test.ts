@@ -105,7 +105,7 @@ describe('Confluence export on MariaDB', () => {
     );
   });
 
-  test('an existing file is never overwritten and the partial file is removed', async () => {
+  test('an existing file is never overwritten: the entity fails, its .partial file left for a resume', async () => {
     const dir = await mkdtemp(join(work, 'exists-'));
     const first = await exportConfluenceFiles(db.url, fixture, VARIANTS[0], dir);
     const before = await readFile(first.files.spaces, 'utf8');
@@ -126,10 +126,11 @@ describe('Confluence export on MariaDB', () => {
       () => undefined,
     );
     assert.equal(outcome.ok, false);
+    assert.equal((outcome as { code: string }).code, 'file');
     assert.equal(await readFile(first.files.spaces, 'utf8'), before);
     assert.deepEqual(
       (await readdir(dir)).filter((n) => n.endsWith('.partial')),
-      [],
+      ['spaces.csv.partial'],
     );
   });
 });

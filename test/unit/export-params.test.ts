@@ -143,3 +143,25 @@ test('every bad parameter of one request is listed', async () => {
     ['invalid.fromDate', 'invalid.forceExport'],
   );
 });
+
+for (const value of ['TRUE', 'yes', '1', '']) {
+  test(`resume=${JSON.stringify(value)} is a 400 naming resume`, async () => {
+    const got = await post(`?resume=${value}`);
+    assert.equal(got.status, 400);
+    assert.equal(got.body.errors[0].key, 'invalid.resume');
+    assert.equal(got.store.jobs.size, 0);
+  });
+}
+
+test('resume=true with nothing to resume is a 400 invalid.resume saying why, and starts nothing', async () => {
+  const got = await post('?resume=true');
+  assert.equal(got.status, 400);
+  assert.deepEqual(got.body, { errors: [{ key: 'invalid.resume', message: 'Cannot resume: no export has run yet' }] });
+  assert.equal(got.store.jobs.size, 0);
+});
+
+test('resume=false is a new export, as without it', async () => {
+  const got = await post('?resume=false');
+  assert.equal(got.status, 202, JSON.stringify(got.body));
+  assert.equal(got.body.config.resumedFrom, undefined);
+});

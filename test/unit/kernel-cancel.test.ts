@@ -53,6 +53,7 @@ function orphan(store: MemoryStore, owner: JobRecord['owner']): void {
     fromMs: Date.UTC(2023, 2, 6, 14),
     exportDir: '/home/sluice/data-pipeline/export/1',
     fileStamp: '2024_03_05T14_00_00Z',
+    checkpoints: {},
   });
 }
 
@@ -87,15 +88,17 @@ test("this node's cancelled job reads CANCELLATION_REQUESTED as soon as the canc
   assert.equal((await kernel.getStatus())?.status, 'CANCELLATION_REQUESTED');
 });
 
-test('a job whose process died on this node is cancelled at once and the lock released', async () => {
+test('a job whose process died on this node is cancelled at once and the lock released; the next export discards its files', async () => {
   const { kernel, store, host, runner } = node({ host: createFakeHost({ nowMs: NOW, pid: 200 }) });
   orphan(store, { nodeId: 'node1', pid: 100, heartbeatMs: NOW });
   assert.equal((await kernel.getStatus())?.heartbeat?.stale, true);
   await kernel.cancelExport(null);
   assert.equal(store.jobs.get(1)?.status, 'CANCELLED');
-  assert.deepEqual(host.cleaned, [{ path: '/home/sluice/data-pipeline/export/1', what: 'all' }]);
+  assert.equal(store.jobs.get(1)?.cancelledBy, 'delete');
+  assert.deepEqual(host.cleaned, [], 'its files stay for a resume');
   assert.equal((await kernel.startExport(PARAMS)).jobId, 2);
   assert.equal((await runner.started(5)).length, 5);
+  assert.deepEqual(host.cleaned, [{ path: '/home/sluice/data-pipeline/export/1', what: 'all' }]);
 });
 
 test("a job left by an earlier process with this process's pid is cancelled at once too", async () => {

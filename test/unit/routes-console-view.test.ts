@@ -133,6 +133,32 @@ test('the job panel shows what the governor measures of the site and why it slow
   assert.match(fixed, /a fixed share of 2\.5% of this machine&#39;s cores/);
 });
 
+test('an interrupted export shows what a resume would keep, with the Resume button; none shows without one', async () => {
+  const cancelled = job({ status: 'CANCELLED', completedTime: '2024-03-05T14:00:05.000+00:00', cancelledTime: '2024-03-05T14:00:05.000+00:00' });
+  const offer = {
+    jobId: 4,
+    status: 'CANCELLED' as const,
+    crashed: false,
+    entities: [
+      { name: 'users', done: true, rows: 1000 },
+      { name: 'pages', done: false, rows: 1500 },
+      { name: 'comments', done: false, rows: 0 },
+    ],
+    entitiesDone: 1,
+    rowsKept: 2500,
+  };
+  const html = String(await JobPanel({ job: cancelled, nowMs: NOW, offer }));
+  assert.match(html, /<div id="resume" class="note resume" data-job-id="4" data-entities-done="1" data-rows="2500">/);
+  assert.match(html, /Job 4 was cancelled\. A resume keeps <b>1 of 3<\/b> entities done and <b>2,500<\/b> rows written/);
+  assert.match(html, /title="Users: done, 1,000 rows\nPages: 1,500 rows\nComments: 0 rows"/);
+  assert.match(html, /<button id="resume-button" class="primary" type="button">Resume job 4<\/button>/);
+  const crashed = String(
+    await JobPanel({ job: { ...RUNNING, heartbeat: { time: START, stale: true } }, nowMs: NOW, offer: { ...offer, status: 'STARTED', crashed: true } }),
+  );
+  assert.match(crashed, /Job 4 was left running by a node that stopped\./);
+  assert.doesNotMatch(String(await JobPanel({ job: cancelled, nowMs: NOW })), /resume-button/);
+});
+
 test('a failed job shows its errors and an empty panel says nothing has run', async () => {
   const failed = job({
     status: 'FAILED',

@@ -85,7 +85,9 @@ describe('runEntityExport on a file system that is filling up', () => {
         typeof data === 'string'
           ? Buffer.from(data)
           : (data as Buffer).subarray(Number(rest[0] ?? 0), Number(rest[0] ?? 0) + Number(rest[1] ?? (data as Buffer).length));
-      return original.call(this, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      const half = Math.floor(bytes.length / 2);
+      // At the position asked for: the export writes at explicit offsets, never at the descriptor's position.
+      return original.call(this, bytes.subarray(0, half), 0, half, rest[2]);
     });
     const outcome = await runEntityExport(
       task,
@@ -97,7 +99,7 @@ describe('runEntityExport on a file system that is filling up', () => {
     assert.equal(await readFile(join(dir, task.fileName), 'utf8'), expectedCsv());
   });
 
-  test('a write refused with ENOSPC fails the entity as a full disk and leaves no file, temporary or final', async () => {
+  test('a write refused with ENOSPC fails the entity as a full disk, leaving no final file: its .partial holds what it wrote before, as its checkpoint says', async () => {
     const original = writeProto.write;
     let calls = 0;
     mock.method(writeProto, 'write', function (this: unknown, ...args: unknown[]) {
@@ -110,7 +112,15 @@ describe('runEntityExport on a file system that is filling up', () => {
       createTaskControl(task.pacing),
       () => undefined,
     );
-    assert.deepEqual(outcome, { ok: false, code: 'disk', message: 'Cannot write analytics_events: the disk is full' });
-    assert.deepEqual(await readdir(dir), []);
+    assert.equal(outcome.ok, false);
+    const { checkpoint, ...failure } = outcome as Extract<typeof outcome, { ok: false }>;
+    assert.deepEqual(failure, { ok: false, code: 'disk', message: 'Cannot write analytics_events: the disk is full' });
+    assert.deepEqual(await readdir(dir), [`${task.fileName}.partial`]);
+    // The header and the first chunk (the initial 100 rows) were written; the second was refused.
+    const expected = Buffer.from(expectedCsv());
+    const kept = expected.subarray(0, checkpoint!.bytes).toString();
+    assert.deepEqual({ ...checkpoint, durationMs: 0 }, { after: '100', rows: 100, scanned: 100, bytes: Buffer.byteLength(kept), durationMs: 0 });
+    assert.equal(kept.split('\r\n').length - 2, 100, 'the checkpoint ends after row 100');
+    assert.equal(await readFile(join(dir, `${task.fileName}.partial`), 'utf8'), kept);
   });
 });

@@ -136,3 +136,16 @@ test('the timer fires a run that falls due after it started, but not one missed 
     await scheduler.stop();
   }
 });
+
+test("a scheduled run never resumes: it starts a new export, which discards the interrupted job's files", async () => {
+  const { store, nodes } = await cluster();
+  const [node] = nodes;
+  await node.kernel.startExport({ fromDateMs: null, forceExport: false, schemaVersion: null });
+  await node.runner.started(5);
+  await node.kernel.cancelExport(1);
+  await eventually(() => assert.equal(store.jobs.get(1)?.status, 'CANCELLED'));
+  const run = await fireDueRun(node.tick, THURSDAY - 1000, THURSDAY + 1000);
+  assert.deepEqual([run?.outcome, run?.jobId], ['STARTED', 2]);
+  assert.equal(store.jobs.get(2)?.config.resumedFrom, undefined);
+  await eventually(() => assert.deepEqual(node.host.cleaned, [{ path: '/home/sluice/data-pipeline/export/1', what: 'all' }]));
+});

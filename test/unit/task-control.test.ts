@@ -1,7 +1,7 @@
 // A running task's control (workers/task-control.ts): the kernel's cancel is one AbortSignal that ends every
 // wait and read of the task at once, and its pacing messages set its duty cycle and hold it.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -69,7 +69,7 @@ describe('a task control', () => {
     assert.ok((await byNextTurn(reading)) instanceof TaskCancelled);
   });
 
-  test('a task whose read is blocked ends cancelled within moments of the cancel, and leaves no file', async () => {
+  test('a task whose read is blocked ends cancelled within moments of the cancel, leaving its .partial file and the checkpoint of what it holds', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-cancel-'));
     try {
       const task: EntityTask = {
@@ -92,9 +92,17 @@ describe('a task control', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       const cancelledAt = Date.now();
       control.obey({ type: 'cancel' });
-      assert.deepEqual(await exporting, { ok: false, code: 'cancelled', message: 'Cancelled while exporting analytics_events' });
+      const outcome = await exporting;
       assert.ok(Date.now() - cancelledAt < 2000, `ended ${Date.now() - cancelledAt} ms after the cancel`);
-      assert.deepEqual(await readdir(dir), []);
+      const header = 'instance_url,event_id,event_name,created_date,event_author_id,event_space_key,event_container_id,event_content_id\r\n';
+      assert.deepEqual(outcome, {
+        ok: false,
+        code: 'cancelled',
+        message: 'Cancelled while exporting analytics_events',
+        checkpoint: { after: null, rows: 0, scanned: 0, bytes: header.length, durationMs: (outcome as any).checkpoint?.durationMs },
+      });
+      assert.deepEqual(await readdir(dir), ['analytics_events.csv.partial']);
+      assert.equal(await readFile(join(dir, 'analytics_events.csv.partial'), 'utf8'), header);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -76,8 +76,9 @@ async function showConsole(c: Context, deps: ConsoleDeps) {
   const scriptNonce = nonce();
   secureHeaders(c, scriptNonce);
   if (!(await isSignedIn(c, deps.checkToken))) return htmlPage(c, <SignInPage nonce={scriptNonce} script={deps.scripts.signIn} />);
-  const [job, history, schedule, runs, exportPath, optOut] = await Promise.all([
+  const [job, offer, history, schedule, runs, exportPath, optOut] = await Promise.all([
     deps.kernel.getStatus(),
+    deps.kernel.resumeOffer(),
     deps.kernel.history(0, HISTORY_PAGE),
     readSchedule(deps.store),
     readRuns(deps.store),
@@ -95,6 +96,7 @@ async function showConsole(c: Context, deps: ConsoleDeps) {
       nodeId={deps.nodeId}
       nowMs={now}
       job={job}
+      offer={offer}
       history={{ ...history, offset: 0, limit: HISTORY_PAGE }}
       schedule={scheduleView(schedule, deps.zone, now)}
       runs={runs}
@@ -125,8 +127,10 @@ async function renderFragment(c: Context, deps: ConsoleDeps): Promise<Html> {
   const now = deps.now();
   const name = c.req.param('name') ?? '';
   switch (name) {
-    case 'job':
-      return <JobPanel job={await deps.kernel.getStatus()} nowMs={now} />;
+    case 'job': {
+      const [job, offer] = await Promise.all([deps.kernel.getStatus(), deps.kernel.resumeOffer()]);
+      return <JobPanel job={job} nowMs={now} offer={offer} />;
+    }
     case 'history': {
       const { offset } = parseHistoryParams(c.req.queries());
       const page = await deps.kernel.history(offset, HISTORY_PAGE);

@@ -1,8 +1,19 @@
 // The current job: status, totals, one progress bar per entity with its rate, ETA and governor state.
 // Re-rendered every second while a job runs; its root carries the figures the rate chart samples.
 import type { FC } from 'hono/jsx';
+import type { ResumeOffer } from '../../job/resume.ts';
 import type { JobStatus } from '../../job/status.ts';
-import { formatCount, formatDuration, formatPercent, formatWallTime, pacingSummary, STATUS_LABELS, summarize, type EntityRow } from './view-model.ts';
+import {
+  ENTITY_LABELS,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatWallTime,
+  pacingSummary,
+  STATUS_LABELS,
+  summarize,
+  type EntityRow,
+} from './view-model.ts';
 
 export const StatusBadge: FC<{ status: JobStatus['status'] | 'NOT_STARTED' }> = ({ status }) => (
   <span class={`badge s-${status}`}>{STATUS_LABELS[status]}</span>
@@ -96,13 +107,35 @@ const Notes: FC<{ job: JobStatus }> = ({ job }) => (
     ) : null}
     {job.heartbeat?.stale ? (
       <div class="note warn">
-        The node {job.nodeId} has not reported since {formatWallTime(job.heartbeat.time)}: it may have stopped. Cancel releases the job.
+        The node {job.nodeId} has not reported since {formatWallTime(job.heartbeat.time)}: it may have stopped. Cancel releases the job; Resume carries it on.
       </div>
     ) : null}
   </>
 );
 
-export const JobPanel: FC<{ job: JobStatus | null; nowMs: number }> = ({ job, nowMs }) => {
+/** What POST /export?resume=true would carry on and keep, with the button that sends it. */
+export const ResumeBox: FC<{ offer: ResumeOffer }> = ({ offer }) => {
+  const what = offer.crashed
+    ? `Job ${offer.jobId} was left running by a node that stopped`
+    : `Job ${offer.jobId} was ${STATUS_LABELS[offer.status].toLowerCase()}`;
+  const detail = offer.entities.map((e) => `${ENTITY_LABELS[e.name] ?? e.name}: ${e.done ? 'done, ' : ''}${formatCount(e.rows)} rows`).join('\n');
+  return (
+    <div id="resume" class="note resume" data-job-id={String(offer.jobId)} data-entities-done={String(offer.entitiesDone)} data-rows={String(offer.rowsKept)}>
+      <span title={detail}>
+        {what}. A resume keeps{' '}
+        <b>
+          {offer.entitiesDone} of {offer.entities.length}
+        </b>{' '}
+        entities done and <b>{formatCount(offer.rowsKept)}</b> rows written, and carries the others on where each stopped.
+      </span>
+      <button id="resume-button" class="primary" type="button">
+        Resume job {offer.jobId}
+      </button>
+    </div>
+  );
+};
+
+export const JobPanel: FC<{ job: JobStatus | null; nowMs: number; offer?: ResumeOffer | null }> = ({ job, nowMs, offer = null }) => {
   if (!job) {
     return (
       <div id="job" data-status="NOT_STARTED" data-running="false">
@@ -184,6 +217,7 @@ export const JobPanel: FC<{ job: JobStatus | null; nowMs: number }> = ({ job, no
         <div class="empty">Preparing: estimating rows…</div>
       )}
       <Notes job={job} />
+      {offer ? <ResumeBox offer={offer} /> : null}
     </div>
   );
 };

@@ -3,6 +3,7 @@
 import type { FC, PropsWithChildren } from 'hono/jsx';
 import type { OptOutType } from '../../settings/opt-out.ts';
 import type { JobStatus } from '../../job/status.ts';
+import type { ResumeOffer } from '../../job/resume.ts';
 import type { ScheduledRun } from '../../job/scheduled-run.ts';
 import type { ScheduleView } from '../schedule-routes.ts';
 import { HistoryPanel, type HistoryPage } from './history-panel.tsx';
@@ -53,6 +54,8 @@ export interface ConsoleProps {
   nodeId: string;
   nowMs: number;
   job: JobStatus | null;
+  /** What a resume would keep, when there is an interrupted export to resume. */
+  offer: ResumeOffer | null;
   history: HistoryPage;
   schedule: ScheduleView;
   runs: ScheduledRun[];
@@ -101,7 +104,7 @@ export const ConsolePage: FC<ConsoleProps> = (p) => (
             <h2>Current export</h2>
           </div>
           <ExportActions />
-          <JobPanel job={p.job} nowMs={p.nowMs} />
+          <JobPanel job={p.job} nowMs={p.nowMs} offer={p.offer} />
           <div class="chart" id="rate-chart">
             <div class="chart-head">
               <span>Export rate</span>

@@ -39,6 +39,7 @@ td{padding:6px 8px;border-bottom:1px solid #f0f1f3;vertical-align:middle}td.mono
 .gov{font-size:12px;color:var(--muted);white-space:nowrap}.pacing{font-size:13px;margin:6px 0 10px}.pacing.slowing b{color:var(--warn)}.gov.paused{color:var(--warn);font-weight:600}
 .note{margin:10px 0 0;padding:8px 10px;border-radius:6px;font-size:13px}.note.warn{background:var(--warn-bg);color:#7f3b00}.note.bad{background:var(--bad-bg);color:#ae2e24}
 .note ul{margin:0;padding-left:18px}
+.note.resume{display:flex;align-items:center;justify-content:space-between;gap:12px;background:#e9f2ff;color:#09326c}
 .chart{margin-top:12px;border-top:1px solid var(--line);padding-top:10px}.chart-head{display:flex;justify-content:space-between;font-size:12px;color:var(--muted);margin-bottom:4px}
 .chart svg{display:block;width:100%;height:90px}
 .actions{display:flex;flex-wrap:wrap;align-items:end;gap:10px;padding:10px 12px;margin:-2px 0 12px;background:#f7f8f9;border-radius:6px}

@@ -30,7 +30,7 @@ export interface EntityRow {
   estimatedRows: number | null;
   /** 0–100, or null when the total is unknown. */
   percent: number | null;
-  /** `stopped`: the job was cancelled or failed, so whatever the entity had written was removed. */
+  /** `stopped`: the job was cancelled or failed before the entity finished (what it wrote stays for a resume). */
   state: EntityProgress['state'] | 'stopped';
   rowsPerSecond: number | null;
   etaSeconds: number | null;

@@ -6,6 +6,8 @@ import { API_PATH, CONSOLE_PATH, XSRF_HEADER, XSRF_VALUE } from '../../endpoints
 /** What the API answers with, as far as the console reads it. */
 export interface ApiBody {
   jobId?: number;
+  /** A job status's: the job a resumed one carries on. */
+  config?: { resumedFrom?: number };
   message?: string;
   errors?: { key: string; message: string }[];
 }

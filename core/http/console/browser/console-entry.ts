@@ -80,6 +80,18 @@ async function startExport(form: HTMLFormElement): Promise<void> {
   return poll();
 }
 
+/** Resume carries the interrupted export on (POST /export?resume=true). */
+async function resumeExport(): Promise<void> {
+  const res = await callApi('POST', '/export?resume=true');
+  if (res.status === 202) {
+    showToast(`Resumed job ${res.body.config?.resumedFrom} as job ${res.body.jobId}`);
+    chart.reset();
+  } else if (res.status === 409) showToast(`Job ${res.body.jobId} is already running`, true);
+  else if (res.status === 422) showToast(`Job ${res.body.jobId} failed: ${messagesOf(res.body)}`, true);
+  else showToast(messagesOf(res.body), true);
+  return poll();
+}
+
 function saveForm(form: HTMLFormElement): void {
   const errors = form.querySelector('.errors')!;
   errors.textContent = '';
@@ -126,6 +138,9 @@ function onClick(event: MouseEvent): void {
       showToast(res.body.message || messagesOf(res.body), !res.ok);
       poll();
     });
+  } else if (button.id === 'resume-button') {
+    button.disabled = true;
+    resumeExport();
   } else if (button.id === 'sign-out') signOut();
   else sendButton(button);
 }
