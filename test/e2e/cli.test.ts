@@ -136,7 +136,14 @@ describe('the sluice CLI against a running server', () => {
   test('on a terminal, export --wait redraws a progress bar per entity in place', async () => {
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} export --from ${site!.fromDate} --wait`;
     // script(1) gives the CLI a pseudo-terminal; -e passes its exit code through.
-    const got = await run('script', ['-qec', command, '/dev/null'], { ...env, COLUMNS: '160' });
+    // Pages wait on a lock for a moment, so the CLI draws frames of a running job before the last one.
+    lock?.release();
+    lock = await site!.db.pool.getConnection();
+    await lock.query('LOCK TABLES `CONTENT` WRITE');
+    const running = run('script', ['-qec', command, '/dev/null'], { ...env, COLUMNS: '160' });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await lock.query('UNLOCK TABLES');
+    const got = await running;
     assert.equal(got.code, 0, got.stdout + got.stderr);
     assert.match(got.stdout, /\x1b\[2KJob \d+ Started/, 'lines are cleared before being drawn');
     assert.match(got.stdout, /\x1b\[\d+F/, 'the cursor moves back up over the previous frame');
