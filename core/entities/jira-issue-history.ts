@@ -1,61 +1,51 @@
 // Jira's issue_history file (SPEC section 10): one row per change item whose change group was created at
 // or after fromDate, in change item id order. The issue's own update date plays no part.
 import { cutCodePoints, dateCellSeconds } from './cells.ts';
-import { requireTable, text, type Cell, type Db, type DbRow } from '../source.ts';
+import { placeholders, requireTable, text, type Cell, type Db, type DbRow } from '../source.ts';
 import { lastKeyOf, limitClause, type EntityDef, type ReadContext } from './entity.ts';
 import { estimateCount } from './estimate.ts';
 import { JIRA_TEXT_LIMIT } from './jira-issues.ts';
-import { afterDecimalKey, indexBy, lookupIn, numericIds, userIdsByKey } from './jira-lookups.ts';
-import { fromParam, optedOutIssueIds } from './jira-selection.ts';
+import { afterDecimalKey, userIdsByKey } from './jira-lookups.ts';
+import { fromParam } from './jira-selection.ts';
 
-// Values are cut in the query as well, so a multi-megabyte change never crosses the wire for 2000 characters.
-const cut = (column: string, alias: string) => `LEFT(ci.${column}, ${JIRA_TEXT_LIMIT}) AS ${alias}`;
+// Whether an item's change group was created at or after fromDate. It is a column, not part of the join:
+// with it in the join PostgreSQL may scan every group per chunk to find the few a recent fromDate keeps.
+const KEPT = 'cg.CREATED >= ?';
 
-const ITEM_COLUMNS = `ci.ID AS id, ci.FIELDTYPE AS field_type, ci.FIELD AS field, ${cut('OLDVALUE', 'old_value')},
+// Values are cut in the query as well, so a multi-megabyte change never crosses the wire for 2000 characters;
+// an item that is left out sends none.
+const cut = (column: string, alias: string) => `CASE WHEN ${KEPT} THEN LEFT(ci.${column}, ${JIRA_TEXT_LIMIT}) END AS ${alias}`;
+
+const ITEM_COLUMNS = `ci.ID AS id, ci.groupid AS group_id, CASE WHEN ${KEPT} THEN 1 END AS kept, cg.issueid AS issue_id,
+  cg.AUTHOR AS author, cg.CREATED AS created, ci.FIELDTYPE AS field_type, ci.FIELD AS field, ${cut('OLDVALUE', 'old_value')},
   ${cut('OLDSTRING', 'old_string')}, ${cut('NEWVALUE', 'new_value')}, ${cut('NEWSTRING', 'new_string')}`;
+const KEPT_PARAMS = 5;
+
+/** ` LEFT JOIN …` to the project of a change group's issue, and the column that flags an opted-out one. */
+function optedOutColumn(db: Db, ctx: ReadContext, params: unknown[]): { joins: string; column: string } {
+  if (ctx.optedOut.length === 0) return { joins: '', column: 'NULL AS opted_out' };
+  params.push(...ctx.optedOut);
+  return {
+    joins: ` LEFT JOIN ${requireTable(db, 'jiraissue')} oi ON oi.ID = cg.issueid LEFT JOIN ${requireTable(db, 'project')} op ON op.ID = oi.PROJECT`,
+    column: `CASE WHEN op.pkey IN (${placeholders(ctx.optedOut.length)}) THEN 1 END AS opted_out`,
+  };
+}
 
 /**
- * One chunk: a page of change item ids, then the page's change groups created at or after fromDate, then
- * the values of the items that qualify. Joining on the page alone keeps a chunk's work bounded by its size
- * whatever fromDate selects; a join over the whole table lets the optimizer sort every group per chunk.
+ * One chunk: a page of change items, each with its change group (a LEFT JOIN on the group's id, so the
+ * items drive the query and a chunk's work stays bounded by its size whatever fromDate selects; an inner
+ * join lets the optimizer start from the groups and sort all of them per chunk).
  */
 async function readChunk(db: Db, ctx: ReadContext, after: string | null, limit: number) {
-  const params: unknown[] = [];
+  const params: unknown[] = new Array(KEPT_PARAMS).fill(fromParam(db, ctx));
+  const optedOut = optedOutColumn(db, ctx, params);
   const page = await db.query(
-    `SELECT ci.ID AS id, ci.groupid AS group_id FROM ${requireTable(db, 'changeitem')} ci
+    `SELECT ${ITEM_COLUMNS}, ${optedOut.column} FROM ${requireTable(db, 'changeitem')} ci
+    LEFT JOIN ${requireTable(db, 'changegroup')} cg ON cg.ID = ci.groupid${optedOut.joins}
     WHERE 1=1${afterDecimalKey('ci.ID', after, params)} ORDER BY ci.ID${limitClause(limit)}`,
     params,
   );
-  const groups = indexBy(
-    await lookupIn(
-      db,
-      numericIds(page.map((item) => text(item.group_id))),
-      (marks) =>
-        `SELECT cg.ID AS id, cg.issueid AS issue_id, cg.AUTHOR AS author, cg.CREATED AS created
-    FROM ${requireTable(db, 'changegroup')} cg WHERE cg.CREATED >= ? AND cg.ID IN (${marks})`,
-      [fromParam(db, ctx)],
-    ),
-    'id',
-  );
-  const optedOut = await optedOutIssueIds(
-    db,
-    ctx,
-    [...groups.values()].map((group) => text(group.issue_id)),
-  );
-  const wanted = page.filter((item) => {
-    const group = groups.get(String(item.group_id));
-    return group !== undefined && !optedOut.has(String(group.issue_id));
-  });
-  const items = await lookupIn(
-    db,
-    wanted.map((item) => String(item.id)),
-    (marks) => `SELECT ${ITEM_COLUMNS} FROM ${requireTable(db, 'changeitem')} ci WHERE ci.ID IN (${marks})`,
-  );
-  const values = indexBy(items, 'id');
-  const rows = wanted.map((item): DbRow => {
-    const group = groups.get(String(item.group_id))!;
-    return { ...values.get(String(item.id)), group_id: item.group_id, issue_id: group.issue_id, author: group.author, created: group.created };
-  });
+  const rows = page.filter((item) => item.kept !== null && item.opted_out === null);
   return { page, rows };
 }
 
