@@ -3,11 +3,11 @@
 // is the issue id and every field of a chunk's issues is written with it.
 import { compareCodePoints, sortedJsonArray } from './labels.ts';
 import { requireTable, text, type Cell, type Db, type DbRow } from '../source.ts';
-import { lastKeyOf, limitClause, type EntityDef } from './entity.ts';
+import { lastKeyOf, limitClause, type EntityDef, type ReadContext } from './entity.ts';
 import { estimateCount } from './estimate.ts';
 import { customFieldCells } from './jira-custom-fields.ts';
-import { afterDecimalKey, lookupIn } from './jira-lookups.ts';
-import { exportedIssueCondition, fromParam, notOptedOut } from './jira-selection.ts';
+import { afterDecimalKey } from './jira-lookups.ts';
+import { chunkIssues, exportedIssueCondition, fromParam, notOptedOut } from './jira-selection.ts';
 
 interface FieldCell {
   id: string;
@@ -23,20 +23,16 @@ const ASSOCIATIONS = [
   { type: 'IssueVersion', sink: 'Version', table: 'projectversion', name: 'vname', field: { id: 'versions', name: 'Affects Version/s' } },
 ] as const;
 
-async function associatedNames(db: Db, ids: readonly string[]): Promise<DbRow[]> {
-  const rows: DbRow[] = [];
-  for (const a of ASSOCIATIONS) {
-    const found = await lookupIn(
-      db,
-      ids,
-      (marks) => `SELECT na.SOURCE_NODE_ID AS issue, t.${a.name} AS name
-      FROM ${requireTable(db, 'nodeassociation')} na JOIN ${requireTable(db, a.table)} t ON t.ID = na.SINK_NODE_ID
-      WHERE na.SOURCE_NODE_ENTITY = 'Issue' AND na.SINK_NODE_ENTITY = '${a.sink}' AND na.ASSOCIATION_TYPE = '${a.type}'
-        AND na.SOURCE_NODE_ID IN (${marks})`,
-    );
-    rows.push(...found.map((row) => ({ ...row, field: a.field.id })));
-  }
-  return rows;
+/** Component and version names of the chunk's issues, the three associations in one statement. */
+function associatedNames(db: Db, ctx: ReadContext, ids: readonly string[]): Promise<DbRow[]> {
+  const params: unknown[] = [];
+  const selects = ASSOCIATIONS.map(
+    (a) => `SELECT na.SOURCE_NODE_ID AS issue, t.${a.name} AS name, '${a.field.id}' AS field
+    FROM ${requireTable(db, 'nodeassociation')} na JOIN ${requireTable(db, a.table)} t ON t.ID = na.SINK_NODE_ID
+    WHERE na.SOURCE_NODE_ENTITY = 'Issue' AND na.SINK_NODE_ENTITY = '${a.sink}' AND na.ASSOCIATION_TYPE = '${a.type}'
+      AND na.SOURCE_NODE_ID IN (SELECT i.ID${chunkIssues(db, ctx, ids, params)})`,
+  );
+  return db.query(selects.join(' UNION ALL '), params);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -68,24 +64,26 @@ function systemFieldCells(labels: readonly DbRow[], associated: readonly DbRow[]
   return cells;
 }
 
-async function fieldsOf(db: Db, issues: readonly DbRow[], zone: string): Promise<Map<string, FieldCell[]>> {
+async function fieldsOf(db: Db, ctx: ReadContext, issues: readonly DbRow[]): Promise<Map<string, FieldCell[]>> {
   const ids = issues.map((issue) => String(issue.id));
+  if (ids.length === 0) return new Map();
+  const valueParams: unknown[] = [];
+  const labelParams: unknown[] = [];
   const [values, labels, associated] = await Promise.all([
-    lookupIn(
-      db,
-      ids,
-      (marks) => `SELECT v.ID AS id, v.ISSUE AS issue, v.CUSTOMFIELD AS customfield, v.PARENTKEY AS parentkey,
+    db.query(
+      `SELECT v.ID AS id, v.ISSUE AS issue, v.CUSTOMFIELD AS customfield, v.PARENTKEY AS parentkey,
         v.STRINGVALUE AS stringvalue, v.NUMBERVALUE AS numbervalue, v.TEXTVALUE AS textvalue, v.DATEVALUE AS datevalue
-      FROM ${requireTable(db, 'customfieldvalue')} v WHERE v.ISSUE IN (${marks})`,
+      FROM ${requireTable(db, 'customfieldvalue')} v WHERE v.ISSUE IN (SELECT i.ID${chunkIssues(db, ctx, ids, valueParams)})`,
+      valueParams,
     ),
-    lookupIn(
-      db,
-      ids,
-      (marks) => `SELECT l.ID AS id, l.ISSUE AS issue, l.FIELDID AS fieldid, l.LABEL AS label
-      FROM ${requireTable(db, 'label')} l WHERE l.ISSUE IN (${marks})`,
+    db.query(
+      `SELECT l.ID AS id, l.ISSUE AS issue, l.FIELDID AS fieldid, l.LABEL AS label
+      FROM ${requireTable(db, 'label')} l WHERE l.ISSUE IN (SELECT i.ID${chunkIssues(db, ctx, ids, labelParams)})`,
+      labelParams,
     ),
-    associatedNames(db, ids),
+    associatedNames(db, ctx, ids),
   ]);
+  const zone = ctx.timezone;
   const custom = await customFieldCells(db, { values, labels: labels.filter((l) => l.fieldid !== null) }, zone);
   const system = systemFieldCells(
     labels.filter((l) => l.fieldid === null),
@@ -116,7 +114,7 @@ export const jiraIssueFields: EntityDef = {
       WHERE ${where} ORDER BY i.ID${limitClause(limit)}`,
       params,
     );
-    const fields = await fieldsOf(db, issues, ctx.timezone);
+    const fields = await fieldsOf(db, ctx, issues);
     const rows = issues.flatMap((issue) => (fields.get(String(issue.id)) ?? []).map((field): Cell[] => [String(issue.id), field.id, field.name, field.value]));
     return { rows, lastKey: lastKeyOf(issues, 'id'), scanned: issues.length };
   },
