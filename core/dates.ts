@@ -167,15 +167,17 @@ export function formatUtcSeconds(utcMs: number): string {
   return `${dayText(day)}${clockOf(ms - day)}Z`;
 }
 
-// Every row's dates are formatted (twice a row in most files) and neighbouring rows mostly share a day:
-// the day's `YYYY-MM-DDT` is kept from one call to the next, and the time of day is put together from
+// Every row's dates are formatted (twice a row in most files) and neighbouring rows mostly share days:
+// each day's `YYYY-MM-DDT` is kept for the calls after it, and the time of day is put together from
 // two- and three-digit strings, the same text as Date's toISOString without a Date for every cell.
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 // Dates reach 100 million days either side of 1970 (ECMAScript's time range); past that Date throws.
 const MAX_DATE_MS = 8.64e15;
-let lastDay = Number.NaN;
-let lastDayText = '';
+// Rows carry several dates on different days (created, updated, due …), so one remembered day misses on
+// nearly every cell; a few thousand days cover years of neighbouring rows in a few hundred kB.
+const DAY_TEXTS_KEPT = 4096;
+const dayTexts = new Map<number, string>();
 
 /** The start of the UTC day holding `ms`, an integer within the time range. */
 function dayStart(ms: number): number {
@@ -184,12 +186,13 @@ function dayStart(ms: number): number {
 
 /** `YYYY-MM-DDT` of the day starting at `day`, as toISOString writes it (six digits and a sign past year 9999). */
 function dayText(day: number): string {
-  if (day !== lastDay) {
-    const iso = new Date(day).toISOString();
-    lastDayText = iso.slice(0, iso.indexOf('T') + 1);
-    lastDay = day;
-  }
-  return lastDayText;
+  const known = dayTexts.get(day);
+  if (known !== undefined) return known;
+  if (dayTexts.size >= DAY_TEXTS_KEPT) dayTexts.clear();
+  const iso = new Date(day).toISOString();
+  const text = iso.slice(0, iso.indexOf('T') + 1);
+  dayTexts.set(day, text);
+  return text;
 }
 
 function clockOf(inDay: number): string {
