@@ -1,8 +1,7 @@
 // Which Jira issues an export includes (SPEC section 10): updated at or after fromDate, outside opted-out
 // projects. Issues, their fields and their links all ask the same question, so it is written once.
-import { requireTable, text, type Db } from '../source.ts';
+import { requireTable, type Db } from '../source.ts';
 import type { ReadContext } from './entity.ts';
-import { lookupIn } from './jira-lookups.ts';
 
 /** fromDate for Jira's date columns: wall-clock text for MySQL `datetime`, an instant for PostgreSQL `timestamptz`. */
 export function fromParam(db: Db, ctx: ReadContext): string {
@@ -32,31 +31,4 @@ export function chunkIssues(db: Db, ctx: ReadContext, ids: readonly string[], pa
   const condition = exportedIssueCondition(db, ctx, 'i', params);
   params.push(ids[0], ids[ids.length - 1]);
   return ` FROM ${requireTable(db, 'jiraissue')} i WHERE ${condition} AND i.ID >= CAST(? AS DECIMAL(18,0)) AND i.ID <= CAST(? AS DECIMAL(18,0))`;
-}
-
-/** Of these issue ids, the ones the export includes. */
-export async function exportedIssueIds(db: Db, ctx: ReadContext, ids: Iterable<string | null>): Promise<Set<string>> {
-  const params: unknown[] = [];
-  const condition = exportedIssueCondition(db, ctx, 'i', params);
-  const found = await lookupIn(
-    db,
-    ids,
-    (marks) => `SELECT i.ID AS id FROM ${requireTable(db, 'jiraissue')} i WHERE ${condition} AND i.ID IN (${marks})`,
-    params,
-  );
-  return new Set(found.map((row) => String(row.id)));
-}
-
-/** Of these issue ids, the ones in an opted-out project (no query when nothing is opted out). */
-export async function optedOutIssueIds(db: Db, ctx: ReadContext, ids: Iterable<string | null>): Promise<Set<string>> {
-  if (ctx.optedOut.length === 0) return new Set();
-  const marks = ctx.optedOut.map(() => '?').join(',');
-  const found = await lookupIn(
-    db,
-    ids,
-    (idMarks) => `SELECT i.ID AS id FROM ${requireTable(db, 'jiraissue')} i
-    JOIN ${requireTable(db, 'project')} p ON p.ID = i.PROJECT WHERE p.pkey IN (${marks}) AND i.ID IN (${idMarks})`,
-    ctx.optedOut,
-  );
-  return new Set(found.map((row) => text(row.id)!));
 }
