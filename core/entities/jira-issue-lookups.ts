@@ -1,8 +1,9 @@
 // What one chunk of issues needs from other tables: projects (with type and category), the issue's type,
-// status, priority, resolution and security level, and its users. Each is one IN-list query per chunk.
+// status, priority, resolution and security level, and its users. Each is an IN list of the chunk's
+// distinct ids, all sent in one statement.
 import { decimalCell } from './cells.ts';
 import { requireTable, text, type Cell, type Db, type DbRow } from '../source.ts';
-import { indexBy, lookupIn, numericIds, resolveUsers, type ResolvedUser } from './jira-lookups.ts';
+import { appUsersOf, indexBy, lookupAll, numericIds, withDisplayNames, type LookupBranch, type ResolvedUser } from './jira-lookups.ts';
 
 export interface ProjectInfo {
   key: Cell;
@@ -10,6 +11,8 @@ export interface ProjectInfo {
   type: Cell;
   category: Cell;
 }
+
+export const USER_ROLES = ['creator', 'reporter', 'assignee'] as const;
 
 export interface IssueLookups {
   projects: Map<string, ProjectInfo>;
@@ -47,60 +50,73 @@ export function statusCategoryName(value: unknown): Cell {
 }
 
 /** Projects with their category, found through `nodeassociation` (entity and type both matched). */
-async function projectsById(db: Db, ids: Iterable<string | null>): Promise<Map<string, ProjectInfo>> {
-  const found = await lookupIn(
-    db,
-    numericIds(ids),
-    (marks) => `SELECT p.ID AS id, p.pkey AS pkey, p.pname AS pname,
-      p.PROJECTTYPE AS project_type, c.ID AS category_id, c.cname AS category
-    FROM ${requireTable(db, 'project')} p
-    LEFT JOIN ${requireTable(db, 'nodeassociation')} na ON na.SOURCE_NODE_ID = p.ID
-      AND na.SOURCE_NODE_ENTITY = 'Project' AND na.SINK_NODE_ENTITY = 'ProjectCategory'
-      AND na.ASSOCIATION_TYPE = 'ProjectCategory'
-    LEFT JOIN ${requireTable(db, 'projectcategory')} c ON c.ID = na.SINK_NODE_ID
-    WHERE p.ID IN (${marks})`,
-  );
+function projectsOf(found: readonly DbRow[]): Map<string, ProjectInfo> {
   const chosen = new Map<string, DbRow>();
   for (const row of found) {
     // A project has one category; should a site hold several links, the lowest category id wins.
     const id = String(row.id);
     const current = chosen.get(id);
-    if (!current || (row.category_id !== null && (current.category_id === null || BigInt(String(row.category_id)) < BigInt(String(current.category_id)))))
-      chosen.set(id, row);
+    if (!current || (row.c4 !== null && (current.c4 === null || BigInt(String(row.c4)) < BigInt(String(current.c4))))) chosen.set(id, row);
   }
-  return new Map(
-    [...chosen].map(([id, row]) => [
-      id,
-      {
-        key: text(row.pkey),
-        name: text(row.pname),
-        type: projectTypeName(row.project_type),
-        category: text(row.category),
-      },
-    ]),
+  return new Map([...chosen].map(([id, row]) => [id, { key: text(row.c1), name: text(row.c2), type: projectTypeName(row.c3), category: text(row.c5) }]));
+}
+
+/** A lookup of one small table by its `ID`, its values named in the order the lookup selects them. */
+function byId(rows: readonly DbRow[], names: readonly string[]): Map<string, DbRow> {
+  return indexBy(
+    rows.map((row) => Object.fromEntries([['id', row.id], ...names.map((name, n) => [name, row[`c${n + 1}`]])])),
+    'id',
   );
 }
 
-async function rowsById(db: Db, table: string, columns: string, ids: Iterable<string | null>): Promise<Map<string, DbRow>> {
-  const found = await lookupIn(
-    db,
+function branches(db: Db, issues: readonly DbRow[]): LookupBranch[] {
+  const column = (name: string) => issues.map((issue) => text(issue[name])).filter((v): v is string => v !== null);
+  const small = (kind: string, table: string, ids: string[], columns: string[]): LookupBranch => ({
+    kind,
     ids,
-    (marks) => `SELECT t.ID AS id, ${columns} FROM ${requireTable(db, table)} t
-    WHERE t.ID IN (${marks})`,
-  );
-  return indexBy(found, 'id');
+    id: 't.ID',
+    columns,
+    from: (marks) => ` FROM ${requireTable(db, table)} t WHERE t.ID IN (${marks})`,
+  });
+  return [
+    {
+      kind: 'project',
+      ids: numericIds(column('project')),
+      id: 'p.ID',
+      columns: ['p.pkey', 'p.pname', 'p.PROJECTTYPE', 'c.ID', 'c.cname'],
+      from: (marks) => ` FROM ${requireTable(db, 'project')} p
+        LEFT JOIN ${requireTable(db, 'nodeassociation')} na ON na.SOURCE_NODE_ID = p.ID AND na.SOURCE_NODE_ENTITY = 'Project'
+          AND na.SINK_NODE_ENTITY = 'ProjectCategory' AND na.ASSOCIATION_TYPE = 'ProjectCategory'
+        LEFT JOIN ${requireTable(db, 'projectcategory')} c ON c.ID = na.SINK_NODE_ID WHERE p.ID IN (${marks})`,
+    },
+    small('type', 'issuetype', column('issuetype'), ['t.pname']),
+    small('status', 'issuestatus', column('issuestatus'), ['t.pname', 't.STATUSCATEGORY']),
+    small('priority', 'priority', column('priority'), ['t.pname', 't.SEQUENCE']),
+    small('resolution', 'resolution', column('resolution'), ['t.pname']),
+    small('security', 'schemeissuesecuritylevels', numericIds(column('security')), ['t.NAME']),
+    {
+      kind: 'user',
+      ids: USER_ROLES.flatMap(column),
+      id: 'u.ID',
+      columns: ['u.user_key', 'u.lower_user_name'],
+      from: (marks) => ` FROM ${requireTable(db, 'app_user')} u WHERE u.user_key IN (${marks})`,
+    },
+  ];
 }
 
+/** Everything a chunk of issues refers to, in one round trip (a second for schema v1's display names). */
 export async function lookupIssueRefs(db: Db, issues: readonly DbRow[], withNames: boolean): Promise<IssueLookups> {
-  const column = (name: string) => issues.map((issue) => text(issue[name]));
-  const [projects, types, statuses, priorities, resolutions, securityLevels, users] = await Promise.all([
-    projectsById(db, column('project')),
-    rowsById(db, 'issuetype', 't.pname AS name', column('issuetype')),
-    rowsById(db, 'issuestatus', 't.pname AS name, t.STATUSCATEGORY AS category', column('issuestatus')),
-    rowsById(db, 'priority', 't.pname AS name, t.SEQUENCE AS sequence', column('priority')),
-    rowsById(db, 'resolution', 't.pname AS name', column('resolution')),
-    rowsById(db, 'schemeissuesecuritylevels', 't.NAME AS name', numericIds(column('security'))),
-    resolveUsers(db, [...column('creator'), ...column('reporter'), ...column('assignee')], withNames),
-  ]);
-  return { projects, types, statuses, priorities, resolutions, securityLevels, users };
+  const found = await lookupAll(db, branches(db, issues));
+  const rows = (kind: string) => found.get(kind) ?? [];
+  const keys = USER_ROLES.flatMap((role) => issues.map((issue) => text(issue[role])));
+  const userRows = rows('user').map((row) => ({ id: row.id, user_key: row.c1, lower_user_name: row.c2 }));
+  return {
+    projects: projectsOf(rows('project')),
+    types: byId(rows('type'), ['name']),
+    statuses: byId(rows('status'), ['name', 'category']),
+    priorities: byId(rows('priority'), ['name', 'sequence']),
+    resolutions: byId(rows('resolution'), ['name']),
+    securityLevels: byId(rows('security'), ['name']),
+    users: await withDisplayNames(db, appUsersOf(userRows, keys), withNames),
+  };
 }

@@ -3,14 +3,12 @@ import { cutCodePoints, dateCellSeconds, decimalCell } from './cells.ts';
 import { requireTable, text, type Cell, type DbRow } from '../source.ts';
 import { limitClause, lastKeyOf, type EntityDef, type ReadContext } from './entity.ts';
 import { estimateCount } from './estimate.ts';
-import { lookupIssueRefs, statusCategoryName, type IssueLookups } from './jira-issue-lookups.ts';
+import { lookupIssueRefs, statusCategoryName, USER_ROLES, type IssueLookups } from './jira-issue-lookups.ts';
 import { afterDecimalKey } from './jira-lookups.ts';
 import { exportedIssueCondition, fromParam, notOptedOut } from './jira-selection.ts';
 
 /** Atlassian cuts long text columns to this many characters (code points here). */
 export const JIRA_TEXT_LIMIT = 2000;
-
-const USER_ROLES = ['creator', 'reporter', 'assignee'] as const;
 
 export function issueColumns(schemaVersion: number): string[] {
   // Schema v1 follows each user id with that user's display name.

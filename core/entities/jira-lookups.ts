@@ -15,6 +15,47 @@ export async function lookupIn(db: Db, values: Iterable<string | null>, sql: (ma
   return rows;
 }
 
+/** One IN-list lookup among several sent together: its rows carry the id and up to LOOKUP_COLUMNS values. */
+export interface LookupBranch {
+  kind: string;
+  ids: readonly string[];
+  id: string;
+  columns: readonly string[];
+  /** ` FROM … WHERE …` with the IN list's placeholders. */
+  from: (marks: string) => string;
+}
+
+const LOOKUP_COLUMNS = 5;
+
+/**
+ * Several lookups in one round trip (UNION ALL), each row tagged with its branch's kind and its values in
+ * c1…c5 as text. Small lookups cost the database little; the round trips between them cost the most, and
+ * under load each one waits to be scheduled. Too many ids for one statement: each branch on its own.
+ */
+export async function lookupAll(db: Db, branches: readonly LookupBranch[]): Promise<Map<string, DbRow[]>> {
+  const asText = (sql: string) => (db.dialect === 'postgres' ? `CAST(${sql} AS TEXT)` : sql);
+  const wanted = branches.map((b) => ({ ...b, ids: [...new Set(b.ids)] })).filter((b) => b.ids.length > 0);
+  const select = (b: LookupBranch, marks: string) => {
+    const values = Array.from({ length: LOOKUP_COLUMNS }, (_, n) => `${asText(b.columns[n] ?? 'NULL')} AS c${n + 1}`);
+    return `SELECT '${b.kind}' AS kind, ${asText(b.id)} AS id, ${values.join(', ')}${b.from(marks)}`;
+  };
+  const rows: DbRow[] = [];
+  if (wanted.reduce((sum, b) => sum + b.ids.length, 0) <= IN_BATCH) {
+    if (wanted.length > 0)
+      rows.push(
+        ...(await db.query(
+          wanted.map((b) => select(b, placeholders(b.ids.length))).join(' UNION ALL '),
+          wanted.flatMap((b) => b.ids),
+        )),
+      );
+  } else {
+    for (const b of wanted) rows.push(...(await lookupIn(db, b.ids, (marks) => select(b, marks))));
+  }
+  const byKind = new Map<string, DbRow[]>(branches.map((b) => [b.kind, []]));
+  for (const row of rows) byKind.get(String(row.kind))?.push(row);
+  return byKind;
+}
+
 /** Rows keyed by the text of one column (later rows do not replace earlier ones). */
 export function indexBy(rows: readonly DbRow[], column: string): Map<string, DbRow> {
   const map = new Map<string, DbRow>();
@@ -37,7 +78,7 @@ export function afterDecimalKey(column: string, after: string | null, params: un
   return ` AND ${column} > CAST(? AS DECIMAL(18,0))`;
 }
 
-interface AppUser {
+export interface AppUser {
   id: string;
   lowerName: string | null;
 }
@@ -51,13 +92,7 @@ async function appUsersByKey(db: Db, keyList: Iterable<string | null>): Promise<
     (marks) => `SELECT u.ID AS id, u.user_key AS user_key,
     u.lower_user_name AS lower_user_name FROM ${requireTable(db, 'app_user')} u WHERE u.user_key IN (${marks})`,
   );
-  const wanted = new Set(keys);
-  const users = new Map<string, AppUser>();
-  for (const row of found) {
-    const key = text(row.user_key);
-    if (key !== null && wanted.has(key)) users.set(key, { id: String(row.id), lowerName: text(row.lower_user_name) });
-  }
-  return users;
+  return appUsersOf(found, keys);
 }
 
 /** The `cwd_user` row of each lower-case name in an active directory, the lowest directory id winning. */
@@ -91,7 +126,22 @@ export interface ResolvedUser {
 
 /** User key → its `app_user.ID` and, when wanted, display name; NULL and unknown keys are absent. */
 export async function resolveUsers(db: Db, keys: Iterable<string | null>, withNames: boolean): Promise<Map<string, ResolvedUser>> {
-  const users = await appUsersByKey(db, keys);
+  return withDisplayNames(db, await appUsersByKey(db, keys), withNames);
+}
+
+/** `app_user` rows (`id`, `user_key`, `lower_user_name`) of these exact keys, as a lookup found them. */
+export function appUsersOf(rows: readonly DbRow[], keys: Iterable<string | null>): Map<string, AppUser> {
+  const wanted = new Set(keys);
+  const users = new Map<string, AppUser>();
+  for (const row of rows) {
+    const key = text(row.user_key);
+    if (key !== null && wanted.has(key)) users.set(key, { id: String(row.id), lowerName: text(row.lower_user_name) });
+  }
+  return users;
+}
+
+/** The users with their display names from the active directory with the lowest id, when wanted. */
+export async function withDisplayNames(db: Db, users: Map<string, AppUser>, withNames: boolean): Promise<Map<string, ResolvedUser>> {
   const directory = withNames
     ? await directoryUsers(
         db,
