@@ -33,7 +33,9 @@ const LOOKUP_COLUMNS = 5;
  * under load each one waits to be scheduled. Too many ids for one statement: each branch on its own.
  */
 export async function lookupAll(db: Db, branches: readonly LookupBranch[]): Promise<Map<string, DbRow[]>> {
-  const asText = (sql: string) => (db.dialect === 'postgres' ? `CAST(${sql} AS TEXT)` : sql);
+  // One type and, on MySQL, one collation for every branch's column: a UNION of columns whose collations
+  // differ (an app's tables next to Jira's own) is an error there.
+  const asText = (sql: string) => (db.dialect === 'postgres' ? `CAST(${sql} AS TEXT)` : `CAST(${sql} AS CHAR)`);
   const wanted = branches.map((b) => ({ ...b, ids: [...new Set(b.ids)] })).filter((b) => b.ids.length > 0);
   const select = (b: LookupBranch, marks: string) => {
     const values = Array.from({ length: LOOKUP_COLUMNS }, (_, n) => `${asText(b.columns[n] ?? 'NULL')} AS c${n + 1}`);
