@@ -49,13 +49,15 @@ export function renderPlain(job: JobStatus, nowMs: number): string {
 
 /** What an ended job leaves: its outcome, then its files (COMPLETED) or its errors. */
 export function renderOutcome(job: JobStatus): string[] {
-  const lines = [`Job ${job.jobId} ${STATUS_LABELS[job.status]} at ${formatWallTime(job.completedTime)}`];
+  const resumed = job.config.resumedFrom ? ` (resumed from job ${job.config.resumedFrom})` : '';
+  const lines = [`Job ${job.jobId} ${STATUS_LABELS[job.status]} at ${formatWallTime(job.completedTime)}${resumed}`];
   for (const [name, e] of Object.entries(job.statistics?.entities ?? {})) {
     lines.push(`  ${name.padEnd(16)} ${formatCount(e.rows).padStart(12)} rows  ${formatBytes(e.bytes).padStart(9)}  ${e.file}`);
   }
   if (job.statistics) lines.push(`  Files in ${job.rootExportPath}/${job.jobId}`);
   for (const w of job.warnings ?? []) lines.push(`  warning: ${w.message}`);
   for (const e of job.errors ?? []) lines.push(`  error: ${e.message}`);
+  if (job.status === 'CANCELLED' || job.status === 'FAILED') lines.push('  Its files are kept: `sluice export --resume` carries it on where it stopped');
   return lines;
 }
 

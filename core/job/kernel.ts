@@ -3,7 +3,7 @@
 import { formatOffsetIso } from '../dates.ts';
 import type { ProductDef } from '../entities/entity.ts';
 import { errorMessage, ExportRejectedError, ExportRunningError, NothingToCancelError, UnavailableError, ValidationError, type ErrorItem } from '../errors.ts';
-import { autoResumable, checkResumeParams, findInterrupted, leftoverDirs, offerOf, resuming, type ResumeOffer } from './resume.ts';
+import { autoResumable, checkResumeParams, checkResumeSettings, findInterrupted, leftoverDirs, offerOf, resuming, type ResumeOffer } from './resume.ts';
 import { DISK_KEY, next, ownedElsewhere, type Effect, type JobEvent } from './lifecycle.ts';
 import { runExport, type ActiveExport, type RunDeps } from './run-export.ts';
 import { fileStampOf, finish, isRunning, isTerminal, requestCancel, toStatus, type JobRecord, type JobStatus } from './status.ts';
@@ -180,7 +180,7 @@ async function preValidate({ deps }: Node, root: string, discarded: readonly str
 
 type Trigger = NonNullable<JobRecord['trigger']>;
 
-function newRecord({ deps: { host, product } }: Node, jobId: number, params: ExportParams, root: string, start: Date, trigger: Trigger): JobRecord {
+function newRecord({ deps: { host, product, config } }: Node, jobId: number, params: ExportParams, root: string, start: Date, trigger: Trigger): JobRecord {
   const fromMs = params.fromDateMs ?? Math.floor((start.getTime() - DEFAULT_LOOKBACK_MS) / 60_000) * 60_000;
   return {
     startTime: formatOffsetIso(start),
@@ -206,6 +206,7 @@ function newRecord({ deps: { host, product } }: Node, jobId: number, params: Exp
     fileStamp: fileStampOf(start),
     trigger,
     checkpoints: {},
+    output: { baseUrl: config.baseUrl, sourceTimezone: config.sourceTimezone, lineBreak: config.lineBreak },
   };
 }
 
@@ -267,6 +268,7 @@ function nextRecord(
   if (!('job' in interrupted)) throw new ValidationError([{ key: 'invalid.resume', message: interrupted.reason }]);
   const { job } = interrupted;
   checkResumeParams(job, params);
+  checkResumeSettings(job, node.deps.config);
   const same: ExportParams = { fromDateMs: job.fromMs, forceExport: job.config.forcedExport, schemaVersion: job.config.schemaVersion };
   return resuming(newRecord(node, jobId, same, at.root, at.start, at.trigger), job);
 }

@@ -2,7 +2,7 @@
 // kernel (kernel.ts) asks; the moves of the files themselves are adopt-files.ts's, when the resumed job runs.
 import { ValidationError, type ErrorItem } from '../errors.ts';
 import type { JobStore } from './ports.ts';
-import { isRunning, type FileSource, type JobRecord, type JobState } from './status.ts';
+import { isRunning, type FileSource, type JobRecord, type JobState, type OutputSettings } from './status.ts';
 
 // Jobs recorded FAILED before they ran (refused starts, skipped scheduled runs) a resume looks past for the one that ran.
 const LOOKBACK_JOBS = 100;
@@ -46,6 +46,27 @@ export function checkResumeParams(job: JobRecord, asked: AskedOf): void {
   if (asked.forceExport !== null && asked.forceExport !== job.config.forcedExport) differs('forceExport', String(job.config.forcedExport));
   if (asked.schemaVersion !== null && asked.schemaVersion !== job.config.schemaVersion) differs('schemaVersion', String(job.config.schemaVersion));
   if (errors.length > 0) throw new ValidationError(errors);
+}
+
+const OUTPUT_SETTINGS: [keyof OutputSettings, string][] = [
+  ['baseUrl', 'BASE_URL'],
+  ['sourceTimezone', 'SOURCE_TIMEZONE'],
+  ['lineBreak', 'SLUICE_LINE_BREAK_PRESERVE and SLUICE_LINE_BREAK_ESCAPE'],
+];
+
+/** The job's files were written with these settings: carrying them on with others would mix two formats in one file. */
+export function checkResumeSettings(job: JobRecord, here: OutputSettings): void {
+  if (!job.output) return;
+  for (const [name, variable] of OUTPUT_SETTINGS) {
+    const [then, now] = [JSON.stringify(job.output[name]), JSON.stringify(here[name])];
+    if (then === now) continue;
+    throw new ValidationError([
+      {
+        key: 'invalid.resume',
+        message: `Cannot resume job ${job.jobId}: its files were written with ${variable} ${then}, and this node has ${now}; resume on a node set as it was, or start a new export`,
+      },
+    ]);
+  }
 }
 
 /** Directories an interrupted job's files may be in: its own, those it was carrying on from, those it was to discard. */

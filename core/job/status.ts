@@ -105,6 +105,14 @@ export interface JobRecord extends JobStatus {
   carriedFrom?: FileSource[];
   /** Directories of earlier jobs left over (an interrupted job's files), removed once this job has taken or discarded them. */
   discard?: string[];
+  /** The settings the files' bytes depend on besides the data: a resume must write with the same. */
+  output?: OutputSettings;
+}
+
+export interface OutputSettings {
+  baseUrl: string;
+  sourceTimezone: string;
+  lineBreak: { preserve: boolean; escape: string };
 }
 
 export function isTerminal(state: JobState): boolean {
@@ -151,6 +159,7 @@ export function toStatus(record: JobRecord, heartbeat?: { time: string; stale: b
     cancelledBy: _cancelledBy,
     carriedFrom: _carried,
     discard: _discard,
+    output: _output,
     ...status
   } = record;
   return heartbeat && !isTerminal(record.status) ? { ...status, heartbeat } : status;

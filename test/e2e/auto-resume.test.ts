@@ -18,7 +18,7 @@ import { startServer, stopAllServers, type RunningServer } from '../helpers/serv
 
 // 20 times the fixture's bulk rows: at the share below the export takes seconds, in many chunks.
 const SCALE = 20;
-const SLOW_SHARE = '0.05';
+const SLOW_SHARE = '0.02';
 // How long a node that should not resume is watched: several of its auto-resume checks (every 5 s), the first at its start.
 const LEFT_ALONE_MS = 7_000;
 

@@ -27,7 +27,7 @@ import { createTempHome, startServer, stopAllServers, type RunningServer } from 
 // (about 900 issues, 4,000 fields and 4,000 changes): at the share below an export takes seconds, in many chunks.
 const SCALES: Record<SiteKind, number> = { 'mariadb-confluence': 20, 'postgres-confluence': 20, 'mariadb-jira': 5, 'postgres-jira': 5 };
 // A fixed share of the machine slow enough that each entity writes for a few seconds, in chunks a checkpoint follows.
-const SLOW_SHARE = '0.05';
+const SLOW_SHARE = '0.02';
 const FAST = { SLUICE_IMPACT_BUDGET: '1' };
 
 interface Setup {

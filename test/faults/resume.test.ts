@@ -43,7 +43,8 @@ async function waitForMoment(server: RunningServer, jobId: number, moment: Momen
     await waitForRows(server.api, jobId);
     spread = 2500;
   } else if (moment === 'once a checkpoint is saved') {
-    await waitForCheckpoint(server.home, jobId);
+    // A job with little left may complete first: the kill then comes after its end.
+    await waitForCheckpoint(server.home, jobId, { orEnd: true });
     spread = 1000;
   }
   const delay = Math.floor(Math.random() * spread);

@@ -129,12 +129,13 @@ export async function assertSameExport(home: string, job: any, reference: { file
   assert.equal(job.statistics.exportedEntities, reference.job.statistics.exportedEntities, 'exportedEntities counts each record read once');
 }
 
-/** Waits until the running job has an entity part-way through, with rows written; resolves with its status. */
+/** Waits until the running job has an entity part-way through, with rows written, or has ended; resolves with its status. */
 export async function waitForRows(api: Api, jobId: number): Promise<any> {
   return waitFor(
     async () => {
       const { body } = await api('/export');
       if (body.jobId !== jobId) return undefined;
+      if (['COMPLETED', 'CANCELLED', 'FAILED'].includes(body.status)) return body;
       const progress = Object.values(body.progress ?? {}) as { rows: number; state: string }[];
       return progress.some((p) => p.state === 'running' && p.rows > 0) ? body : undefined;
     },
@@ -156,24 +157,32 @@ export async function readJournal(home: string, jobId: number): Promise<any> {
   return JSON.parse(await readFile(join(home, 'data-pipeline', 'jobs', `job-${jobId}.json`), 'utf8'));
 }
 
-/** Waits until the journal holds a checkpoint part-way through an entity (not done, rows kept) for the job. */
-export async function waitForCheckpoint(home: string, jobId: number): Promise<any> {
-  return waitFor(
+/**
+ * Waits until the journal holds a checkpoint part-way through an entity (not done, rows kept) for the job; with
+ * `orEnd`, or until the job has ended (it may finish first), else that fails at once.
+ */
+export async function waitForCheckpoint(home: string, jobId: number, options: { orEnd?: boolean } = {}): Promise<any> {
+  let ended: any = null;
+  const found = await waitFor(
     async () => {
       const record = await readJournal(home, jobId).catch(() => null);
       const partway = Object.values(record?.checkpoints ?? {}).some((c: any) => !c.done && c.rows > 0);
       // A resumed job's checkpoints are its own once it has taken the files over.
       if (partway && record.carriedFrom === undefined) return record;
+      if (record && ['COMPLETED', 'CANCELLED', 'FAILED'].includes(record.status)) return (ended = record);
       throw new Error(record ? `job ${jobId} is ${record.status}, its checkpoints ${JSON.stringify(record.checkpoints)}` : `no job ${jobId} yet`);
     },
     { what: `a checkpoint part-way through an entity of job ${jobId}`, intervalMs: 100, timeoutMs: 120_000 },
   );
+  if (ended && !options.orEnd) throw new Error(`job ${jobId} ended ${ended.status} before a checkpoint part-way: ${JSON.stringify(ended.checkpoints)}`);
+  return found;
 }
 
 /**
- * Asserts an interrupted job left something to carry on from: an entity part-way through whose file holds at
- * least what its checkpoint claims, looked for where a resume looks (the job's directory, then those it was
- * still carrying on from; its .partial file, then its finished one). Resolves with those entities.
+ * Asserts an interrupted job kept work for a resume: an entity finished, or one part-way through, whose file
+ * holds what its checkpoint claims, looked for where a resume looks (the job's directory, then those it was
+ * still carrying on from; for an unfinished entity its .partial file, then its finished one). Resolves with
+ * those entities.
  */
 export async function assertCarriesOn(home: string, jobId: number): Promise<string[]> {
   const record = await readJournal(home, jobId);
@@ -183,20 +192,20 @@ export async function assertCarriesOn(home: string, jobId: number): Promise<stri
       (info) => info.size,
       () => null,
     );
-  const partway: string[] = [];
+  const kept: string[] = [];
   for (const [entity, checkpoint] of Object.entries(record.checkpoints ?? {}) as [string, any][]) {
-    if (checkpoint.done || checkpoint.rows === 0) continue;
+    if (!checkpoint.done && checkpoint.rows === 0) continue;
     for (const source of sources) {
       const path = join(source.dir, `${entity}_job${source.jobId}_${source.fileStamp}.csv`);
-      const size = (await sizeOf(`${path}.partial`)) ?? (await sizeOf(path));
+      const size = checkpoint.done ? await sizeOf(path) : ((await sizeOf(`${path}.partial`)) ?? (await sizeOf(path)));
       if (size === null) continue;
-      if (size >= checkpoint.bytes) partway.push(entity);
+      if (checkpoint.done ? size === checkpoint.bytes : size >= checkpoint.bytes) kept.push(entity);
       break;
     }
   }
-  if (partway.length === 0) {
+  if (kept.length === 0) {
     const listing = await Promise.all(sources.map(async ({ dir }) => `${dir}: ${(await readdir(dir).catch(() => [])).join(', ') || 'nothing'}`));
-    assert.fail(`job ${jobId} left no entity part-way through to carry on: ${JSON.stringify(record.checkpoints)}; ${listing.join('; ')}`);
+    assert.fail(`job ${jobId} kept nothing to carry on: ${JSON.stringify(record.checkpoints)}; ${listing.join('; ')}`);
   }
-  return partway;
+  return kept;
 }

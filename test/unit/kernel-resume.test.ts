@@ -1,6 +1,7 @@
 // Resuming on fakes (SPEC section 4): checkpoints saved with the heartbeat, POST /export?resume=true taking
-// an interrupted job's files over, what it refuses, the races between nodes, a new export discarding the
-// leftovers, and SLUICE_AUTO_RESUME's choice of what to take up.
+// an interrupted job's files over, what it refuses (nothing to resume, other parameters, a node set
+// otherwise), the races between nodes, a new export discarding the leftovers, and SLUICE_AUTO_RESUME's choice
+// of what to take up.
 process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
@@ -368,4 +369,22 @@ test('an auto-resume refused before it runs is not tried again and again', async
   await assert.rejects(next.kernel.autoResume(), { code: 'export.rejected' });
   assert.equal(await next.kernel.autoResume(), null);
   assert.equal(store.jobs.size, 2);
+});
+
+test('a node whose BASE_URL, SOURCE_TIMEZONE or line-break settings differ from those the files were written with refuses to resume, naming the setting', async () => {
+  const store = createMemoryStore();
+  await interruptedJob(node({ store }));
+  for (const [env, named] of [
+    [{ BASE_URL: 'https://wiki.example.com' }, /BASE_URL "http:\/\/localhost:8090", and this node has "https:\/\/wiki\.example\.com"/],
+    [{ SOURCE_TIMEZONE: 'Europe/Berlin' }, /SOURCE_TIMEZONE "UTC"/],
+    [{ SLUICE_LINE_BREAK_ESCAPE: '<br>' }, /SLUICE_LINE_BREAK_PRESERVE and SLUICE_LINE_BREAK_ESCAPE/],
+  ] as const) {
+    const other = node({ store, env, host: createFakeHost({ nowMs: NOW + 3600_000, nodeId: 'node2' }) });
+    await assert.rejects(other.kernel.startExport(RESUME), (error: any) => {
+      assert.equal(error.errors[0].key, 'invalid.resume');
+      assert.match(error.errors[0].message, named);
+      return true;
+    });
+  }
+  assert.equal(store.jobs.size, 1, 'nothing started');
 });

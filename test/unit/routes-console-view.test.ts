@@ -199,6 +199,18 @@ test('the CLI ends with the outcome and files, and lists history as a table', ()
     '  Files in /exports/4',
   ]);
   assert.deepEqual(renderHistory([done]), ['JOB  STATUS     STARTED              DURATION  ROWS', '  4  Completed  2024-03-05 14:00:00    2m 00s     3']);
+  const resumed = { ...done, config: { ...done.config, resumedFrom: 3 } };
+  assert.equal(renderOutcome(resumed)[0], 'Job 4 Completed at 2024-03-05 14:02:00 (resumed from job 3)');
+  const failed = job({
+    status: 'FAILED',
+    completedTime: '2024-03-05T14:02:00.000+00:00',
+    errors: [{ key: 'export.failed', message: 'Cannot export pages: lost' }],
+  });
+  assert.deepEqual(renderOutcome(failed), [
+    'Job 4 Failed at 2024-03-05 14:02:00',
+    '  error: Cannot export pages: lost',
+    '  Its files are kept: `sluice export --resume` carries it on where it stopped',
+  ]);
 });
 
 test('a cancelled or failed job shows its entities as stopped, at the share of their estimate they reached', () => {
