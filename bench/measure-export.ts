@@ -33,6 +33,8 @@ export interface ExportResult {
   entityCpu: Record<string, EntityCpu | null>;
   /** Governor states seen in the job status (chunk size, rate, share, pauses) for the record. */
   pauses: string[];
+  /** What the governor measured, as the job status's `pacing` showed it at each poll while it steered. */
+  governor: { atMs: number; slowdown: number | null; pace: number }[];
 }
 
 /** `onPoll` hears each poll: the progress's rows and the files' bytes so far (the step load starts its workload from them). */
@@ -43,6 +45,7 @@ export async function measureExport(server: SluiceServer, pollMs: number, onPoll
   const files: FileSample[] = [];
   const dir = join(server.exportRoot, String(started.body.jobId));
   const pauses = new Set<string>();
+  const governor: ExportResult['governor'] = [];
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     const { body } = await server.api('/export');
@@ -53,13 +56,14 @@ export async function measureExport(server: SluiceServer, pollMs: number, onPoll
     files.push(written);
     onPoll?.(sample.rows, written);
     for (const p of progress) if (p.governor?.reason) pauses.add(p.governor.reason);
+    if (body.pacing?.state === 'steering') governor.push({ atMs: sample.atMs, slowdown: body.pacing.slowdown ?? null, pace: body.pacing.pace });
     if (body.status === 'STARTED' || body.status === 'CANCELLATION_REQUESTED') continue;
     if (body.status !== 'COMPLETED') throw new Error(`The benchmark export ended ${body.status}: ${JSON.stringify(body.errors)}`);
-    return resultOf(body, timeline, files, [...pauses]);
+    return { ...resultOf(body, timeline, files, [...pauses]), governor };
   }
 }
 
-function resultOf(body: any, timeline: ExportResult['timeline'], files: FileSample[], pauses: string[]): ExportResult {
+function resultOf(body: any, timeline: ExportResult['timeline'], files: FileSample[], pauses: string[]): Omit<ExportResult, 'governor'> {
   const startMs = Date.parse(body.startTime);
   const endMs = Date.parse(body.completedTime);
   const entities: Record<string, EntityResult> = {};

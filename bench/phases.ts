@@ -162,8 +162,18 @@ export function roundLine(round: number, r: ImpactRound): string {
     (Number.isNaN(baseline.waitP95Ms) ? '; ' : ` (of it waiting to start: ${baseline.waitP95Ms.toFixed(1)} → ${during.waitP95Ms.toFixed(1)} ms); `) +
     `other work on the machine ${baseline.cpu.foreign.toFixed(2)} / ${during.cpu.foreign.toFixed(2)} cores` +
     (queued > 0 ? `; ${queued} operations waited for a free connection in the client` : '') +
+    governorSeen(sluice.governor) +
     (failed > 0 ? `; ${failed} foreground operations FAILED (a lost connection)` : '')
   );
+}
+
+/** What the governor measured while it steered: the median of the slowdowns it showed, and its pace. */
+function governorSeen(samples: readonly { slowdown: number | null; pace: number }[]): string {
+  const slowdowns = samples.flatMap((s) => (s.slowdown === null ? [] : [s.slowdown])).sort((a, b) => a - b);
+  if (slowdowns.length === 0) return '';
+  const paces = samples.map((s) => s.pace).sort((a, b) => a - b);
+  const median = (values: number[]) => values[Math.floor(values.length / 2)];
+  return `; the governor saw the site ${(median(slowdowns) * 100).toFixed(1)}% slower (median of ${slowdowns.length} polls), pace ${median(paces).toFixed(2)}`;
 }
 
 /**
