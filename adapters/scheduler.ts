@@ -3,15 +3,13 @@
 // runs as FAILED jobs once the export that blocked them has ended.
 import { errorMessage } from '../core/errors.ts';
 import { fireDueRun, recordSkippedRuns, type TickDeps } from '../core/job/scheduled-run.ts';
+import { startSerialTicker, type Ticker } from './serial-ticker.ts';
 
 // A scheduled export starts at most this long after its time; a tick reads two small files.
 export const TICK_MS = 10_000;
 
-export interface Scheduler {
-  /** One tick now (tests and start-up); resolves when it is done. */
-  tick(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** `tick()` runs one tick now (tests and start-up). */
+export type Scheduler = Ticker;
 
 export interface SchedulerOptions extends TickDeps {
   now(): number;
@@ -22,8 +20,6 @@ export interface SchedulerOptions extends TickDeps {
 export function startScheduler(options: SchedulerOptions): Scheduler {
   // Runs missed while no node was up are not made up for: the next one after start-up fires.
   let lastCheck = options.now();
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
 
   const once = async () => {
     const now = options.now();
@@ -40,18 +36,5 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       lastCheck = Math.max(lastCheck, now);
     }
   };
-  const tick = () => {
-    // Ticks never overlap: a slow shared home delays the next one instead of doubling the work.
-    running = running.then(() => (stopped ? undefined : once()));
-    return running;
-  };
-  const timer = setInterval(() => void tick(), options.tickMs ?? TICK_MS);
-  return {
-    tick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startSerialTicker(once, options.tickMs ?? TICK_MS);
 }
