@@ -2,14 +2,15 @@
 // is reported only once its bytes are synced, a resumed export carries on from one to give the same file as an
 // uninterrupted export, and a worker whose file another node took over stops writing into it.
 import assert from 'node:assert/strict';
-import { mkdtemp, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import type { Checkpoint } from '../../core/job/status.ts';
-import { FLAT_OUT, type EntityOutcome, type EntityTask, type ProgressReport } from '../../core/job/task.ts';
+import type { EntityOutcome, EntityTask, ProgressReport } from '../../core/job/task.ts';
 import type { Db, DbRow } from '../../core/source.ts';
 import { CHECKPOINT_MS } from '../../workers/partial-file.ts';
+import { analyticsEventsTask, fileHandlePrototype } from '../helpers/entity-task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
 import { createTaskControl } from '../../workers/task-control.ts';
 
@@ -49,20 +50,8 @@ let handleProto: { datasync: () => Promise<void>; write: (...args: any[]) => Pro
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sluice-checkpoints-'));
-  task = {
-    product: 'confluence',
-    entity: 'analytics_events',
-    dir,
-    fileName: 'analytics_events_job2_2024_01_01T00_00_00Z.csv',
-    ctx: { baseUrl: BASE, fromMs: 0, fromLocal: '1970-01-01 00:00:00', timezone: 'UTC', optedOut: [], schemaVersion: 1 },
-    lineBreak: { preserve: false, escape: '\\n' },
-    pacing: FLAT_OUT,
-    databaseUrl: 'mysql://x@127.0.0.1:3306/site',
-  };
-  const probe = await open(join(dir, 'probe'), 'w');
-  handleProto = Object.getPrototypeOf(probe);
-  await probe.close();
-  await rm(join(dir, 'probe'));
+  task = analyticsEventsTask(dir, 'analytics_events_job2_2024_01_01T00_00_00Z.csv', BASE);
+  handleProto = await fileHandlePrototype(dir);
 });
 afterEach(async () => {
   mock.restoreAll();

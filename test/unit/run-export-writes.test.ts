@@ -1,12 +1,13 @@
 // One entity's export writing to a file system that accepts less than asked (a short write, as a nearly
 // full disk gives) or nothing (ENOSPC): the file is either complete and exact or not there at all.
 import assert from 'node:assert/strict';
-import { mkdtemp, open, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import type { Db, DbRow } from '../../core/source.ts';
-import { FLAT_OUT, type EntityTask } from '../../core/job/task.ts';
+import type { EntityTask } from '../../core/job/task.ts';
+import { analyticsEventsTask, fileHandlePrototype } from '../helpers/entity-task.ts';
 import { runEntityExport } from '../../workers/run-entity-export.ts';
 import { createTaskControl } from '../../workers/task-control.ts';
 
@@ -54,21 +55,8 @@ describe('runEntityExport on a file system that is filling up', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sluice-writes-'));
-    task = {
-      product: 'confluence',
-      entity: 'analytics_events',
-      dir,
-      fileName: 'analytics_events_job1_2024_01_01T00_00_00Z.csv',
-      ctx: { baseUrl: BASE, fromMs: 0, fromLocal: '1970-01-01 00:00:00', timezone: 'UTC', optedOut: [], schemaVersion: 1 },
-      lineBreak: { preserve: false, escape: '\\n' },
-      pacing: FLAT_OUT,
-      databaseUrl: 'mysql://x@127.0.0.1:3306/site',
-    };
-    // FileHandle is not exported; its prototype is reachable from any open handle.
-    const probe = await open(join(dir, 'probe'), 'w');
-    writeProto = Object.getPrototypeOf(probe);
-    await probe.close();
-    await rm(join(dir, 'probe'));
+    task = analyticsEventsTask(dir, 'analytics_events_job1_2024_01_01T00_00_00Z.csv', BASE);
+    writeProto = await fileHandlePrototype(dir);
   });
   afterEach(async () => {
     mock.restoreAll();
