@@ -16,6 +16,18 @@ const LABELS = `(SELECT GROUP_CONCAT(IF(l.NAMESPACE = 'global', l.NAME, CONCAT(l
 
 const url = (id: string) => `CONCAT('${BASE}/pages/viewpage.action?pageId=', ${id})`;
 
+/** Pages and comments read alike on both databases but for how the body, the labels and the parent are written. */
+const pagesQuery = (body: string, labels: string, parent: string) =>
+  `SELECT c.CONTENTID, '${BASE}', s.SPACEKEY, ${url('c.CONTENTID')}, LOWER(c.CONTENTTYPE), c.TITLE, c.CONTENT_STATUS,
+      ${body}, ${parent}, ${labels}, c.VERSION, c.CREATOR, c.LASTMODIFIER,
+      c.CREATIONDATE, c.LASTMODDATE, c.VERSIONCOMMENT
+    FROM CONTENT c LEFT JOIN SPACES s ON s.SPACEID = c.SPACEID
+    WHERE c.CONTENTTYPE IN ('PAGE', 'BLOGPOST') AND c.PREVVER IS NULL AND c.LASTMODDATE >= '${FROM}' ORDER BY c.CONTENTID`;
+const commentsQuery = (body: string) =>
+  `SELECT c.CONTENTID, '${BASE}', CONCAT(${url('c.PAGEID')}, '&focusedCommentId=', c.CONTENTID, '#comment-', c.CONTENTID),
+      c.PAGEID, c.PARENTCOMMENTID, ${body}, c.CREATOR, c.LASTMODIFIER, c.CREATIONDATE, c.LASTMODDATE
+    FROM CONTENT c WHERE c.CONTENTTYPE = 'COMMENT' AND c.PREVVER IS NULL AND c.LASTMODDATE >= '${FROM}' ORDER BY c.CONTENTID`;
+
 export const CONFLUENCE_PEER_QUERIES: Record<string, string> = {
   users: `SELECT '${BASE}', um.user_key, um.username, cu.display_name, cu.email_address
     FROM user_mapping um JOIN (
@@ -27,14 +39,8 @@ export const CONFLUENCE_PEER_QUERIES: Record<string, string> = {
   spaces: `SELECT s.SPACEKEY, '${BASE}', CONCAT('${BASE}/display/', s.SPACEKEY), ${url('s.HOMEPAGE')}, s.SPACENAME,
       LOWER(s.SPACETYPE), LOWER(s.SPACESTATUS), s.CREATOR, s.LASTMODIFIER, s.CREATIONDATE, s.LASTMODDATE
     FROM SPACES s WHERE s.LASTMODDATE >= '${FROM}' ORDER BY s.SPACEID`,
-  pages: `SELECT c.CONTENTID, '${BASE}', s.SPACEKEY, ${url('c.CONTENTID')}, LOWER(c.CONTENTTYPE), c.TITLE, c.CONTENT_STATUS,
-      ${BODY}, IF(c.CONTENTTYPE = 'PAGE', c.PARENTID, NULL), ${LABELS}, c.VERSION, c.CREATOR, c.LASTMODIFIER,
-      c.CREATIONDATE, c.LASTMODDATE, c.VERSIONCOMMENT
-    FROM CONTENT c LEFT JOIN SPACES s ON s.SPACEID = c.SPACEID
-    WHERE c.CONTENTTYPE IN ('PAGE', 'BLOGPOST') AND c.PREVVER IS NULL AND c.LASTMODDATE >= '${FROM}' ORDER BY c.CONTENTID`,
-  comments: `SELECT c.CONTENTID, '${BASE}', CONCAT(${url('c.PAGEID')}, '&focusedCommentId=', c.CONTENTID, '#comment-', c.CONTENTID),
-      c.PAGEID, c.PARENTCOMMENTID, ${BODY}, c.CREATOR, c.LASTMODIFIER, c.CREATIONDATE, c.LASTMODDATE
-    FROM CONTENT c WHERE c.CONTENTTYPE = 'COMMENT' AND c.PREVVER IS NULL AND c.LASTMODDATE >= '${FROM}' ORDER BY c.CONTENTID`,
+  pages: pagesQuery(BODY, LABELS, "IF(c.CONTENTTYPE = 'PAGE', c.PARENTID, NULL)"),
+  comments: commentsQuery(BODY),
   analytics_events: `SELECT '${BASE}', e.ID, e.NAME, FROM_UNIXTIME(e.EVENT_AT / 1000), e.USER_KEY, e.SPACE_KEY, e.CONTAINER_ID, e.CONTENT_ID
     FROM AO_7B47A5_EVENT e WHERE e.EVENT_AT >= ${FROM_MS} ORDER BY e.ID`,
 };
@@ -82,14 +88,8 @@ const PG_LABELS = `(SELECT string_agg(CASE WHEN l.NAMESPACE = 'global' THEN l.NA
 
 export const CONFLUENCE_POSTGRES_PEER_QUERIES: Record<string, string> = {
   ...CONFLUENCE_PEER_QUERIES,
-  pages: `SELECT c.CONTENTID, '${BASE}', s.SPACEKEY, ${url('c.CONTENTID')}, LOWER(c.CONTENTTYPE), c.TITLE, c.CONTENT_STATUS,
-      ${PG_BODY}, CASE WHEN c.CONTENTTYPE = 'PAGE' THEN c.PARENTID END, ${PG_LABELS}, c.VERSION, c.CREATOR, c.LASTMODIFIER,
-      c.CREATIONDATE, c.LASTMODDATE, c.VERSIONCOMMENT
-    FROM CONTENT c LEFT JOIN SPACES s ON s.SPACEID = c.SPACEID
-    WHERE c.CONTENTTYPE IN ('PAGE', 'BLOGPOST') AND c.PREVVER IS NULL AND c.LASTMODDATE >= '${FROM}' ORDER BY c.CONTENTID`,
-  comments: `SELECT c.CONTENTID, '${BASE}', CONCAT(${url('c.PAGEID')}, '&focusedCommentId=', c.CONTENTID, '#comment-', c.CONTENTID),
-      c.PAGEID, c.PARENTCOMMENTID, ${PG_BODY}, c.CREATOR, c.LASTMODIFIER, c.CREATIONDATE, c.LASTMODDATE
-    FROM CONTENT c WHERE c.CONTENTTYPE = 'COMMENT' AND c.PREVVER IS NULL AND c.LASTMODDATE >= '${FROM}' ORDER BY c.CONTENTID`,
+  pages: pagesQuery(PG_BODY, PG_LABELS, "CASE WHEN c.CONTENTTYPE = 'PAGE' THEN c.PARENTID END"),
+  comments: commentsQuery(PG_BODY),
   analytics_events: `SELECT '${BASE}', e."ID", e."NAME", to_timestamp(e."EVENT_AT" / 1000.0), e."USER_KEY", e."SPACE_KEY", e."CONTAINER_ID", e."CONTENT_ID"
     FROM "AO_7B47A5_EVENT" e WHERE e."EVENT_AT" >= ${FROM_MS} ORDER BY e."ID"`,
 };
