@@ -35,6 +35,11 @@ export function mainThreadCpuMs(pid: number): number | null {
   return procCpuMs(`/proc/self/task/${pid}/stat`);
 }
 
+/** The CPU of this whole process (every thread) so far, in ms, or null where /proc cannot say. */
+export function processCpuMs(): number | null {
+  return procCpuMs('/proc/self/stat');
+}
+
 /** The CPU of the calling thread so far, in ms (a worker thread's own), or null where /proc cannot say. */
 export function threadCpuMs(): number | null {
   return procCpuMs('/proc/thread-self/stat');

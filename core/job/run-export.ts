@@ -205,8 +205,10 @@ function startTask(run: Run, entity: string, pacing: TaskPacing): void {
         databaseUrl: deps.config.databaseUrl ?? '',
         ...resumePoint(record, entity),
       },
-      (report) =>
-        void dispatch(run, { type: 'progress', entity, rows: report.rows, governor: report.governor, cpu: report.cpu, checkpoint: report.checkpoint }),
+      (report) => {
+        run.pacing.queryCpu(handle, report.cpu.databaseMs);
+        void dispatch(run, { type: 'progress', entity, rows: report.rows, governor: report.governor, cpu: report.cpu, checkpoint: report.checkpoint });
+      },
     );
   } catch (error) {
     run.pacing.done(null);

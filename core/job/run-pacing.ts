@@ -14,6 +14,8 @@ export interface RunPacing {
   done(task: Paced | null): void;
   /** Work of the job's own besides its entities (the row estimates): paced like an entity, without taking one's room. */
   helper(task: Paced): () => void;
+  /** What a running task's queries have cost the database so far, in CPU ms (null where it cannot be timed). */
+  queryCpu(task: Paced, totalMs: number | null): void;
   /** Starts measuring the site (governed exports). */
   start(): void;
   stop(): Promise<void>;
@@ -35,6 +37,7 @@ export function createRunPacing(deps: PacingDeps, onChange: (view: PacingView) =
     add: (task) => pacer.add(task),
     done: (task) => pacer.done(task),
     helper: (task) => pacer.helper(task),
+    queryCpu: (task, totalMs) => pacer.queryCpu(task, totalMs),
     start: () => pacer.start(),
     stop: () => pacer.stop(),
   };

@@ -1,7 +1,7 @@
 // The job-side half of pacing: turns the plan and, when governed, the governor's pace into instructions
 // for the running entities (how many run, each one's duty cycle, holds), and keeps what the job status
 // shows. Each entity's worker carries its instructions out chunk by chunk (core/pacing/entity-pace.ts).
-import { createGovernor, type GovernorDecision } from './governor.ts';
+import { createGovernor, type GovernorDecision, type SiteCpu, type SiteReading } from './governor.ts';
 import type { PacingPlan } from './plan.ts';
 import type { MonitorReading, OpenSiteMonitor, SiteMonitor } from './site-monitor.ts';
 
@@ -31,6 +31,8 @@ export interface PacingView {
   baselineMs: number | null;
   currentMs: number | null;
   slowdown: number | null;
+  /** The part of the slowdown from the CPU the export takes from the site, where /proc tells. */
+  cpuSlowdown?: number | null;
   /** The site's own queries running at once, where the database tells. */
   activity: number | null;
   /** This machine's idle CPU cores, where /proc tells. */
@@ -50,6 +52,11 @@ export interface Pacer {
    * is told, without taking an entity's room. The returned function ends it.
    */
   helper(task: Paced): () => void;
+  /**
+   * What a running entity's queries have cost the database so far, in CPU ms (null where its connection's
+   * server thread cannot be timed): the governor weighs it against the site's own CPU.
+   */
+  queryCpu(entity: Paced, totalMs: number | null): void;
   /** Starts measuring (governed mode only). */
   start(): void;
   stop(): Promise<void>;
@@ -77,11 +84,14 @@ interface PacerState {
   admitted: number;
   decision: GovernorDecision | null;
   idleCores: number | null;
+  /** What each entity's queries had cost the database at its last report, and the CPU ms they added since the last reading. */
+  readonly queryCpuMs: Map<Paced, number | null>;
+  queryCpuSinceMs: number;
 }
 
 export function createPacer(options: PacerOptions): Pacer {
   const { plan } = options;
-  const s: PacerState = { entities: [], admitted: 0, decision: null, idleCores: null };
+  const s: PacerState = { entities: [], admitted: 0, decision: null, idleCores: null, queryCpuMs: new Map(), queryCpuSinceMs: 0 };
   const helpers = new Set<Paced>();
   const waiting: (() => void)[] = [];
 
@@ -97,7 +107,7 @@ export function createPacer(options: PacerOptions): Pacer {
 
   const steering =
     plan.mode === 'governed'
-      ? steer(plan.budget, plan.maxEntities, options, (next, reading) => {
+      ? steer(plan.budget, plan.maxEntities, options, s, (next, reading) => {
           s.decision = next;
           s.idleCores = reading?.idleCores ?? s.idleCores;
           broadcast();
@@ -119,6 +129,7 @@ export function createPacer(options: PacerOptions): Pacer {
     done(entity) {
       const at = entity === null ? -1 : s.entities.indexOf(entity);
       if (at >= 0) s.entities.splice(at, 1);
+      if (entity !== null) s.queryCpuMs.delete(entity);
       s.admitted--;
       broadcast();
     },
@@ -126,6 +137,14 @@ export function createPacer(options: PacerOptions): Pacer {
       helpers.add(task);
       task.send(messageFor(plan, s, 0, true));
       return () => void helpers.delete(task);
+    },
+    queryCpu(entity, totalMs) {
+      // A late report from an entity that has ended is not one of the running entities' costs.
+      if (!s.entities.includes(entity)) return;
+      const last = s.queryCpuMs.get(entity);
+      if (last !== undefined && last !== null && totalMs !== null) s.queryCpuSinceMs += Math.max(0, totalMs - last);
+      else if (last === undefined && totalMs !== null) s.queryCpuSinceMs += Math.max(0, totalMs);
+      s.queryCpuMs.set(entity, totalMs);
     },
     start: () => steering?.start(),
     stop: async () => steering?.stop(),
@@ -165,6 +184,7 @@ function viewOf(plan: PacingPlan, s: PacerState): PacingView {
     baselineMs: decision?.baselineMs ?? null,
     currentMs: decision?.currentMs ?? null,
     slowdown: decision?.slowdown ?? null,
+    cpuSlowdown: decision?.cpuSlowdown ?? null,
     activity: decision?.activity ?? null,
     idleCores: s.idleCores,
     reason: decision?.reason ?? null,
@@ -175,11 +195,18 @@ function viewOf(plan: PacingPlan, s: PacerState): PacingView {
  * Feeds the governor a reading of the site every tick. Until the first reading (and whenever the monitor
  * cannot be opened) the governor knows nothing of the site: it treats it as busy and measures first.
  */
-function steer(budget: number, maxPace: number, options: PacerOptions, decided: (decision: GovernorDecision, reading: MonitorReading | null) => void) {
+function steer(
+  budget: number,
+  maxPace: number,
+  options: PacerOptions,
+  s: PacerState,
+  decided: (decision: GovernorDecision, reading: MonitorReading | null) => void,
+) {
   const governor = createGovernor({ budget, maxPace });
   let monitor: SiteMonitor | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
+  let lastTickMs = Date.now();
   const tick = async () => {
     let reading: MonitorReading | null = null;
     try {
@@ -192,7 +219,10 @@ function steer(budget: number, maxPace: number, options: PacerOptions, decided: 
       await failed?.close().catch(() => undefined);
     }
     if (stopped) return;
-    decided(governor.observe(reading ?? { probesMs: [], activity: null }, Date.now()), reading);
+    const nowMs = Date.now();
+    const observed: SiteReading = { probesMs: reading?.probesMs ?? [], activity: reading?.activity ?? null, cpu: siteCpu(s, reading, nowMs - lastTickMs) };
+    lastTickMs = nowMs;
+    decided(governor.observe(observed, nowMs), reading);
     timer = setTimeout(() => void tick(), options.tickMs ?? TICK_MS);
   };
   return {
@@ -205,4 +235,18 @@ function steer(budget: number, maxPace: number, options: PacerOptions, decided: 
       await monitor?.close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The machine's CPU over the last reading as the governor weighs it, or null where it cannot: no /proc
+ * (a remote database), or an entity whose queries cannot be timed.
+ */
+function siteCpu(s: PacerState, reading: MonitorReading | null, spanMs: number): SiteCpu | null {
+  const queryMs = s.queryCpuSinceMs;
+  s.queryCpuSinceMs = 0;
+  const { idleCores = null, busyCores = null, sluiceCores = null } = reading ?? {};
+  if (idleCores === null || busyCores === null || sluiceCores === null || spanMs <= 0) return null;
+  if ([...s.queryCpuMs.values()].some((ms) => ms === null)) return null;
+  const exportCores = sluiceCores + queryMs / spanMs;
+  return { idleCores, siteCores: Math.max(0, busyCores - exportCores), exportCores };
 }

@@ -4,6 +4,10 @@ import type { SiteReading } from './governor.ts';
 export interface MonitorReading extends SiteReading {
   /** This machine's idle CPU cores since the last reading, where /proc tells (a local database); null elsewhere. */
   idleCores: number | null;
+  /** This machine's busy cores over the same span (the site's and the export's), where /proc tells. */
+  busyCores?: number | null;
+  /** The cores this process (the export's side, every thread) used over the same span, where /proc tells. */
+  sluiceCores?: number | null;
 }
 
 export interface SiteMonitor {

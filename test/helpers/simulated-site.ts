@@ -1,11 +1,13 @@
 /**
  * A site for the governor to steer, simulated: its probe latency rises with the export's pace (by `cost`
  * per unit of pace, a fraction of the site's own latency), with seeded lognormal noise, and its own
- * activity and load change over time as a test scripts them. Runs the governor tick by tick and records
- * what it decided and what the site really felt.
+ * activity and load change over time as a test scripts them. A site may also run on a machine whose
+ * cores the export shares: the export uses cores in proportion to its pace, and where the site and the
+ * export want more cores than there are, the site gets what the export leaves (a CPU slowdown the probes
+ * may not see). Runs the governor tick by tick and records what it decided and what the site really felt.
  */
 import { mulberry32 } from '../../adapters/demo/seeded-random.ts';
-import { createGovernor, type GovernorDecision, type GovernorSettings } from '../../core/pacing/governor.ts';
+import { createGovernor, type GovernorDecision, type GovernorSettings, type SiteCpu } from '../../core/pacing/governor.ts';
 
 export interface SiteScript {
   /** The site's own probe latency without the export, in ms, at a time (ms since the start). */
@@ -14,6 +16,28 @@ export interface SiteScript {
   cost(atMs: number): number;
   /** The site's own queries running at once, or null where the database does not tell. */
   activity(atMs: number): number | null;
+  /** The machine the database shares with the export, where /proc tells of it. */
+  machine?: Machine;
+}
+
+export interface Machine {
+  cores: number;
+  /** The cores the site's own work wants at a time. */
+  demand(atMs: number): number;
+  /** The cores the export uses per unit of pace. */
+  coresPerPace: number;
+}
+
+/** What the machine's CPU shows at a load, and the slowdown the site feels from it. */
+function machineAt(machine: Machine, atMs: number, load: number): { cpu: SiteCpu; slowdown: number } {
+  const exportCores = Math.min(machine.cores, machine.coresPerPace * load);
+  const demand = machine.demand(atMs);
+  const siteCores = Math.min(demand, machine.cores - exportCores);
+  return {
+    cpu: { idleCores: Math.max(0, machine.cores - exportCores - demand), siteCores, exportCores },
+    // The site's work gets `siteCores` where it would have had all it wants, up to every core.
+    slowdown: Math.min(demand, machine.cores) / Math.max(siteCores, 1e-9) - 1,
+  };
 }
 
 export interface Tick {
@@ -37,13 +61,14 @@ export function simulate(settings: GovernorSettings, script: SiteScript, duratio
   const ticks: Tick[] = [];
   let load = 0;
   for (let atMs = 0; atMs <= durationMs; atMs += TICK_MS) {
-    const slowdown = script.cost(atMs) * load;
+    const probed = script.cost(atMs) * load;
     const probesMs =
       atMs === 0 || !options.probes
         ? []
-        : Array.from({ length: PROBES_PER_TICK }, () => script.baseMs(atMs) * (1 + slowdown) * Math.exp(NOISE_SIGMA * gaussian()));
-    const decision = governor.observe({ probesMs, activity: script.activity(atMs) }, atMs);
-    ticks.push({ atMs, decision, load, slowdown });
+        : Array.from({ length: PROBES_PER_TICK }, () => script.baseMs(atMs) * (1 + probed) * Math.exp(NOISE_SIGMA * gaussian()));
+    const machine = script.machine === undefined ? null : machineAt(script.machine, atMs, load);
+    const decision = governor.observe({ probesMs, activity: script.activity(atMs), cpu: machine?.cpu ?? null }, atMs);
+    ticks.push({ atMs, decision, load, slowdown: probed + (machine?.slowdown ?? 0) });
     load = decision.hold ? 0 : decision.pace;
   }
   return ticks;

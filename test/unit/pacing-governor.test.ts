@@ -107,6 +107,60 @@ describe('a busy site', () => {
   });
 });
 
+describe('a site on the machine the export runs on, whose probes do not see the CPU the export takes', () => {
+  // The probes sleep between lookups and are scheduled first: they stay as fast as without the export.
+  const onMachine = (demand: (atMs: number) => number): SiteScript => busySite(1, { cost: () => 0, machine: { cores: 2, demand, coresPerPace: 0.5 } });
+  // Where the site wants every core, a pace of 0.19 (0.095 cores against the site's 1.9) slows it by 5%.
+  const saturatedPace = 0.19;
+
+  test('is held under the budget by the CPU the export takes when no core is idle', () => {
+    const steady = between(
+      simulate(
+        settings,
+        onMachine(() => 2.5),
+        300_000,
+      ),
+      60_000,
+      300_000,
+    );
+    const [pace, felt] = [mean(steady.map((t) => t.load)), mean(steady.map((t) => t.slowdown))];
+    assert.ok(felt <= BUDGET, `the site was ${(felt * 100).toFixed(1)}% slower on average`);
+    assert.ok(pace >= saturatedPace * 0.4, `average pace ${pace.toFixed(3)} of ${saturatedPace}`);
+    assert.ok(steady.some((t) => /the export takes .* of the CPU the site's own work uses; 0.00 cores idle/.test(t.decision.reason ?? '')));
+  });
+
+  test('leaves the site its cores and takes the idle ones', () => {
+    const steady = between(
+      simulate(
+        settings,
+        onMachine(() => 1),
+        300_000,
+      ),
+      60_000,
+      300_000,
+    );
+    const [pace, felt] = [mean(steady.map((t) => t.load)), mean(steady.map((t) => t.slowdown))];
+    // One core is idle: up to 0.75 of it (a quarter core kept free) is a pace of 1.5.
+    assert.ok(felt <= BUDGET, `the site was ${(felt * 100).toFixed(1)}% slower on average`);
+    assert.ok(pace >= 1.0, `average pace ${pace.toFixed(3)}`);
+  });
+
+  test('backs off within 2 s when the site starts to want every core, and comes back when it stops', () => {
+    const [stepFrom, stepTo] = [120_000, 200_000];
+    const ticks = simulate(
+      settings,
+      onMachine((at) => (at >= stepFrom && at < stepTo ? 2.5 : 0.5)),
+      300_000,
+    );
+    const before = mean(between(ticks, stepFrom - 20_000, stepFrom).map((t) => t.decision.pace));
+    const within2s = between(ticks, stepFrom + 2000, stepFrom + 2250)[0].decision.pace;
+    assert.ok(before >= 2, `pace ${before.toFixed(3)} before the step`);
+    assert.ok(within2s <= 2 * saturatedPace, `pace ${within2s.toFixed(3)} 2 s into the step, ${before.toFixed(3)} before`);
+    const recovered = mean(between(ticks, stepTo + 60_000, 300_000).map((t) => t.decision.pace));
+    assert.ok(recovered >= 2, `pace ${recovered.toFixed(3)} after the step, ${before.toFixed(3)} before`);
+  });
+});
+
 describe('a database that does not tell its activity (a remote or managed one)', () => {
   test('is steered by its latency alone: a site the export barely slows reaches full pace by doubling', () => {
     const ticks = simulate(settings, busySite(50, { activity: () => null }), 60_000);
