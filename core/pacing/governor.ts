@@ -339,16 +339,16 @@ function probeFactor(g: Steering, probed: number): number {
 
 /**
  * The CPU's rule, where /proc tells: the CPU share is a clock, not a sample of latencies, so it can be
- * followed more closely. Over the aim, the pace falls by the square root of how far over (the share grows
- * with the pace in proportion once no core is idle; the root damps the step). Under it, with idle cores
- * beyond the few kept free, the pace rises to take half of them (at most doubling); with none, gently.
+ * followed closely. With idle cores beyond the few kept free, the pace rises to take half of them (at most
+ * doubling). Otherwise it moves by the square root of the aim over the share: once no core is idle the
+ * share grows with the pace in proportion (less the monitor's fixed part, so a rise undershoots and
+ * repeats), and the root damps each step, so it settles instead of sawing.
  */
 function cpuFactor(g: Steering, cpu: SiteCpu, share: number): number {
   const aim = g.tuning.aimAt * g.settings.budget;
-  if (share > aim) return Math.max(0.5, Math.sqrt(aim / share));
   const spare = cpu.idleCores - g.tuning.idleCores;
-  if (spare > 0) return Math.min(2, 1 + (0.5 * spare) / Math.max(cpu.exportCores, 0.01));
-  return Math.exp(g.tuning.riseGain * Math.min(1, (aim - share) / g.settings.budget));
+  if (share <= aim && spare > 0) return Math.min(2, 1 + (0.5 * spare) / Math.max(cpu.exportCores, 0.01));
+  return Math.min(2, Math.max(0.5, Math.sqrt(aim / Math.max(share, aim / 4))));
 }
 
 function meanCpu(readings: readonly SiteCpu[]): SiteCpu {
@@ -374,7 +374,7 @@ function endEpoch(g: Steering, nowMs: number) {
       : `probe ${ms(g.m.currentMs)} against ${ms(baseline(g) ?? 0)}`;
   const seen = `the site is ${percent(g.m.slowdown)} slower (${why}; budget ${percent(g.settings.budget)})`;
   setPace(g, nowMs, g.m.pace * factor);
-  g.m.reason = g.m.pace >= g.settings.maxPace ? null : `${seen}: ${factor < 1 ? 'slowing down' : 'speeding up'}`;
+  g.m.reason = g.m.pace >= g.settings.maxPace ? null : `${seen}: ${Math.abs(factor - 1) < 0.01 ? 'holding' : factor < 1 ? 'slowing down' : 'speeding up'}`;
 }
 
 function steer(g: Steering, reading: SiteReading, nowMs: number) {

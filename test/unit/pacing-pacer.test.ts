@@ -157,3 +157,54 @@ test('entities under a budget run in the background (lowest CPU priority); at bu
   assert.equal(await admitted({ mode: 'unlimited', maxEntities: 4 }), false);
   assert.equal(await admitted({ mode: 'fixed', share: 0.1, cores: 0.2, maxEntities: 4, costBasis: 'wall' }), true);
 });
+
+test("governed, the CPU the running entities' queries report is weighed against the site's: with no core idle, the pace falls", async () => {
+  const pacer = createPacer({
+    plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
+    tickMs: 5,
+    openMonitor: monitorOf(() => ({ probesMs: [2, 2.1], activity: 3, idleCores: 0, busyCores: 2, sluiceCores: 0.05 })),
+  });
+  const a = entity();
+  const admitted = pacer.admit();
+  pacer.start();
+  await admitted;
+  pacer.add(a);
+  // The entity's queries keep 1.5 cores of the database busy: against the site's 0.45, far over the budget.
+  const from = Date.now();
+  const reporting = setInterval(() => pacer.queryCpu(a, (Date.now() - from) * 1.5), 5);
+  try {
+    await waitFor(() => (pacer.view().cpuSlowdown ?? 0) > 1, 5000);
+    await waitFor(() => pacer.view().pace < 0.1 && /of the CPU the site's own work uses/.test(pacer.view().reason ?? ''), 5000);
+  } finally {
+    clearInterval(reporting);
+    await pacer.stop();
+  }
+});
+
+test('an entity whose queries cannot be timed leaves the governor without the CPU; a late report of an ended one counts for nothing', async () => {
+  const pacer = createPacer({
+    plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
+    tickMs: 5,
+    openMonitor: monitorOf(() => ({ probesMs: [2, 2.1], activity: 3, idleCores: 0, busyCores: 2, sluiceCores: 0.05 })),
+  });
+  const [a, b] = [entity(), entity()];
+  const admitted = pacer.admit();
+  pacer.start();
+  await admitted;
+  pacer.add(a);
+  pacer.add(b);
+  const from = Date.now();
+  const reporting = setInterval(() => {
+    pacer.queryCpu(a, (Date.now() - from) * 1.5);
+    pacer.queryCpu(b, null);
+  }, 5);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(pacer.view().cpuSlowdown, null);
+    pacer.done(b);
+    await waitFor(() => (pacer.view().cpuSlowdown ?? 0) > 1, 5000);
+  } finally {
+    clearInterval(reporting);
+    await pacer.stop();
+  }
+});

@@ -172,7 +172,11 @@ export function pacingSummary(job: JobStatus): PacingSummary | null {
       ? null
       : `the site's probe ${p.currentMs === null ? '–' : `${p.currentMs.toFixed(2)} ms`} against ${p.baselineMs.toFixed(2)} ms without the export`;
   const slowdown = p.slowdown === null ? null : `${p.slowdown >= 0 ? '+' : '−'}${formatPercent(Math.abs(p.slowdown))}`;
-  const measured = [latency, slowdown === null ? null : `${slowdown} (budget ${formatPercent(p.budget ?? 0)})`].filter((x) => x !== null).join(', ');
+  const cpu =
+    p.cpuSlowdown === null || p.cpuSlowdown === undefined
+      ? null
+      : `the export's CPU ${formatPercent(p.cpuSlowdown)} of the site's where no core is idle (${(p.idleCores ?? 0).toFixed(2)} idle)`;
+  const measured = [latency, cpu, slowdown === null ? null : `${slowdown} (budget ${formatPercent(p.budget ?? 0)})`].filter((x) => x !== null).join(', ');
   if (p.state === 'idle-site') return { text: "the site's database is idle: exporting flat out", detail: measured || null, slowing: false };
   const pace = `pace ${p.pace.toFixed(p.pace < 1 ? 2 : 1)} entities`;
   return { text: `${pace}${p.reason ? `: ${p.reason}` : ''}`, detail: measured || null, slowing: true };
