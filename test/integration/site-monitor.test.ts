@@ -97,9 +97,9 @@ for (const [name, open] of sites) {
 
     test('times primary-key lookups of real rows many times a second', async () => {
       monitor.take();
-      await wait(500);
+      await wait(1000);
       const { probesMs } = monitor.take();
-      assert.ok(probesMs.length >= 10, `${probesMs.length} probes in half a second`);
+      assert.ok(probesMs.length >= 10, `${probesMs.length} probes in a second`);
       assert.ok(probesMs.every((ms) => ms > 0 && ms < 5000));
     });
 
