@@ -1,7 +1,7 @@
 // What the governor measures about the site (SPEC section 8), on a connection of its own at normal
 // priority, so its probes wait where the site's queries wait:
-// - probes: a primary-key lookup of a real row of the site's busiest table, timed back to back (about a
-//   hundred a second): the site's latency as its users' queries meet it;
+// - probes: a primary-key lookup of a real row of the site's busiest table, timed about twenty times a
+//   second: the site's latency as its users' queries meet it;
 // - activity: how many of the site's own queries run at once, the export's left out (they carry the
 //   `/*sluice*/` mark on MySQL, the `sluice` application name on PostgreSQL);
 // - this machine's idle and busy cores, and this process's, from /proc, where it has one and the database

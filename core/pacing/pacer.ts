@@ -84,7 +84,10 @@ interface PacerState {
   admitted: number;
   decision: GovernorDecision | null;
   idleCores: number | null;
-  /** What each entity's queries had cost the database at its last report, and the CPU ms they added since the last reading. */
+  /**
+   * What each running entity's queries had cost the database at its last report (0 before one; null when
+   * they cannot be timed), and the CPU ms they added since the last reading.
+   */
   readonly queryCpuMs: Map<Paced, number | null>;
   queryCpuSinceMs: number;
 }
@@ -123,6 +126,7 @@ export function createPacer(options: PacerOptions): Pacer {
     },
     add(entity) {
       s.entities.push(entity);
+      s.queryCpuMs.set(entity, 0);
       entity.send(messageFor(plan, s, s.entities.length - 1));
       if (plan.mode === 'fixed') broadcast();
     },
@@ -139,11 +143,10 @@ export function createPacer(options: PacerOptions): Pacer {
       return () => void helpers.delete(task);
     },
     queryCpu(entity, totalMs) {
-      // A late report from an entity that has ended is not one of the running entities' costs.
-      if (!s.entities.includes(entity)) return;
       const last = s.queryCpuMs.get(entity);
-      if (last !== undefined && last !== null && totalMs !== null) s.queryCpuSinceMs += Math.max(0, totalMs - last);
-      else if (last === undefined && totalMs !== null) s.queryCpuSinceMs += Math.max(0, totalMs);
+      // A late report from an entity that has ended is not one of the running entities' costs.
+      if (last === undefined) return;
+      if (last !== null && totalMs !== null) s.queryCpuSinceMs += Math.max(0, totalMs - last);
       s.queryCpuMs.set(entity, totalMs);
     },
     start: () => steering?.start(),

@@ -79,6 +79,12 @@ export function between(ticks: readonly Tick[], fromMs: number, toMs: number): T
   return ticks.filter((t) => t.atMs >= fromMs && t.atMs < toMs);
 }
 
+/** Five minutes of a script, and its last four (once the governor has settled): their ticks, the export's average pace and the site's average slowdown. */
+export function settled(settings: GovernorSettings, script: SiteScript, seed?: number): { ticks: Tick[]; pace: number; felt: number } {
+  const ticks = between(simulate(settings, script, 300_000, seed), 60_000, 300_000);
+  return { ticks, pace: mean(ticks.map((t) => t.load)), felt: mean(ticks.map((t) => t.slowdown)) };
+}
+
 export function mean(values: readonly number[]): number {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GOVERNOR_TUNING } from '../../core/pacing/governor.ts';
-import { between, mean, simulate, type SiteScript } from '../helpers/simulated-site.ts';
+import { between, mean, settled, simulate, type SiteScript } from '../helpers/simulated-site.ts';
 
 const BUDGET = 0.05;
 const MAX_PACE = 4;
@@ -58,11 +58,8 @@ describe('a busy site', () => {
 
   for (const atBudget of [0.05, 0.3, 2]) {
     test(`where a pace of ${atBudget} costs the budget is slowed by less than the budget, at a pace near that one`, () => {
-      const ticks = simulate(settings, busySite(atBudget), 300_000);
-      const steady = between(ticks, 60_000, 300_000);
-      const felt = mean(steady.map((t) => t.slowdown));
+      const { pace, felt } = settled(settings, busySite(atBudget));
       assert.ok(felt <= BUDGET, `the site was ${(felt * 100).toFixed(1)}% slower on average`);
-      const pace = mean(steady.map((t) => t.load));
       assert.ok(pace >= atBudget * 0.4, `average pace ${pace.toFixed(3)} of ${atBudget}`);
     });
   }
@@ -93,8 +90,7 @@ describe('a busy site', () => {
 
   test('whose own latency drifts keeps a baseline that follows it, so the pace does not collapse', () => {
     const drifting = busySite(0.3, { baseMs: (at) => 2 * (1 + at / 1_500_000) });
-    const steady = between(simulate(settings, drifting, 300_000), 60_000, 300_000);
-    const [pace, felt] = [mean(steady.map((t) => t.load)), mean(steady.map((t) => t.slowdown))];
+    const { pace, felt } = settled(settings, drifting);
     assert.ok(pace >= 0.3 * 0.15 && felt <= BUDGET, `average pace ${pace.toFixed(3)}, the site ${(felt * 100).toFixed(1)}% slower`);
   });
 
@@ -114,32 +110,24 @@ describe('a site on the machine the export runs on, whose probes do not see the 
   const saturatedPace = 0.19;
 
   test('is held under the budget by the CPU the export takes when no core is idle', () => {
-    const steady = between(
-      simulate(
-        settings,
-        onMachine(() => 2.5),
-        300_000,
-      ),
-      60_000,
-      300_000,
+    const {
+      ticks: steady,
+      pace,
+      felt,
+    } = settled(
+      settings,
+      onMachine(() => 2.5),
     );
-    const [pace, felt] = [mean(steady.map((t) => t.load)), mean(steady.map((t) => t.slowdown))];
     assert.ok(felt <= BUDGET, `the site was ${(felt * 100).toFixed(1)}% slower on average`);
     assert.ok(pace >= saturatedPace * 0.4, `average pace ${pace.toFixed(3)} of ${saturatedPace}`);
     assert.ok(steady.some((t) => /the export takes .* of the CPU the site's own work uses; 0.00 cores idle/.test(t.decision.reason ?? '')));
   });
 
   test('leaves the site its cores and takes the idle ones', () => {
-    const steady = between(
-      simulate(
-        settings,
-        onMachine(() => 1),
-        300_000,
-      ),
-      60_000,
-      300_000,
+    const { pace, felt } = settled(
+      settings,
+      onMachine(() => 1),
     );
-    const [pace, felt] = [mean(steady.map((t) => t.load)), mean(steady.map((t) => t.slowdown))];
     // One core is idle: up to 0.75 of it (a quarter core kept free) is a pace of 1.5.
     assert.ok(felt <= BUDGET, `the site was ${(felt * 100).toFixed(1)}% slower on average`);
     assert.ok(pace >= 1.0, `average pace ${pace.toFixed(3)}`);
@@ -170,8 +158,7 @@ describe('a database that does not tell its activity (a remote or managed one)',
   });
 
   test('and one the export slows is held under the budget', () => {
-    const steady = between(simulate(settings, busySite(0.3, { activity: () => null }), 300_000), 60_000, 300_000);
-    assert.ok(mean(steady.map((t) => t.slowdown)) <= BUDGET);
+    assert.ok(settled(settings, busySite(0.3, { activity: () => null })).felt <= BUDGET);
   });
 });
 

@@ -158,12 +158,16 @@ test('entities under a budget run in the background (lowest CPU priority); at bu
   assert.equal(await admitted({ mode: 'fixed', share: 0.1, cores: 0.2, maxEntities: 4, costBasis: 'wall' }), true);
 });
 
-test("governed, the CPU the running entities' queries report is weighed against the site's: with no core idle, the pace falls", async () => {
-  const pacer = createPacer({
+/** A governed pacer on a busy site whose machine has no core idle (the export's process using 0.05 cores). */
+const onSaturatedMachine = () =>
+  createPacer({
     plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
     tickMs: 5,
     openMonitor: monitorOf(() => ({ probesMs: [2, 2.1], activity: 3, idleCores: 0, busyCores: 2, sluiceCores: 0.05 })),
   });
+
+test("governed, the CPU the running entities' queries report is weighed against the site's: with no core idle, the pace falls", async () => {
+  const pacer = onSaturatedMachine();
   const a = entity();
   const admitted = pacer.admit();
   pacer.start();
@@ -182,11 +186,7 @@ test("governed, the CPU the running entities' queries report is weighed against 
 });
 
 test('an entity whose queries cannot be timed leaves the governor without the CPU; a late report of an ended one counts for nothing', async () => {
-  const pacer = createPacer({
-    plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
-    tickMs: 5,
-    openMonitor: monitorOf(() => ({ probesMs: [2, 2.1], activity: 3, idleCores: 0, busyCores: 2, sluiceCores: 0.05 })),
-  });
+  const pacer = onSaturatedMachine();
   const [a, b] = [entity(), entity()];
   const admitted = pacer.admit();
   pacer.start();
