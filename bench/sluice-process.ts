@@ -1,5 +1,5 @@
 // Sluice as the site's administrator runs it: the real server process (`node --import tsx
-// adapters/node.ts`), driven over its REST API. Its peak resident memory is read from /proc: the export
+// adapters/node.ts`, with the flags `npm start` gives it), driven over its REST API. Its peak resident memory is read from /proc: the export
 // workers are threads of the same process, so VmHWM covers them all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_SERVER_ARGS } from '../adapters/server-command.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = 'bench-admin-token';
@@ -60,7 +61,7 @@ export async function startSluice(databaseUrl: string, pace: Pace): Promise<Slui
     SLUICE_MIN_FREE_DISK: '0',
     NODE_ID: 'bench',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'adapters/node.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, NODE_SERVER_ARGS, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (t: string) => (output += t));
   child.stderr!.setEncoding('utf8').on('data', (t: string) => (output += t));

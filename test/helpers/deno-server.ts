@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApi, type Api } from './http.ts';
+import { DENO_V8_ARGS } from '../../adapters/server-command.ts';
 import { createTempHome, findFreePort, REPO_ROOT, TEST_TOKEN } from './server.ts';
 
 // A cold Deno transpiles the sources before it listens, and the demo builds its site on a first start.
@@ -54,7 +55,7 @@ export async function startDenoServer(options: { env?: Record<string, string | u
   for (const [name, value] of Object.entries(wanted))
     if (value === undefined) delete env[name];
     else env[name] = value;
-  const args = options.viaTask ? ['task', 'start'] : ['run', ...DENO_PERMISSIONS, 'adapters/deno.ts'];
+  const args = options.viaTask ? ['task', 'start'] : ['run', ...DENO_V8_ARGS, ...DENO_PERMISSIONS, 'adapters/deno.ts'];
   const child = spawn(denoExecutable(), args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.add(child);
   let all = '';

@@ -1,5 +1,5 @@
 /**
- * The real server as a child process (`node --import tsx adapters/node.ts`, what `npm start` runs), on a
+ * The real server as a child process (`node --single-threaded-gc --import tsx adapters/node.ts`, what `npm start` runs), on a
  * free port with its own PIPELINE_HOME. Every child is remembered so `stopAllServers()` in `after` kills
  * it even when a test fails half way.
  */
@@ -10,6 +10,7 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApi, type Api } from './http.ts';
+import { NODE_SERVER_ARGS } from '../../adapters/server-command.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const TEST_TOKEN = 'e2e-admin-token';
@@ -87,7 +88,7 @@ interface SpawnedSluice {
 }
 
 function spawnSluice(env: Record<string, string>): SpawnedSluice {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'adapters/node.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, NODE_SERVER_ARGS, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let all = '';
   let out = '';
