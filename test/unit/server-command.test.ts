@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { DENO_V8_ARGS, NODE_SERVER_ARGS, V8_FLAGS } from '../../adapters/server-command.ts';
+import { DENO_V8_ARGS, NODE_SERVER_ARGS } from '../../adapters/server-command.ts';
 
 const readJson = async (name: string) => JSON.parse(await readFile(new URL(`../../${name}`, import.meta.url), 'utf8'));
 
