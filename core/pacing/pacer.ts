@@ -97,10 +97,18 @@ export function createPacer(options: PacerOptions): Pacer {
   const s: PacerState = { entities: [], admitted: 0, decision: null, idleCores: null, queryCpuMs: new Map(), queryCpuSinceMs: 0 };
   const helpers = new Set<Paced>();
   const waiting: (() => void)[] = [];
+  // What each running entity and helper was told last. The governor answers every tick, mostly with what it
+  // said before: only a change is sent (a message costs both threads, and the entity reports back on each).
+  const told = new Map<Paced, PaceMessage>();
+  const tell = (to: Paced, message: PaceMessage) => {
+    if (sameMessage(told.get(to), message)) return;
+    told.set(to, message);
+    to.send(message);
+  };
 
   const broadcast = () => {
-    s.entities.forEach((entity, i) => entity.send(messageFor(plan, s, i)));
-    for (const helper of helpers) helper.send(messageFor(plan, s, 0, true));
+    s.entities.forEach((entity, i) => tell(entity, messageFor(plan, s, i)));
+    for (const helper of helpers) tell(helper, messageFor(plan, s, 0, true));
     while (waiting.length > 0 && s.admitted < slots(plan, s)) {
       s.admitted++;
       waiting.shift()!();
@@ -127,20 +135,24 @@ export function createPacer(options: PacerOptions): Pacer {
     add(entity) {
       s.entities.push(entity);
       s.queryCpuMs.set(entity, 0);
-      entity.send(messageFor(plan, s, s.entities.length - 1));
+      tell(entity, messageFor(plan, s, s.entities.length - 1));
       if (plan.mode === 'fixed') broadcast();
     },
     done(entity) {
       const at = entity === null ? -1 : s.entities.indexOf(entity);
       if (at >= 0) s.entities.splice(at, 1);
       if (entity !== null) s.queryCpuMs.delete(entity);
+      if (entity !== null) told.delete(entity);
       s.admitted--;
       broadcast();
     },
     helper(task) {
       helpers.add(task);
-      task.send(messageFor(plan, s, 0, true));
-      return () => void helpers.delete(task);
+      tell(task, messageFor(plan, s, 0, true));
+      return () => {
+        helpers.delete(task);
+        told.delete(task);
+      };
     },
     queryCpu(entity, totalMs) {
       const last = s.queryCpuMs.get(entity);
@@ -153,6 +165,10 @@ export function createPacer(options: PacerOptions): Pacer {
     stop: async () => steering?.stop(),
     view: () => viewOf(plan, s),
   };
+}
+
+function sameMessage(a: PaceMessage | undefined, b: PaceMessage): boolean {
+  return a !== undefined && a.type === b.type && a.dutyCycle === b.dutyCycle && a.hold === b.hold && a.reason === b.reason;
 }
 
 /** How many entities may run now. */

@@ -99,6 +99,30 @@ test('a governed export of a busy site starts no entity while it measures the si
   await pacer.stop();
 });
 
+test('an entity is sent only new instructions, not the same ones at every reading', async () => {
+  let ticks = 0;
+  const pacer = createPacer({
+    plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
+    tickMs: 5,
+    openMonitor: monitorOf(() => {
+      ticks++;
+      return { probesMs: [2, 2.1], activity: 3, idleCores: 0 };
+    }),
+  });
+  const first = pacer.admit();
+  pacer.start();
+  await first;
+  const running = entity();
+  pacer.add(running);
+  const [sentBefore, ticksBefore] = [running.seen.length, ticks];
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.ok(ticks - ticksBefore >= 20, `${ticks - ticksBefore} readings`);
+  // Within one 2 s epoch the governor's answer stands: nothing new to say.
+  assert.equal(running.seen.length, sentBefore, `${running.seen.length - sentBefore} messages over ${ticks - ticksBefore} readings`);
+  assert.deepEqual([running.last.hold, running.last.dutyCycle], [false, 0.1]);
+  await pacer.stop();
+});
+
 test('a governed export whose site monitor cannot open holds to measure, then goes on unsteered at a tenth', async () => {
   const pacer = createPacer({
     plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
@@ -117,20 +141,24 @@ test('a governed export whose site monitor cannot open holds to measure, then go
 });
 
 test("the job's own work (the row estimates) is told what the first entity is told, without taking an entity's room", async () => {
-  const pacer = createPacer({ plan: { mode: 'fixed', share: 0.05, cores: 0.1, maxEntities: 4, costBasis: 'cpu' } });
+  const pacer = createPacer({ plan: { mode: 'fixed', share: 0.1, cores: 0.2, maxEntities: 4, costBasis: 'cpu' } });
   const estimates = entity();
   const end = pacer.helper(estimates);
-  assert.equal(estimates.last.dutyCycle, 0.1);
+  assert.equal(estimates.last.dutyCycle, 0.2);
   assert.equal(estimates.last.hold, false);
-  // The fixed share has room for one entity: the helper did not take it.
-  const first = await pacer.admit();
-  assert.equal(first.dutyCycle, 0.1);
-  const a = entity();
+  // The fixed share has room for two entities: the helper took neither place.
+  const [a, b] = [entity(), entity()];
+  await pacer.admit();
   pacer.add(a);
+  await pacer.admit();
+  pacer.add(b);
+  assert.equal(a.last.dutyCycle, 0.1);
   assert.equal(estimates.last.dutyCycle, a.last.dutyCycle);
+  const heard = estimates.seen.length;
   end();
-  pacer.done(a);
-  assert.equal(estimates.seen.length, 2, 'an ended helper hears nothing more');
+  pacer.done(b);
+  assert.equal(a.last.dutyCycle, 0.2, 'the entity left running is told its new duty cycle');
+  assert.equal(estimates.seen.length, heard, 'an ended helper hears nothing more');
 });
 
 test('a governed export holds its own work with its entities while it measures', async () => {
