@@ -8,7 +8,7 @@
 // and finished 20% sooner with it.
 export const V8_FLAGS = ['--single-threaded-gc'];
 
-/** `node <these> ` starts the server on Node. */
+/** `node <these>` starts the server on Node. */
 export const NODE_SERVER_ARGS = [...V8_FLAGS, '--import', 'tsx', 'adapters/node.ts'];
 
 /** `deno run <these> <permissions> adapters/deno.ts` starts it on Deno. */

@@ -1,6 +1,6 @@
-// Sluice as the site's administrator runs it: the real server process (`node --import tsx
-// adapters/node.ts`, with the flags `npm start` gives it), driven over its REST API. Its peak resident memory is read from /proc: the export
-// workers are threads of the same process, so VmHWM covers them all.
+// Sluice as the site's administrator runs it: the real server process, started as `npm start` starts it
+// (adapters/server-command.ts), driven over its REST API. Its peak resident memory is read from /proc:
+// the export workers are threads of the same process, so VmHWM covers them all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';

@@ -141,8 +141,10 @@ export function createPacer(options: PacerOptions): Pacer {
     done(entity) {
       const at = entity === null ? -1 : s.entities.indexOf(entity);
       if (at >= 0) s.entities.splice(at, 1);
-      if (entity !== null) s.queryCpuMs.delete(entity);
-      if (entity !== null) told.delete(entity);
+      if (entity !== null) {
+        s.queryCpuMs.delete(entity);
+        told.delete(entity);
+      }
       s.admitted--;
       broadcast();
     },

@@ -1,5 +1,5 @@
 /**
- * The real server as a child process (`node --single-threaded-gc --import tsx adapters/node.ts`, what `npm start` runs), on a
+ * The real server as a child process, started as `npm start` starts it (adapters/server-command.ts), on a
  * free port with its own PIPELINE_HOME. Every child is remembered so `stopAllServers()` in `after` kills
  * it even when a test fails half way.
  */
