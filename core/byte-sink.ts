@@ -59,6 +59,14 @@ export class ByteSink {
     this.length += end - start;
   }
 
+  /** A string known to be ASCII (a date, a number): one byte a character. */
+  ascii(value: string): void {
+    const data = this.reserve(value.length);
+    let at = this.length;
+    for (let i = 0; i < value.length; i++) data[at++] = value.charCodeAt(i);
+    this.length = at;
+  }
+
   /** UTF-8 of a string, as TextEncoder writes it (a lone surrogate becomes U+FFFD). */
   text(value: string): void {
     const data = this.reserve(value.length * 3);

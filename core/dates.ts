@@ -50,8 +50,12 @@ export function localToUtcMs(local: string, zone: string): number {
     const millis = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
     wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], millis);
   }
-  if (zone === 'UTC') return wall;
-  return wallToInstant(wall, zone);
+  return wallToUtcMs(wall, zone);
+}
+
+/** Epoch ms of a wall-clock time (as Date.UTC gives it for the clock's fields) in `zone`. */
+export function wallToUtcMs(wall: number, zone: string): number {
+  return zone === 'UTC' ? wall : wallToInstant(wall, zone);
 }
 
 /**

@@ -13,6 +13,11 @@ export interface Db {
   id(name: string): string;
   query(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<DbRow[]>;
   /**
+   * The same query's rows as a block of cells (core/row-block.ts), where the driver can hand them over
+   * without making row objects; queryRows() makes one from query() where it cannot.
+   */
+  rows?(sql: string, params?: readonly unknown[]): Promise<RowBlock>;
+  /**
    * CPU the database has spent serving this connection so far, in ms, where this machine can read it (a
    * database on the same host); absent or null elsewhere.
    */
@@ -25,6 +30,31 @@ export interface QueryOptions {
    * go to the file as the database sent them. A driver that cannot simply returns strings.
    */
   bytes?: readonly string[];
+}
+
+/**
+ * A query's rows as cells, not objects (made by core/row-block.ts). A driver that can hands over one buffer of
+ * the cells' UTF-8 bytes (`bytes`) and each cell's bounds in it (`bounds`: start and end, row by row, start
+ * -1 for NULL), so a cell that goes to the file unchanged is copied byte for byte and never becomes a string.
+ * Blocks made from row objects hold values instead, and have no `bytes` or `bounds`.
+ */
+export interface RowBlock {
+  readonly length: number;
+  /** Cells a row. */
+  readonly width: number;
+  readonly bytes: Uint8Array | null;
+  readonly bounds: Int32Array | null;
+  /** The index of a column by its name in the query. An empty block knows no names and answers 0. */
+  column(name: string): number;
+  isNull(row: number, column: number): boolean;
+  /** The cell as text (its UTF-8 decoded), or null. */
+  text(row: number, column: number): string | null;
+  /** The cell as the CSV writer takes it; bytes are a view of the block, valid as long as it is. */
+  value(row: number, column: number): string | Uint8Array | null;
+  /** The cell as a number (plain integers read from the bytes without a string), NaN for NULL. */
+  number(row: number, column: number): number;
+  /** Whether the cell's text is exactly `ascii` (an ASCII literal such as a content type). */
+  equals(row: number, column: number, ascii: string): boolean;
 }
 
 /** Opens a Db for a worker or the kernel; each call is its own connection. */

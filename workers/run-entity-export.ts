@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { CHUNK_SETTINGS, chunkCpuMs, createChunkSizer } from '../core/pacing/chunk-size.ts';
 import { createRateMeter } from '../core/pacing/rate-meter.ts';
-import { createCsvWriter, type CsvWriter } from '../core/csv.ts';
+import { createCsvWriter, rowCount, type CsvWriter } from '../core/csv.ts';
 import type { Chunk, EntityDef } from '../core/entities/entity.ts';
 import { productDef } from '../core/entities/index.ts';
 import { errorMessage } from '../core/errors.ts';
@@ -15,6 +15,7 @@ import { PARTIAL_SUFFIX, type EntityOutcome, type EntityTask, type ProgressRepor
 import { TaskCancelled, throwIfCancelled } from './cancellation.ts';
 import { createCheckpoints, FileTakenOver, openPartial, type Checkpoints, type PartialFile, type Position } from './partial-file.ts';
 import { withRetries, type RetryingSource } from './retry.ts';
+import { searchable } from './searchable.ts';
 import type { TaskControl } from './task-control.ts';
 
 // The rate shown in the job status covers this much recent time.
@@ -56,7 +57,7 @@ export async function runEntityExport(
   const pacer = createChunkPacer(task, control, started, { ...at, bytes: file.length }, (progress) => report({ ...progress, checkpoint: checkpoints.last }));
   const source = withRetries(openDb, control.signal);
   try {
-    const csv = createCsvWriter(task.lineBreak);
+    const csv = createCsvWriter(task.lineBreak, searchable);
     if (!prior) await file.append(csv.header(entity.columns(task.ctx.schemaVersion)));
     await exportChunks({ file, csv, read: chunkReader(source, entity, task), pacer, checkpoints, signal: control.signal }, at);
     await file.finish(finalPath);
@@ -97,13 +98,14 @@ async function exportChunks({ file, csv, read, pacer, checkpoints, signal }: Chu
     if (pacer.readsAhead() && more) pending = read(after, pacer.chunkRows());
     const processStart = performance.now();
     const before = file.length;
-    if (chunk.rows.length > 0) await file.append(csv.rows(chunk.rows));
+    const rows = rowCount(chunk.rows);
+    if (rows > 0) await file.append(csv.rows(chunk.rows));
     at.after = after;
-    at.rows += chunk.rows.length;
+    at.rows += rows;
     at.scanned += chunk.scanned;
     await checkpoints.offer(at);
     const bytes = file.length - before;
-    const costMs = pacer.record({ rows: chunk.rows.length, scanned: chunk.scanned, bytes, queryMs, dbCpuMs, processStart }, { ...at, bytes: file.length });
+    const costMs = pacer.record({ rows, scanned: chunk.scanned, bytes, queryMs, dbCpuMs, processStart }, { ...at, bytes: file.length });
     if (!more) return;
     await pacer.rest(costMs);
   }

@@ -6,6 +6,7 @@ import type { Db, DbRow } from '../../core/source.ts';
 import { isLocalDatabase } from '../../core/pacing/plan.ts';
 import { resolveTables } from './catalog.ts';
 import { openThreadCpuClock } from './cpu-time.ts';
+import { createRowReader } from './mysql-rows.ts';
 
 // Connection attempts give up after this, so an unreachable database is an error, never a hang.
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -46,6 +47,7 @@ export async function openMysql(url: string, options: MysqlOptions = { lowPriori
       (t) => `\`${t}\``,
     );
     const cpuMs = isLocalDatabase(url) ? await connectionCpuClock(conn, server) : null;
+    const readRows = createRowReader(conn);
     return {
       dialect: 'mysql',
       table: tables,
@@ -56,6 +58,7 @@ export async function openMysql(url: string, options: MysqlOptions = { lowPriori
         const [rows] = await conn.query({ sql: `${SLUICE_MARK} ${sql}`, values: params as unknown[], ...(typeCast ? { typeCast } : {}) });
         return rows as DbRow[];
       },
+      rows: (sql, params = []) => readRows(`${SLUICE_MARK} ${sql}`, params),
       ...(cpuMs ? { cpuMs } : {}),
       close: () => conn.end().catch(() => conn.destroy()),
     };

@@ -1,6 +1,6 @@
 // Turning driver values into CSV cell text: dates, URLs and ids.
-import { formatUtcMillis, formatUtcSeconds, localToUtcMs } from '../dates.ts';
-import type { Cell } from '../source.ts';
+import { formatUtcMillis, formatUtcSeconds, localToUtcMs, wallToUtcMs } from '../dates.ts';
+import type { Cell, RowBlock } from '../source.ts';
 
 const WITH_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/;
 // MySQL's "zero" date, which stands for no date.
@@ -35,6 +35,59 @@ export function dateMs(value: unknown, zone: string): number | null {
 export function dateCell(value: unknown, zone: string): Cell {
   const ms = dateMs(value, zone);
   return ms === null ? null : formatUtcMillis(ms);
+}
+
+/** dateMs of a block's cell: a plain DATETIME's bytes are read where they lie, anything else as its text. */
+export function blockDateMs(block: RowBlock, row: number, column: number, zone: string): number | null {
+  const bounds = block.bounds;
+  if (bounds !== null) {
+    const at = (row * block.width + column) * 2;
+    const wall = bounds[at] === -1 ? Number.NaN : plainWallMs(block.bytes!, bounds[at], bounds[at + 1]);
+    if (!Number.isNaN(wall)) return wallToUtcMs(wall, zone);
+  }
+  return dateMs(block.text(row, column), zone);
+}
+
+export function blockDateCell(block: RowBlock, row: number, column: number, zone: string): Cell {
+  const ms = blockDateMs(block, row, column, zone);
+  return ms === null ? null : formatUtcMillis(ms);
+}
+
+const [DASH, SPACE, LETTER_T, COLON, ZERO, NINE] = [0x2d, 0x20, 0x54, 0x3a, 0x30, 0x39];
+
+/**
+ * The wall-clock ms of exactly `YYYY-MM-DD HH:MM:SS` (or with a `T`), as dateMs reads that text, from its
+ * bytes; NaN for anything else, the zero date included (dateMs then reads the text).
+ */
+function plainWallMs(bytes: Uint8Array, start: number, end: number): number {
+  if (end - start !== PLAIN_LENGTH) return Number.NaN;
+  const separator = bytes[start + 10];
+  if (
+    bytes[start + 4] !== DASH ||
+    bytes[start + 7] !== DASH ||
+    (separator !== SPACE && separator !== LETTER_T) ||
+    bytes[start + 13] !== COLON ||
+    bytes[start + 16] !== COLON
+  )
+    return Number.NaN;
+  const year = digits(bytes, start, 4),
+    month = digits(bytes, start + 5, 2),
+    day = digits(bytes, start + 8, 2);
+  const hour = digits(bytes, start + 11, 2),
+    minute = digits(bytes, start + 14, 2),
+    second = digits(bytes, start + 17, 2);
+  if ((year | month | day | hour | minute | second) < 0 || (year === 0 && month === 0 && day === 0)) return Number.NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, 0);
+}
+
+function digits(bytes: Uint8Array, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const byte = bytes[i];
+    if (byte < ZERO || byte > NINE) return -1;
+    value = value * 10 + (byte - ZERO);
+  }
+  return value;
 }
 
 export function dateCellSeconds(value: unknown, zone: string): Cell {

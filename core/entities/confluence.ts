@@ -1,10 +1,12 @@
 // Confluence's five files (SPEC section 6).
-import { dateCell, epochCell, viewPageUrl } from './cells.ts';
-import { decodeEntities, decodeEntitiesUtf8 } from './html-entities.ts';
+import { blockDateCell, dateCell, epochCell, viewPageUrl } from './cells.ts';
+import { decodeEntities, decodeEntitiesInto } from './html-entities.ts';
 import { labelName, sortedJsonArray } from './labels.ts';
-import type { CsvCell } from '../csv.ts';
-import { placeholders, requireTable, text, textOrBytes, type Cell, type Db, type DbRow } from '../source.ts';
-import { afterKey, lastKeyOf, limitClause, notIn, type EntityDef, type ProductDef, type ReadContext } from './entity.ts';
+import { ByteSink } from '../byte-sink.ts';
+import type { CsvRecords } from '../csv.ts';
+import { queryRows } from '../row-block.ts';
+import { placeholders, requireTable, text, textOrBytes, type Cell, type Db, type DbRow, type RowBlock } from '../source.ts';
+import { afterKey, lastKeyIn, lastKeyOf, limitClause, notIn, type EntityDef, type ProductDef, type ReadContext } from './entity.ts';
 import { estimateCount } from './estimate.ts';
 
 const users: EntityDef = {
@@ -98,7 +100,11 @@ const spaces: EntityDef = {
   estimate: (db, ctx) => estimateCount(db, 'SPACES', 'LASTMODDATE >= ?', [ctx.fromLocal]),
 };
 
-/** Each content id's body: storage format (type 2) first, then the lowest body id; entities decoded once. */
+/**
+ * Each content id's body: storage format (type 2) first, then the lowest body id; entities decoded once.
+ * Read as row objects: the driver hands each body over as a view of the bytes it received, which a block
+ * would copy (megabytes a chunk), and a body query's few cells a row cost little either way.
+ */
 async function bodiesOf(db: Db, ids: readonly string[]): Promise<Map<string, string | Uint8Array>> {
   const best = new Map<string, { type: number; id: bigint; body: string | Uint8Array }>();
   if (ids.length === 0) return new Map();
@@ -115,7 +121,26 @@ async function bodiesOf(db: Db, ids: readonly string[]): Promise<Map<string, str
     const better = !current || (candidate.type === 2) !== (current.type === 2) ? !current || candidate.type === 2 : candidate.id < current.id;
     if (better) best.set(key, candidate);
   }
-  return new Map([...best].map(([key, { body }]) => [key, typeof body === 'string' ? decodeEntities(body) : decodeEntitiesUtf8(body)]));
+  return decodedBodies(best);
+}
+
+/** The chosen bodies with their references decoded; the decoded bytes of a chunk's bodies share one buffer. */
+function decodedBodies(chosen: Map<string, { body: string | Uint8Array }>): Map<string, string | Uint8Array> {
+  const bodies = new Map<string, string | Uint8Array>();
+  let total = 0;
+  for (const { body } of chosen.values()) total += typeof body === 'string' ? 0 : body.length;
+  // References mostly shrink when decoded; the buffer grows if a chunk's do not.
+  const decoded = new ByteSink(total);
+  const spans: [string, number, number][] = [];
+  for (const [key, { body }] of chosen) {
+    const start = decoded.length;
+    if (typeof body === 'string') bodies.set(key, decodeEntities(body));
+    else if (decodeEntitiesInto(body, decoded)) spans.push([key, start, decoded.length]);
+    else bodies.set(key, body);
+  }
+  const all = decoded.view();
+  for (const [key, start, end] of spans) bodies.set(key, all.subarray(start, end));
+  return bodies;
 }
 
 async function labelsOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
@@ -140,6 +165,34 @@ const CONTENT_COLUMNS = `c.CONTENTID AS id, c.CONTENTTYPE AS type, c.TITLE AS ti
   c.PARENTID AS parent_id, c.VERSION AS version, c.CREATOR AS creator, c.LASTMODIFIER AS modifier,
   c.CREATIONDATE AS created, c.LASTMODDATE AS updated, c.VERSIONCOMMENT AS version_comment,
   c.PAGEID AS page_id, c.PARENTCOMMENTID AS parent_comment_id`;
+
+/** The CONTENT_COLUMNS' indexes in a block. */
+function contentColumns(block: RowBlock) {
+  const at = (name: string) => block.column(name);
+  return {
+    id: at('id'),
+    type: at('type'),
+    title: at('title'),
+    status: at('status'),
+    parentId: at('parent_id'),
+    version: at('version'),
+    creator: at('creator'),
+    modifier: at('modifier'),
+    created: at('created'),
+    updated: at('updated'),
+    versionComment: at('version_comment'),
+    pageId: at('page_id'),
+    parentCommentId: at('parent_comment_id'),
+  };
+}
+
+function idsOf(block: RowBlock, column: number): string[] {
+  const ids: string[] = new Array(block.length);
+  for (let r = 0; r < block.length; r++) ids[r] = block.text(r, column) ?? '';
+  return ids;
+}
+
+const utf8 = new TextEncoder();
 
 const pages: EntityDef = {
   name: 'pages',
@@ -167,37 +220,46 @@ const pages: EntityDef = {
       `c.CONTENTTYPE IN ('PAGE','BLOGPOST') AND c.PREVVER IS NULL AND c.LASTMODDATE >= ?` +
       notIn('s.SPACEKEY', ctx.optedOut, params) +
       afterKey('c.CONTENTID', after, params);
-    const found = await db.query(
+    const found = await queryRows(
+      db,
       `SELECT ${CONTENT_COLUMNS}, s.SPACEKEY AS space_key
       FROM ${requireTable(db, 'CONTENT')} c LEFT JOIN ${requireTable(db, 'SPACES')} s ON s.SPACEID = c.SPACEID
       WHERE ${where} ORDER BY c.CONTENTID${limitClause(limit)}`,
       params,
     );
-    const ids = found.map((r) => String(r.id));
+    const col = contentColumns(found);
+    const spaceKey = found.column('space_key');
+    const ids = idsOf(found, col.id);
     const [bodies, labels] = await Promise.all([bodiesOf(db, ids), labelsOf(db, ids)]);
-    const rows = found.map((c): CsvCell[] => {
-      const id = String(c.id);
-      const isPage = c.type === 'PAGE';
-      return [
-        id,
-        ctx.baseUrl,
-        text(c.space_key),
-        viewPageUrl(ctx.baseUrl, id),
-        isPage ? 'page' : 'blogpost',
-        text(c.title),
-        text(c.status),
-        bodies.get(id) ?? null,
-        isPage ? text(c.parent_id) : null,
-        labels.get(id) ?? null,
-        text(c.version),
-        text(c.creator),
-        text(c.modifier),
-        dateCell(c.created, ctx.timezone),
-        dateCell(c.updated, ctx.timezone),
-        text(c.version_comment),
-      ];
-    });
-    return { rows, lastKey: lastKeyOf(found, 'id'), scanned: found.length };
+    const baseUrl = utf8.encode(ctx.baseUrl);
+    const rows: CsvRecords = {
+      count: found.length,
+      write(out) {
+        for (let r = 0; r < found.length; r++) {
+          const id = ids[r];
+          const isPage = found.equals(r, col.type, 'PAGE');
+          out.from(found, r, col.id);
+          out.cell(baseUrl);
+          out.from(found, r, spaceKey);
+          out.cell(viewPageUrl(ctx.baseUrl, id));
+          out.plain(isPage ? 'page' : 'blogpost');
+          out.from(found, r, col.title);
+          out.from(found, r, col.status);
+          out.cell(bodies.get(id) ?? null);
+          if (isPage) out.from(found, r, col.parentId);
+          else out.cell(null);
+          out.cell(labels.get(id) ?? null);
+          out.from(found, r, col.version);
+          out.from(found, r, col.creator);
+          out.from(found, r, col.modifier);
+          out.plain(blockDateCell(found, r, col.created, ctx.timezone));
+          out.plain(blockDateCell(found, r, col.updated, ctx.timezone));
+          out.from(found, r, col.versionComment);
+          out.end();
+        }
+      },
+    };
+    return { rows, lastKey: lastKeyIn(found, col.id), scanned: found.length };
   },
   estimate: (db, ctx) => estimateCount(db, 'CONTENT', `CONTENTTYPE IN ('PAGE','BLOGPOST') AND PREVVER IS NULL AND LASTMODDATE >= ?`, [ctx.fromLocal]),
 };
@@ -228,32 +290,37 @@ const comments: EntityDef = {
             where: notIn('s.SPACEKEY', ctx.optedOut, params),
           };
     const where = `c.CONTENTTYPE = 'COMMENT' AND c.PREVVER IS NULL AND c.LASTMODDATE >= ?${optOut.where}` + afterKey('c.CONTENTID', after, params);
-    const found = await db.query(
+    const found = await queryRows(
+      db,
       `SELECT ${CONTENT_COLUMNS} FROM ${content} c${optOut.join}
       WHERE ${where} ORDER BY c.CONTENTID${limitClause(limit)}`,
       params,
     );
-    const bodies = await bodiesOf(
-      db,
-      found.map((r) => String(r.id)),
-    );
-    const rows = found.map((c): CsvCell[] => {
-      const id = String(c.id);
-      const url = c.page_id === null ? null : `${viewPageUrl(ctx.baseUrl, c.page_id)}&focusedCommentId=${id}#comment-${id}`;
-      return [
-        id,
-        ctx.baseUrl,
-        url,
-        text(c.page_id),
-        text(c.parent_comment_id),
-        bodies.get(id) ?? null,
-        text(c.creator),
-        text(c.modifier),
-        dateCell(c.created, ctx.timezone),
-        dateCell(c.updated, ctx.timezone),
-      ];
-    });
-    return { rows, lastKey: lastKeyOf(found, 'id'), scanned: found.length };
+    const col = contentColumns(found);
+    const ids = idsOf(found, col.id);
+    const bodies = await bodiesOf(db, ids);
+    const baseUrl = utf8.encode(ctx.baseUrl);
+    const rows: CsvRecords = {
+      count: found.length,
+      write(out) {
+        for (let r = 0; r < found.length; r++) {
+          const id = ids[r];
+          const pageId = found.text(r, col.pageId);
+          out.from(found, r, col.id);
+          out.cell(baseUrl);
+          out.cell(pageId === null ? null : `${viewPageUrl(ctx.baseUrl, pageId)}&focusedCommentId=${id}#comment-${id}`);
+          out.from(found, r, col.pageId);
+          out.from(found, r, col.parentCommentId);
+          out.cell(bodies.get(id) ?? null);
+          out.from(found, r, col.creator);
+          out.from(found, r, col.modifier);
+          out.plain(blockDateCell(found, r, col.created, ctx.timezone));
+          out.plain(blockDateCell(found, r, col.updated, ctx.timezone));
+          out.end();
+        }
+      },
+    };
+    return { rows, lastKey: lastKeyIn(found, col.id), scanned: found.length };
   },
   estimate: (db, ctx) => estimateCount(db, 'CONTENT', `CONTENTTYPE = 'COMMENT' AND PREVVER IS NULL AND LASTMODDATE >= ?`, [ctx.fromLocal]),
 };
@@ -271,24 +338,35 @@ const analyticsEvents: EntityDef = {
     const c = (name: string) => `e.${db.id(name)}`;
     const params: unknown[] = [ctx.fromMs];
     const where = `${c('EVENT_AT')} >= ?${notIn(c('SPACE_KEY'), ctx.optedOut, params)}${afterKey(c('ID'), after, params)}`;
-    const found = await db.query(
+    const found = await queryRows(
+      db,
       `SELECT ${c('ID')} AS id, ${c('NAME')} AS name, ${c('EVENT_AT')} AS event_at,
         ${c('USER_KEY')} AS user_key, ${c('SPACE_KEY')} AS space_key, ${c('CONTAINER_ID')} AS container_id,
         ${c('CONTENT_ID')} AS content_id
       FROM ${requireTable(db, EVENT_TABLE)} e WHERE ${where} ORDER BY ${c('ID')}${limitClause(limit)}`,
       params,
     );
-    const rows = found.map((e): Cell[] => [
-      ctx.baseUrl,
-      text(e.id),
-      text(e.name),
-      epochCell(e.event_at),
-      text(e.user_key),
-      text(e.space_key),
-      text(e.container_id),
-      text(e.content_id),
-    ]);
-    return { rows, lastKey: lastKeyOf(found, 'id'), scanned: found.length };
+    const [id, name, eventAt, user, space, container, content] = ['id', 'name', 'event_at', 'user_key', 'space_key', 'container_id', 'content_id'].map((n) =>
+      found.column(n),
+    );
+    const baseUrl = utf8.encode(ctx.baseUrl);
+    const rows: CsvRecords = {
+      count: found.length,
+      write(out) {
+        for (let r = 0; r < found.length; r++) {
+          out.cell(baseUrl);
+          out.from(found, r, id);
+          out.from(found, r, name);
+          out.plain(epochCell(found.number(r, eventAt)));
+          out.from(found, r, user);
+          out.from(found, r, space);
+          out.from(found, r, container);
+          out.from(found, r, content);
+          out.end();
+        }
+      },
+    };
+    return { rows, lastKey: lastKeyIn(found, id), scanned: found.length };
   },
   estimate: (db, ctx) => estimateCount(db, EVENT_TABLE, `${db.id('EVENT_AT')} >= ?`, [ctx.fromMs]),
 };

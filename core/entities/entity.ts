@@ -1,7 +1,7 @@
 // An entity is data: a file, its columns and how to read one keyset chunk of it. Products are lists
 // of entities, so the kernel, the workers and the governor never know which product they export.
-import type { CsvCell } from '../csv.ts';
-import type { Db } from '../source.ts';
+import type { CsvRows } from '../csv.ts';
+import type { Db, RowBlock } from '../source.ts';
 
 export interface ReadContext {
   baseUrl: string;
@@ -15,7 +15,7 @@ export interface ReadContext {
 }
 
 export interface Chunk {
-  rows: CsvCell[][];
+  rows: CsvRows;
   /** The key of the last row the query scanned (written or not); the next chunk starts after it. */
   lastKey: string | null;
   /** Rows the main query returned; fewer than the limit means the entity is finished. */
@@ -66,4 +66,8 @@ export function limitClause(limit: number): string {
 
 export function lastKeyOf(rows: readonly Record<string, unknown>[], column: string): string | null {
   return rows.length === 0 ? null : String(rows[rows.length - 1][column]);
+}
+
+export function lastKeyIn(block: RowBlock, column: number): string | null {
+  return block.length === 0 ? null : block.text(block.length - 1, column);
 }

@@ -1,5 +1,6 @@
 // Decodes character references in Confluence storage-format XHTML bodies once,
 // leaving tags alone. Runtime-neutral: no node:* imports.
+import { ByteSink } from '../byte-sink.ts';
 import { HTML_ENTITY_TABLE } from './html-entity-table.ts';
 
 // One alternation so a body is scanned in a single pass and replacement text is
@@ -50,8 +51,6 @@ const SEMICOLON = 0x3b;
 const HASH = 0x23;
 // Longest name, as in REFERENCE.
 const MAX_NAME = 32;
-// Runs shorter than this are copied byte by byte: cheaper than a subarray view and a set().
-const SHORT_RUN = 48;
 
 // Names by a hash of their characters, built on the first byte body with a reference: a body's
 // reference is then looked up without making a string of it.
@@ -87,12 +86,17 @@ const hexValue = (b: number) => (isDigit(b) ? b - 0x30 : b >= 0x61 && b <= 0x66 
  * written as bytes. Returns `bytes` itself when there is nothing to decode.
  */
 export function decodeEntitiesUtf8(bytes: Uint8Array): Uint8Array {
+  const out = new ByteSink(bytes.length);
+  return decodeEntitiesInto(bytes, out) ? out.view() : bytes;
+}
+
+/**
+ * decodeEntitiesUtf8 into `out`, after what it holds: a chunk's bodies share one buffer instead of one
+ * each (an allocation outside V8's heap for every body, and the collections that come with them). Returns
+ * false, writing nothing, when there is nothing to decode.
+ */
+export function decodeEntitiesInto(bytes: Uint8Array, out: ByteSink): boolean {
   let amp = bytes.indexOf(AMPERSAND);
-  if (amp === -1) return bytes;
-  // No reference decodes to more than a fifth over its own length (`&nGt;`: 5 bytes, 6 decoded; numeric
-  // ones shrink), so a quarter more room always suffices.
-  const out = new Uint8Array(bytes.length + (bytes.length >> 2) + 8);
-  let length = 0;
   let copied = 0;
   while (amp !== -1) {
     const end = referenceEnd(bytes, amp);
@@ -102,21 +106,16 @@ export function decodeEntitiesUtf8(bytes: Uint8Array): Uint8Array {
     }
     const decoded = decodeReference(bytes, amp, end);
     if (decoded !== null) {
-      if (amp - copied < SHORT_RUN) for (let at = copied; at < amp; at++) out[length++] = bytes[at];
-      else {
-        out.set(bytes.subarray(copied, amp), length);
-        length += amp - copied;
-      }
-      if (typeof decoded !== 'number') for (let i = 0; i < decoded.length; i++) out[length++] = decoded[i];
-      else length = writeCodePoint(out, length, decoded);
+      out.bytes(bytes, copied, amp);
+      if (typeof decoded !== 'number') out.bytes(decoded);
+      else writeCodePoint(out, decoded);
       copied = end;
     }
     amp = bytes.indexOf(AMPERSAND, end);
   }
-  if (copied === 0) return bytes;
-  out.set(bytes.subarray(copied), length);
-  length += bytes.length - copied;
-  return out.subarray(0, length);
+  if (copied === 0) return false;
+  out.bytes(bytes, copied, bytes.length);
+  return true;
 }
 
 /** Where the reference starting at `amp` ends (after its `;`), or -1 when REFERENCE would not match there. */
@@ -161,22 +160,21 @@ function namedValue(bytes: Uint8Array, start: number, end: number): Uint8Array |
   return null;
 }
 
-/** Writes a scalar value's UTF-8 at `at`; returns where it ends. */
-function writeCodePoint(out: Uint8Array, at: number, cp: number): number {
+/** Writes a scalar value's UTF-8. */
+function writeCodePoint(out: ByteSink, cp: number): void {
   if (cp < 0x80) {
-    out[at++] = cp;
+    out.byte(cp);
   } else if (cp < 0x800) {
-    out[at++] = 0xc0 | (cp >> 6);
-    out[at++] = 0x80 | (cp & 0x3f);
+    out.byte(0xc0 | (cp >> 6));
+    out.byte(0x80 | (cp & 0x3f));
   } else if (cp < 0x10000) {
-    out[at++] = 0xe0 | (cp >> 12);
-    out[at++] = 0x80 | ((cp >> 6) & 0x3f);
-    out[at++] = 0x80 | (cp & 0x3f);
+    out.byte(0xe0 | (cp >> 12));
+    out.byte(0x80 | ((cp >> 6) & 0x3f));
+    out.byte(0x80 | (cp & 0x3f));
   } else {
-    out[at++] = 0xf0 | (cp >> 18);
-    out[at++] = 0x80 | ((cp >> 12) & 0x3f);
-    out[at++] = 0x80 | ((cp >> 6) & 0x3f);
-    out[at++] = 0x80 | (cp & 0x3f);
+    out.byte(0xf0 | (cp >> 18));
+    out.byte(0x80 | ((cp >> 12) & 0x3f));
+    out.byte(0x80 | ((cp >> 6) & 0x3f));
+    out.byte(0x80 | (cp & 0x3f));
   }
-  return at;
 }
