@@ -3,10 +3,11 @@
 // as they do on MySQL. pg hands each CopyData message to the active query (pg-copy-streams uses the same
 // hook), so this is a query object of its own; COPY takes no parameters, so they are written as literals.
 import type pg from 'pg';
-import type { DbRow } from '../../core/source.ts';
+import type { DbRow, RowBlock } from '../../core/source.ts';
 import { fillPlaceholders } from './sql-placeholders.ts';
+import { wholeCells } from './utf8-cells.ts';
 
-const [TAB, LF, BACKSLASH] = [0x09, 0x0a, 0x5c];
+const [TAB, LF, BACKSLASH, LETTER_N] = [0x09, 0x0a, 0x5c, 0x4e];
 // What a backslash stands for in COPY's text format (the server writes these and nothing else escaped).
 const ESCAPED: Record<number, number> = { 98: 0x08, 102: 0x0c, 110: 0x0a, 114: 0x0d, 116: 0x09, 118: 0x0b };
 const INITIAL_BYTES = 256 * 1024;
@@ -59,14 +60,72 @@ function literal(client: pg.Client, value: unknown): string {
   return value === null || value === undefined ? 'NULL' : client.escapeLiteral(String(value));
 }
 
+function runCopy(client: pg.Client, sql: string, params: readonly unknown[]): Promise<Buffer> {
+  const copy = new CopyOut(`COPY (${fillPlaceholders(sql, (n) => literal(client, params[n]))}) TO STDOUT WITH (HEADER)`);
+  client.query(copy as unknown as pg.QueryConfig);
+  return copy.done;
+}
+
+/** Runs `sql` (with `?` placeholders) as COPY with a header line, and returns its rows as a block of cells. */
+export async function copyRowBlock(client: pg.Client, sql: string, params: readonly unknown[]): Promise<RowBlock> {
+  return blockOfCopy(await runCopy(client, sql, params));
+}
+
+/**
+ * COPY's text format (a header line, then rows) as a block. Cells are unescaped where they lie: an escape is
+ * two bytes standing for one, so the unescaped text never overtakes the text still to be read, and a cell
+ * without a backslash is its own bytes. `\N` is NULL.
+ */
+export function blockOfCopy(data: Buffer): RowBlock {
+  const headerEnd = data.indexOf(LF);
+  if (headerEnd === -1) return wholeCells([], 0, data.subarray(0, 0), new Int32Array(0));
+  const names = (splitCells(data.subarray(0, headerEnd + 1))[0] ?? []).map((cell) => (cell === null ? '' : cell.toString('utf8')));
+  let bounds: Int32Array = new Int32Array(Math.max(64, names.length * 2 * 64));
+  let at = 0;
+  let count = 0;
+  let p = headerEnd + 1;
+  let w = p;
+  const end = data.length;
+  while (p < end) {
+    if (at + 2 > bounds.length) bounds = grown(bounds);
+    if (data[p] === BACKSLASH && data[p + 1] === LETTER_N && (p + 2 === end || data[p + 2] === TAB || data[p + 2] === LF)) {
+      bounds[at++] = -1;
+      bounds[at++] = -1;
+      p += 2;
+    } else {
+      bounds[at++] = w;
+      for (; p < end; ) {
+        const byte = data[p];
+        if (byte === TAB || byte === LF) break;
+        if (byte === BACKSLASH) {
+          const next = data[p + 1];
+          data[w++] = ESCAPED[next] ?? next;
+          p += 2;
+        } else {
+          data[w++] = byte;
+          p++;
+        }
+      }
+      bounds[at++] = w;
+    }
+    if (p >= end || data[p] === LF) count++;
+    p++;
+  }
+  return wholeCells(names, count, data.subarray(0, w), bounds.subarray(0, at));
+}
+
+function grown(bounds: Int32Array): Int32Array {
+  const larger = new Int32Array(bounds.length * 2);
+  larger.set(bounds);
+  return larger;
+}
+
 /**
  * Runs `sql` (with `?` placeholders) as COPY with a header line, and returns its rows keyed by column name:
  * the `bytes` columns as UTF-8 bytes, the rest as strings, NULL as null.
  */
 export async function copyRows(client: pg.Client, sql: string, params: readonly unknown[], bytes: readonly string[]): Promise<DbRow[]> {
-  const copy = new CopyOut(`COPY (${fillPlaceholders(sql, (n) => literal(client, params[n]))}) TO STDOUT WITH (HEADER)`);
-  client.query(copy as unknown as pg.QueryConfig);
-  const data = await copy.done;
+  const data = await runCopy(client, sql, params);
   const lines = splitCells(data);
   if (lines.length === 0) return [];
   const names = lines[0].map((cell) => (cell === null ? '' : cell.toString('utf8')));

@@ -3,11 +3,11 @@
 // timestamps handed over as the text the server holds, so ids above 2^53 stay exact and core/cells.ts reads
 // zone-less timestamps in SOURCE_TIMEZONE and `timestamptz` values at their own offset.
 import pg from 'pg';
-import type { Db, DbRow } from '../../core/source.ts';
+import type { Db, DbRow, RowBlock } from '../../core/source.ts';
 import { isLocalDatabase } from '../../core/pacing/plan.ts';
 import { resolveTables } from './catalog.ts';
 import { openThreadCpuClock } from './cpu-time.ts';
-import { copyRows } from './postgres-copy.ts';
+import { copyRowBlock, copyRows } from './postgres-copy.ts';
 import { fillPlaceholders } from './sql-placeholders.ts';
 
 // The first version whose COPY writes a header line in text format.
@@ -47,13 +47,19 @@ export function toNumberedPlaceholders(sql: string): string {
 /** Runs `?`-placeholder SQL whose `bytes` columns come back as UTF-8 bytes. */
 export type BytesRunner = (sql: string, params: readonly unknown[], bytes: readonly string[]) => Promise<DbRow[]>;
 
+/** Runs `?`-placeholder SQL whose rows come back as a block of cells. */
+export type BlockRunner = (sql: string, params: readonly unknown[]) => Promise<RowBlock>;
+
+/** What a connection offers beyond plain queries: its server process's CPU, COPY for bytes and for blocks. */
+export interface PostgresExtras {
+  cpuMs?: () => number | null;
+  runBytes?: BytesRunner;
+  runBlock?: BlockRunner;
+}
+
 /** A Db over any PostgreSQL query function: the catalog is read once, when it opens. */
-export async function createPostgresDb(
-  run: QueryRunner,
-  close: () => Promise<void>,
-  cpuMs?: () => number | null,
-  runBytes?: BytesRunner,
-): Promise<OpenedPostgresDb> {
+export async function createPostgresDb(run: QueryRunner, close: () => Promise<void>, extras: PostgresExtras = {}): Promise<OpenedPostgresDb> {
+  const { cpuMs, runBytes, runBlock } = extras;
   const names = await run(TABLES_SQL, []);
   return {
     dialect: 'postgres',
@@ -65,6 +71,7 @@ export async function createPostgresDb(
     query: (sql, params = [], options = {}) =>
       runBytes && options.bytes?.length ? runBytes(sql, params, options.bytes) : run(toNumberedPlaceholders(sql), params),
     ...(cpuMs ? { cpuMs } : {}),
+    ...(runBlock ? { rows: (sql: string, params: readonly unknown[] = []) => runBlock(sql, params) } : {}),
     close,
   };
 }
@@ -94,9 +101,16 @@ export async function openPostgres(url: string): Promise<OpenedPostgresDb> {
     const inTurn = oneAtATime();
     const run: QueryRunner = (sql, params) => inTurn(async () => (await client.query({ text: sql, values: params as unknown[] })).rows);
     // COPY's text format has a header line from PostgreSQL 15 on: the columns are known by name.
-    const runBytes: BytesRunner | undefined =
-      server.version >= COPY_HEADER_VERSION ? (sql, params, bytes) => inTurn(() => copyRows(client, sql, params, bytes)) : undefined;
-    return await createPostgresDb(run, () => client.end().catch(() => undefined), cpuMs ?? undefined, runBytes);
+    const copies = server.version >= COPY_HEADER_VERSION;
+    return await createPostgresDb(run, () => client.end().catch(() => undefined), {
+      ...(cpuMs ? { cpuMs } : {}),
+      ...(copies
+        ? {
+            runBytes: (sql, params, bytes) => inTurn(() => copyRows(client, sql, params, bytes)),
+            runBlock: (sql, params) => inTurn(() => copyRowBlock(client, sql, params)),
+          }
+        : {}),
+    });
   } catch (error) {
     await client.end().catch(() => undefined);
     throw error;
