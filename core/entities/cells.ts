@@ -1,5 +1,6 @@
 // Turning driver values into CSV cell text: dates, URLs and ids.
 import { formatUtcMillis, formatUtcSeconds, localToUtcMs, wallToUtcMs } from '../dates.ts';
+import type { RecordOut } from '../csv.ts';
 import type { Cell, RowBlock } from '../source.ts';
 
 const WITH_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/;
@@ -51,6 +52,30 @@ export function blockDateMs(block: RowBlock, row: number, column: number, zone: 
 export function blockDateCell(block: RowBlock, row: number, column: number, zone: string): Cell {
   const ms = blockDateMs(block, row, column, zone);
   return ms === null ? null : formatUtcMillis(ms);
+}
+
+export function blockDateCellSeconds(block: RowBlock, row: number, column: number, zone: string): Cell {
+  const ms = blockDateMs(block, row, column, zone);
+  return ms === null ? null : formatUtcSeconds(ms);
+}
+
+/**
+ * A block's text cell cut to `max` code points, as cutCodePoints cuts it. A cell of at most `max` code points
+ * (counted as the bytes that start a character) is written as the database sent it.
+ */
+export function writeCut(out: RecordOut, block: RowBlock, row: number, column: number, max: number): void {
+  const bounds = block.bounds;
+  const at = (row * block.width + column) * 2;
+  if (bounds !== null && (bounds[at] === -1 || codePoints(block.bytes!, bounds[at], bounds[at + 1], max) <= max)) return out.from(block, row, column);
+  out.cell(cutCodePoints(block.text(row, column), max));
+}
+
+/** The code points of UTF-8 bytes, counted up to just past `max`. */
+function codePoints(bytes: Uint8Array, start: number, end: number, max: number): number {
+  if (end - start <= max) return end - start;
+  let count = 0;
+  for (let at = start; at < end && count <= max; at++) if ((bytes[at] & 0xc0) !== 0x80) count++;
+  return count;
 }
 
 const [DASH, SPACE, LETTER_T, COLON, ZERO, NINE] = [0x2d, 0x20, 0x54, 0x3a, 0x30, 0x39];

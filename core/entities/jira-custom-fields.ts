@@ -105,12 +105,16 @@ function valueOf(row: DbRow, kind: Kind, resolved: Resolved, zone: string): Cell
   }
 }
 
-/** A value of a field without references: the first column that holds one. */
+/** A value of a field without references: the first column that holds one (the later ones read only if needed). */
 function plainValue(row: DbRow, zone: string): Cell {
-  for (const cell of [text(row.stringvalue), decimalCell(row.numbervalue), text(row.textvalue), dateCellSeconds(row.datevalue, zone)]) {
-    if (cell !== null && cell !== '') return cell;
-  }
-  return null;
+  const string = text(row.stringvalue);
+  if (isValue(string)) return string;
+  const number = decimalCell(row.numbervalue);
+  if (isValue(number)) return number;
+  const long = text(row.textvalue);
+  if (isValue(long)) return long;
+  const date = dateCellSeconds(row.datevalue, zone);
+  return isValue(date) ? date : null;
 }
 
 /** `["parent","child"]`: the parent option's row has no PARENTKEY, the child's points at the parent. */
@@ -149,7 +153,7 @@ export async function customFieldCells(db: Db, input: CustomFieldInput, zone: st
 
 function fieldCell(field: FieldDef, rows: DbRow[], resolved: Resolved, zone: string): Cell {
   const kind = kindOf(field);
-  const ordered = [...rows].sort((a, b) => (BigInt(String(a.id)) < BigInt(String(b.id)) ? -1 : 1));
+  const ordered = rows.length === 1 ? rows : [...rows].sort((a, b) => (BigInt(String(a.id)) < BigInt(String(b.id)) ? -1 : 1));
   if (kind === 'cascade') return cascadeCell(ordered, resolved);
   const values =
     kind === 'labels' ? [...new Set(ordered.map((r) => text(r.label)).filter(isValue))] : ordered.map((r) => valueOf(r, kind, resolved, zone)).filter(isValue);

@@ -1,8 +1,10 @@
 // Jira's issue_history file (SPEC section 10): one row per change item whose change group was created at
 // or after fromDate, in change item id order. The issue's own update date plays no part.
-import { cutCodePoints, dateCellSeconds } from './cells.ts';
-import { placeholders, requireTable, text, type Cell, type Db, type DbRow } from '../source.ts';
-import { lastKeyOf, limitClause, type EntityDef, type ReadContext } from './entity.ts';
+import { blockDateCellSeconds, writeCut } from './cells.ts';
+import type { CsvRecords } from '../csv.ts';
+import { queryRows } from '../row-block.ts';
+import { placeholders, requireTable, type Db, type RowBlock } from '../source.ts';
+import { lastKeyIn, limitClause, type EntityDef, type ReadContext } from './entity.ts';
 import { estimateCount } from './estimate.ts';
 import { JIRA_TEXT_LIMIT } from './jira-issues.ts';
 import { afterDecimalKey, userIdsByKey } from './jira-lookups.ts';
@@ -36,47 +38,63 @@ function optedOutColumn(db: Db, ctx: ReadContext, params: unknown[]): { joins: s
  * items drive the query and a chunk's work stays bounded by its size whatever fromDate selects; an inner
  * join lets the optimizer start from the groups and sort all of them per chunk).
  */
-async function readChunk(db: Db, ctx: ReadContext, after: string | null, limit: number) {
+function readPage(db: Db, ctx: ReadContext, after: string | null, limit: number): Promise<RowBlock> {
   const params: unknown[] = new Array(KEPT_PARAMS).fill(fromParam(db, ctx));
   const optedOut = optedOutColumn(db, ctx, params);
-  const page = await db.query(
+  return queryRows(
+    db,
     `SELECT ${ITEM_COLUMNS}, ${optedOut.column} FROM ${requireTable(db, 'changeitem')} ci
     LEFT JOIN ${requireTable(db, 'changegroup')} cg ON cg.ID = ci.groupid${optedOut.joins}
     WHERE 1=1${afterDecimalKey('ci.ID', after, params)} ORDER BY ci.ID${limitClause(limit)}`,
     params,
   );
-  const rows = page.filter((item) => item.kept !== null && item.opted_out === null);
-  return { page, rows };
 }
 
-function historyRow(item: DbRow, users: Map<string, string>, ctx: ReadContext): Cell[] {
-  const author = text(item.author);
-  const value = (column: string) => cutCodePoints(text(item[column]), JIRA_TEXT_LIMIT);
-  return [
-    text(item.issue_id),
-    text(item.group_id),
-    author === null ? null : (users.get(author) ?? null),
-    author,
-    dateCellSeconds(item.created, ctx.timezone),
-    text(item.field),
-    text(item.field_type),
-    value('old_value'),
-    value('old_string'),
-    value('new_value'),
-    value('new_string'),
-  ];
-}
+const COLUMN_NAMES = [
+  'id',
+  'group_id',
+  'kept',
+  'issue_id',
+  'author',
+  'created',
+  'field_type',
+  'field',
+  'old_value',
+  'old_string',
+  'new_value',
+  'new_string',
+  'opted_out',
+] as const;
 
 export const jiraIssueHistory: EntityDef = {
   name: 'issue_history',
   columns: () => ['issue_id', 'changelog_id', 'author_id', 'author_key', 'created_date', 'field', 'field_type', 'from', 'from_string', 'to', 'to_string'],
   async read(db, ctx, after, limit) {
-    const { page, rows } = await readChunk(db, ctx, after, limit);
-    const users = await userIdsByKey(
-      db,
-      rows.map((item) => text(item.author)),
-    );
-    return { rows: rows.map((item) => historyRow(item, users, ctx)), lastKey: lastKeyOf(page, 'id'), scanned: page.length };
+    const page = await readPage(db, ctx, after, limit);
+    const col = Object.fromEntries(COLUMN_NAMES.map((name) => [name, page.column(name)])) as Record<(typeof COLUMN_NAMES)[number], number>;
+    // Written: items whose change group is kept and whose issue is not opted out.
+    const kept: number[] = [];
+    for (let r = 0; r < page.length; r++) if (!page.isNull(r, col.kept) && page.isNull(r, col.opted_out)) kept.push(r);
+    const authors = kept.map((r) => page.text(r, col.author));
+    const users = await userIdsByKey(db, authors);
+    const rows: CsvRecords = {
+      count: kept.length,
+      write(out) {
+        kept.forEach((r, i) => {
+          const author = authors[i];
+          out.from(page, r, col.issue_id);
+          out.from(page, r, col.group_id);
+          out.cell(author === null ? null : (users.get(author) ?? null));
+          out.from(page, r, col.author);
+          out.plain(blockDateCellSeconds(page, r, col.created, ctx.timezone));
+          out.from(page, r, col.field);
+          out.from(page, r, col.field_type);
+          for (const value of [col.old_value, col.old_string, col.new_value, col.new_string]) writeCut(out, page, r, value, JIRA_TEXT_LIMIT);
+          out.end();
+        });
+      },
+    };
+    return { rows, lastKey: lastKeyIn(page, col.id), scanned: page.length };
   },
   estimate(db, ctx) {
     return estimateCount(db, 'changeitem', `groupid IN (SELECT cg.ID FROM ${requireTable(db, 'changegroup')} cg WHERE cg.CREATED >= ?)`, [fromParam(db, ctx)]);
