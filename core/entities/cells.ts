@@ -66,8 +66,8 @@ export function blockDateCellSeconds(block: RowBlock, row: number, column: numbe
 export function writeCut(out: RecordOut, block: RowBlock, row: number, column: number, max: number): void {
   const bounds = block.bounds;
   const at = (row * block.width + column) * 2;
-  if (bounds !== null && (bounds[at] === -1 || codePoints(block.bytes!, bounds[at], bounds[at + 1], max) <= max)) return out.from(block, row, column);
-  out.cell(cutCodePoints(block.text(row, column), max));
+  if (bounds !== null && (bounds[at] === -1 || codePoints(block.bytes!, bounds[at], bounds[at + 1], max) <= max)) out.from(block, row, column);
+  else out.cell(cutCodePoints(block.text(row, column), max));
 }
 
 /** The code points of UTF-8 bytes, counted up to just past `max`. */

@@ -69,8 +69,11 @@ function byId(rows: readonly DbRow[], names: readonly string[]): Map<string, DbR
   );
 }
 
-function branches(db: Db, issues: readonly DbRow[]): LookupBranch[] {
-  const column = (name: string) => issues.map((issue) => text(issue[name])).filter((v): v is string => v !== null);
+/** A column of the chunk's issues as text, in their order. */
+export type IssueColumn = (name: string) => readonly Cell[];
+
+function branches(db: Db, issues: IssueColumn): LookupBranch[] {
+  const column = (name: string) => issues(name).filter((v): v is string => v !== null);
   const small = (kind: string, table: string, ids: string[], columns: string[]): LookupBranch => ({
     kind,
     ids,
@@ -105,10 +108,10 @@ function branches(db: Db, issues: readonly DbRow[]): LookupBranch[] {
 }
 
 /** Everything a chunk of issues refers to, in one round trip (a second for schema v1's display names). */
-export async function lookupIssueRefs(db: Db, issues: readonly DbRow[], withNames: boolean): Promise<IssueLookups> {
+export async function lookupIssueRefs(db: Db, issues: IssueColumn, withNames: boolean): Promise<IssueLookups> {
   const found = await lookupAll(db, branches(db, issues));
   const rows = (kind: string) => found.get(kind) ?? [];
-  const keys = USER_ROLES.flatMap((role) => issues.map((issue) => text(issue[role])));
+  const keys = USER_ROLES.flatMap((role) => issues(role));
   const userRows = rows('user').map((row) => ({ id: row.id, user_key: row.c1, lower_user_name: row.c2 }));
   return {
     projects: projectsOf(rows('project')),

@@ -1,7 +1,9 @@
 // Jira's issues file (SPEC section 10): one row per issue updated at or after fromDate, in id order.
-import { cutCodePoints, dateCellSeconds, decimalCell } from './cells.ts';
-import { requireTable, text, type Cell, type DbRow } from '../source.ts';
-import { limitClause, lastKeyOf, type EntityDef, type ReadContext } from './entity.ts';
+import { blockDateCellSeconds, decimalCell, writeCut } from './cells.ts';
+import type { CsvRecords, RecordOut } from '../csv.ts';
+import { queryRows } from '../row-block.ts';
+import { requireTable, text, type Cell, type DbRow, type RowBlock } from '../source.ts';
+import { lastKeyIn, limitClause, type EntityDef, type ReadContext } from './entity.ts';
 import { estimateCount } from './estimate.ts';
 import { lookupIssueRefs, statusCategoryName, USER_ROLES, type IssueLookups } from './jira-issue-lookups.ts';
 import { afterDecimalKey } from './jira-lookups.ts';
@@ -59,47 +61,70 @@ export function issueKey(projectKey: Cell, issuenum: unknown): Cell {
   return projectKey === null || number === null ? null : `${projectKey}-${number}`;
 }
 
-function issueRow(issue: DbRow, refs: IssueLookups, ctx: ReadContext): Cell[] {
-  const project = refs.projects.get(String(issue.project));
-  const key = issueKey(project?.key ?? null, issue.issuenum);
-  const ref = (map: Map<string, DbRow>, id: unknown, column: string) => {
-    const row = id === null ? undefined : map.get(String(id));
-    return row ? row[column] : null;
+const COLUMN_NAMES = [
+  'id',
+  'issuenum',
+  'project',
+  'issuetype',
+  'summary',
+  'description',
+  'priority',
+  'resolution',
+  'issuestatus',
+  'created',
+  'updated',
+  'duedate',
+  'resolutiondate',
+  'votes',
+  'watches',
+  'original_estimate',
+  'remaining_estimate',
+  'time_spent',
+  'security',
+  ...USER_ROLES,
+] as const;
+
+type Columns = Record<(typeof COLUMN_NAMES)[number], number>;
+
+/** One issue's record: what its row holds, written as sent where it goes to the file unchanged. */
+function writeIssue(out: RecordOut, found: RowBlock, r: number, col: Columns, refs: IssueLookups, ctx: ReadContext, baseUrl: Uint8Array): void {
+  const at = (column: number) => found.text(r, column);
+  const ref = (map: Map<string, DbRow>, column: number, name: string) => {
+    const id = at(column);
+    const row = id === null ? undefined : map.get(id);
+    return row ? row[name] : null;
   };
-  const users = USER_ROLES.flatMap((role) => {
-    const user = issue[role] === null ? undefined : refs.users.get(String(issue[role]));
-    return ctx.schemaVersion === 1 ? [user?.id ?? null, user?.name ?? null] : [user?.id ?? null];
-  });
-  const date = (value: unknown) => dateCellSeconds(value, ctx.timezone);
-  return [
-    text(issue.id),
-    ctx.baseUrl,
-    key === null ? null : `${ctx.baseUrl}/browse/${encodeURIComponent(key)}`,
-    key,
-    project?.key ?? null,
-    project?.name ?? null,
-    project?.type ?? null,
-    project?.category ?? null,
-    text(ref(refs.types, issue.issuetype, 'name')),
-    text(issue.summary),
-    cutCodePoints(text(issue.description), JIRA_TEXT_LIMIT),
-    ...users,
-    text(ref(refs.statuses, issue.issuestatus, 'name')),
-    statusCategoryName(ref(refs.statuses, issue.issuestatus, 'category')),
-    decimalCell(ref(refs.priorities, issue.priority, 'sequence')),
-    text(ref(refs.priorities, issue.priority, 'name')),
-    text(ref(refs.resolutions, issue.resolution, 'name')),
-    decimalCell(issue.watches),
-    decimalCell(issue.votes),
-    date(issue.created),
-    date(issue.resolutiondate),
-    date(issue.updated),
-    date(issue.duedate),
-    decimalCell(issue.original_estimate),
-    decimalCell(issue.remaining_estimate),
-    decimalCell(issue.time_spent),
-    text(ref(refs.securityLevels, issue.security, 'name')),
-  ];
+  const project = refs.projects.get(at(col.project) ?? '');
+  const key = issueKey(project?.key ?? null, at(col.issuenum));
+  const date = (column: number) => out.plain(blockDateCellSeconds(found, r, column, ctx.timezone));
+  out.from(found, r, col.id);
+  out.cell(baseUrl);
+  out.cell(key === null ? null : `${ctx.baseUrl}/browse/${encodeURIComponent(key)}`);
+  out.cell(key);
+  for (const cell of [project?.key, project?.name, project?.type, project?.category]) out.cell(cell ?? null);
+  out.cell(text(ref(refs.types, col.issuetype, 'name')));
+  out.from(found, r, col.summary);
+  writeCut(out, found, r, col.description, JIRA_TEXT_LIMIT);
+  for (const role of USER_ROLES) {
+    const id = at(col[role]);
+    const user = id === null ? undefined : refs.users.get(id);
+    out.cell(user?.id ?? null);
+    if (ctx.schemaVersion === 1) out.cell(user?.name ?? null);
+  }
+  out.cell(text(ref(refs.statuses, col.issuestatus, 'name')));
+  out.cell(statusCategoryName(ref(refs.statuses, col.issuestatus, 'category')));
+  out.cell(decimalCell(ref(refs.priorities, col.priority, 'sequence')));
+  out.cell(text(ref(refs.priorities, col.priority, 'name')));
+  out.cell(text(ref(refs.resolutions, col.resolution, 'name')));
+  out.cell(decimalCell(at(col.watches)));
+  out.cell(decimalCell(at(col.votes)));
+  date(col.created);
+  date(col.resolutiondate);
+  date(col.updated);
+  date(col.duedate);
+  for (const column of [col.original_estimate, col.remaining_estimate, col.time_spent]) out.cell(decimalCell(at(column)));
+  out.cell(text(ref(refs.securityLevels, col.security, 'name')));
+  out.end();
 }
 
 export const jiraIssues: EntityDef = {
@@ -108,13 +133,23 @@ export const jiraIssues: EntityDef = {
   async read(db, ctx, after, limit) {
     const params: unknown[] = [];
     const where = exportedIssueCondition(db, ctx, 'i', params) + afterDecimalKey('i.ID', after, params);
-    const found = await db.query(
+    const found = await queryRows(
+      db,
       `SELECT ${ISSUE_COLUMNS} FROM ${requireTable(db, 'jiraissue')} i
       WHERE ${where} ORDER BY i.ID${limitClause(limit)}`,
       params,
     );
-    const refs = await lookupIssueRefs(db, found, ctx.schemaVersion === 1);
-    return { rows: found.map((issue) => issueRow(issue, refs, ctx)), lastKey: lastKeyOf(found, 'id'), scanned: found.length };
+    const col = Object.fromEntries(COLUMN_NAMES.map((name) => [name, found.column(name)])) as Columns;
+    const texts = (name: string) => Array.from({ length: found.length }, (_, r) => found.text(r, found.column(name)));
+    const refs = await lookupIssueRefs(db, texts, ctx.schemaVersion === 1);
+    const baseUrl = new TextEncoder().encode(ctx.baseUrl);
+    const rows: CsvRecords = {
+      count: found.length,
+      write(out) {
+        for (let r = 0; r < found.length; r++) writeIssue(out, found, r, col, refs, ctx, baseUrl);
+      },
+    };
+    return { rows, lastKey: lastKeyIn(found, col.id), scanned: found.length };
   },
   estimate(db, ctx) {
     const params: unknown[] = [fromParam(db, ctx)];
