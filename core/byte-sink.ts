@@ -59,6 +59,28 @@ export class ByteSink {
     this.length += end - start;
   }
 
+  /** A scalar value's UTF-8. */
+  codePoint(cp: number): void {
+    const data = this.reserve(4);
+    let at = this.length;
+    if (cp < 0x80) {
+      data[at++] = cp;
+    } else if (cp < 0x800) {
+      data[at++] = 0xc0 | (cp >> 6);
+      data[at++] = 0x80 | (cp & 0x3f);
+    } else if (cp < 0x10000) {
+      data[at++] = 0xe0 | (cp >> 12);
+      data[at++] = 0x80 | ((cp >> 6) & 0x3f);
+      data[at++] = 0x80 | (cp & 0x3f);
+    } else {
+      data[at++] = 0xf0 | (cp >> 18);
+      data[at++] = 0x80 | ((cp >> 12) & 0x3f);
+      data[at++] = 0x80 | ((cp >> 6) & 0x3f);
+      data[at++] = 0x80 | (cp & 0x3f);
+    }
+    this.length = at;
+  }
+
   /** A string known to be ASCII (a date, a number): one byte a character. */
   ascii(value: string): void {
     const data = this.reserve(value.length);

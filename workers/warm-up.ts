@@ -5,7 +5,7 @@
 import { loadDriver } from '../adapters/sources/open-source.ts';
 import { ByteSink } from '../core/byte-sink.ts';
 import { blockDateCell, dateCell, dateCellSeconds, decimalCell, epochCell } from '../core/entities/cells.ts';
-import { decodeEntities, decodeEntitiesInto, decodeEntitiesUtf8 } from '../core/entities/html-entities.ts';
+import { decodeEntities, decodeEntitiesUtf8, HTML_REFERENCES } from '../core/entities/html-entities.ts';
 import { sortedJsonArray } from '../core/entities/labels.ts';
 import { createCsvWriter, type CsvCell, type CsvRecords } from '../core/csv.ts';
 import { CellBlock } from '../core/row-block.ts';
@@ -28,7 +28,7 @@ export async function warmUp(databaseUrl: string): Promise<void> {
         for (let c = 0; c < 3; c++) out.from(block, 0, c);
         out.plain(blockDateCell(block, 0, 3, 'Europe/Berlin'));
         out.plain(epochCell(block.number(0, 4)));
-        out.cell(body);
+        out.references(body, HTML_REFERENCES);
         out.end();
       }
     },
@@ -53,7 +53,7 @@ export async function warmUp(databaseUrl: string): Promise<void> {
     }
     sink += writers[round & 1].rows(rows).length;
     sink += writers[round & 1].rows(records).length;
-    sink += decodeEntitiesInto(body, new ByteSink(body.length)) && block.equals(0, 0, '42') ? 1 : 0;
+    sink += block.equals(0, 0, '42') ? 1 : 0;
   }
   if (sink === 0) throw new Error('The warm-up wrote nothing');
 }

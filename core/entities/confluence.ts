@@ -1,9 +1,8 @@
 // Confluence's five files (SPEC section 6).
 import { blockDateCell, dateCell, epochCell, viewPageUrl } from './cells.ts';
-import { decodeEntities, decodeEntitiesInto } from './html-entities.ts';
+import { decodeEntities, HTML_REFERENCES } from './html-entities.ts';
 import { labelName, sortedJsonArray } from './labels.ts';
-import { ByteSink } from '../byte-sink.ts';
-import type { CsvRecords } from '../csv.ts';
+import type { CsvRecords, RecordOut } from '../csv.ts';
 import { queryRows } from '../row-block.ts';
 import { placeholders, requireTable, text, textOrBytes, type Cell, type Db, type DbRow, type RowBlock } from '../source.ts';
 import { afterKey, lastKeyIn, lastKeyOf, limitClause, notIn, type EntityDef, type ProductDef, type ReadContext } from './entity.ts';
@@ -101,7 +100,8 @@ const spaces: EntityDef = {
 };
 
 /**
- * Each content id's body: storage format (type 2) first, then the lowest body id; entities decoded once.
+ * Each content id's body: storage format (type 2) first, then the lowest body id; references decoded once
+ * (text now, bytes as they are written).
  * Read as row objects: the driver hands each body over as a view of the bytes it received, which a block
  * would copy (megabytes a chunk), and a body query's few cells a row cost little either way.
  */
@@ -121,26 +121,13 @@ async function bodiesOf(db: Db, ids: readonly string[]): Promise<Map<string, str
     const better = !current || (candidate.type === 2) !== (current.type === 2) ? !current || candidate.type === 2 : candidate.id < current.id;
     if (better) best.set(key, candidate);
   }
-  return decodedBodies(best);
+  return new Map([...best].map(([key, { body }]) => [key, typeof body === 'string' ? decodeEntities(body) : body]));
 }
 
-/** The chosen bodies with their references decoded; the decoded bytes of a chunk's bodies share one buffer. */
-function decodedBodies(chosen: Map<string, { body: string | Uint8Array }>): Map<string, string | Uint8Array> {
-  const bodies = new Map<string, string | Uint8Array>();
-  let total = 0;
-  for (const { body } of chosen.values()) total += typeof body === 'string' ? 0 : body.length;
-  // References mostly shrink when decoded; the buffer grows if a chunk's do not.
-  const decoded = new ByteSink(total);
-  const spans: [string, number, number][] = [];
-  for (const [key, { body }] of chosen) {
-    const start = decoded.length;
-    if (typeof body === 'string') bodies.set(key, decodeEntities(body));
-    else if (decodeEntitiesInto(body, decoded)) spans.push([key, start, decoded.length]);
-    else bodies.set(key, body);
-  }
-  const all = decoded.view();
-  for (const [key, start, end] of spans) bodies.set(key, all.subarray(start, end));
-  return bodies;
+/** A body as bytes has its references decoded as it is written; as text it was decoded when read. */
+function writeBody(out: RecordOut, body: string | Uint8Array | undefined): void {
+  if (body === undefined || typeof body === 'string') out.cell(body ?? null);
+  else out.references(body, HTML_REFERENCES);
 }
 
 async function labelsOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
@@ -245,7 +232,7 @@ const pages: EntityDef = {
           out.plain(isPage ? 'page' : 'blogpost');
           out.from(found, r, col.title);
           out.from(found, r, col.status);
-          out.cell(bodies.get(id) ?? null);
+          writeBody(out, bodies.get(id));
           if (isPage) out.from(found, r, col.parentId);
           else out.cell(null);
           out.cell(labels.get(id) ?? null);
@@ -311,7 +298,7 @@ const comments: EntityDef = {
           out.cell(pageId === null ? null : `${viewPageUrl(ctx.baseUrl, pageId)}&focusedCommentId=${id}#comment-${id}`);
           out.from(found, r, col.pageId);
           out.from(found, r, col.parentCommentId);
-          out.cell(bodies.get(id) ?? null);
+          writeBody(out, bodies.get(id));
           out.from(found, r, col.creator);
           out.from(found, r, col.modifier);
           out.plain(blockDateCell(found, r, col.created, ctx.timezone));

@@ -1,6 +1,7 @@
 // Decodes character references in Confluence storage-format XHTML bodies once,
 // leaving tags alone. Runtime-neutral: no node:* imports.
 import { ByteSink } from '../byte-sink.ts';
+import type { ReferenceDecoder } from '../csv.ts';
 import { HTML_ENTITY_TABLE } from './html-entity-table.ts';
 
 // One alternation so a body is scanned in a single pass and replacement text is
@@ -90,12 +91,8 @@ export function decodeEntitiesUtf8(bytes: Uint8Array): Uint8Array {
   return decodeEntitiesInto(bytes, out) ? out.view() : bytes;
 }
 
-/**
- * decodeEntitiesUtf8 into `out`, after what it holds: a chunk's bodies share one buffer instead of one
- * each (an allocation outside V8's heap for every body, and the collections that come with them). Returns
- * false, writing nothing, when there is nothing to decode.
- */
-export function decodeEntitiesInto(bytes: Uint8Array, out: ByteSink): boolean {
+/** decodeEntitiesUtf8 into `out`, after what it holds; false, writing nothing, when there is nothing to decode. */
+function decodeEntitiesInto(bytes: Uint8Array, out: ByteSink): boolean {
   let amp = bytes.indexOf(AMPERSAND);
   let copied = 0;
   while (amp !== -1) {
@@ -108,7 +105,7 @@ export function decodeEntitiesInto(bytes: Uint8Array, out: ByteSink): boolean {
     if (decoded !== null) {
       out.bytes(bytes, copied, amp);
       if (typeof decoded !== 'number') out.bytes(decoded);
-      else writeCodePoint(out, decoded);
+      else out.codePoint(decoded);
       copied = end;
     }
     amp = bytes.indexOf(AMPERSAND, end);
@@ -117,6 +114,9 @@ export function decodeEntitiesInto(bytes: Uint8Array, out: ByteSink): boolean {
   out.bytes(bytes, copied, bytes.length);
   return true;
 }
+
+/** HTML's character references, for the CSV writer to decode as it writes a body (core/csv.ts). */
+export const HTML_REFERENCES: ReferenceDecoder = { end: referenceEnd, value: decodeReference, decodeAll: decodeEntitiesUtf8 };
 
 /** Where the reference starting at `amp` ends (after its `;`), or -1 when REFERENCE would not match there. */
 function referenceEnd(bytes: Uint8Array, amp: number): number {
@@ -158,23 +158,4 @@ function namedValue(bytes: Uint8Array, start: number, end: number): Uint8Array |
     return utf8;
   }
   return null;
-}
-
-/** Writes a scalar value's UTF-8. */
-function writeCodePoint(out: ByteSink, cp: number): void {
-  if (cp < 0x80) {
-    out.byte(cp);
-  } else if (cp < 0x800) {
-    out.byte(0xc0 | (cp >> 6));
-    out.byte(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out.byte(0xe0 | (cp >> 12));
-    out.byte(0x80 | ((cp >> 6) & 0x3f));
-    out.byte(0x80 | (cp & 0x3f));
-  } else {
-    out.byte(0xf0 | (cp >> 18));
-    out.byte(0x80 | ((cp >> 12) & 0x3f));
-    out.byte(0x80 | ((cp >> 6) & 0x3f));
-    out.byte(0x80 | (cp & 0x3f));
-  }
 }

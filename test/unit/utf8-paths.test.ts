@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
 import { createSeededRandom, type SeededRandom } from '../../adapters/demo/seeded-random.ts';
-import { createCsvWriter, type CsvCell } from '../../core/csv.ts';
-import { decodeEntities, decodeEntitiesUtf8 } from '../../core/entities/html-entities.ts';
+import { createCsvWriter, type CsvCell, type CsvRecords } from '../../core/csv.ts';
+import { decodeEntities, decodeEntitiesUtf8, HTML_REFERENCES } from '../../core/entities/html-entities.ts';
 import { HTML_ENTITY_TABLE } from '../../core/entities/html-entity-table.ts';
 
 const utf8 = new TextEncoder();
@@ -140,4 +140,37 @@ test('no named reference decodes to more than a fifth over its length, the room 
   }
   const worst = '&nGt;'.repeat(1000);
   assert.equal(decoder.decode(decodeEntitiesUtf8(utf8.encode(worst))), decodeEntities(worst));
+});
+
+// References that decode to the characters CSV cares about.
+const SPECIAL_REFERENCES = ['&quot;', '&#34;', '&#x22;', '&QUOT;', '&#10;', '&#13;', '&NewLine;', '&comma;', '&#44;', '&amp;quot;'];
+
+test('a body whose references are decoded as it is written gives the file its decoded text gives, every rule', () => {
+  const random = createSeededRandom(17);
+  const fragments = [...FRAGMENTS, ...SPECIAL_REFERENCES];
+  const searchables = [(bytes: Uint8Array) => bytes, (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)];
+  for (const rule of [
+    { preserve: true, escape: '\\n' },
+    { preserve: false, escape: '\\n' },
+    { preserve: false, escape: ',' },
+    { preserve: false, escape: '' },
+  ]) {
+    for (const searchable of searchables) {
+      const writer = createCsvWriter(rule, searchable);
+      for (let round = 0; round < 3000; round++) {
+        let text = '';
+        for (let i = 0, parts = 1 + Math.floor(random.next() * 10); i < parts; i++) text += random.pick(fragments);
+        const records: CsvRecords = {
+          count: 1,
+          write(out) {
+            out.cell('x');
+            out.references(utf8.encode(text), HTML_REFERENCES);
+            out.end();
+          },
+        };
+        const expected = decoder.decode(writer.rows([['x', decodeEntities(text)]]));
+        assert.equal(decoder.decode(writer.rows(records)), expected, JSON.stringify({ rule, text }));
+      }
+    }
+  }
 });
