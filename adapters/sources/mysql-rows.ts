@@ -54,14 +54,18 @@ function readRowBlock(conn: mysql.Connection, sql: string, values: readonly unkn
     let count = 0;
     let at = 0;
     const core = (conn as unknown as { connection: CoreConnection }).connection;
-    const command = core.query({ sql, values: [...values] }, (error, _rows, fields) => {
+    const command = core.query({ sql, values: [...values] }, (error, rows, fields) => {
       if (error) reject(error);
+      // Rows in the driver's own result mean it read them without the state below (another mysql2 version):
+      // an error, never a block that silently lacks them.
+      else if (Array.isArray(rows) && rows.length > 0) reject(new Error('Cannot read rows as cells: the MySQL driver parsed them itself'));
       else resolve(wholeCells(fields?.map((f) => f.name) ?? [], count, cells.view(), bounds.subarray(0, at)));
     });
     const readEnd = Object.getPrototypeOf(command).row as RowState;
     command.row = function row(packet, connection) {
       if (packet.isEOF()) return readEnd.call(this, packet, connection);
       const width = this._fieldCount;
+      if (!(width > 0)) throw new Error('Cannot read rows as cells: the MySQL driver did not say how many columns a row has');
       if (at + width * 2 > bounds.length) bounds = grown(bounds, at + width * 2);
       const buf = packet.buffer;
       let p = packet.offset;
