@@ -25,7 +25,7 @@ export interface ReferenceDecoder {
 /**
  * A view of the same bytes whose indexOf is the fastest this runtime has. Node's Buffer searches natively
  * (memchr): 0.1 µs for a 5 KB page body against 2 µs for a plain Uint8Array's indexOf in V8, and the
- * writer searches every body four times. The default keeps the bytes as they are.
+ * writer searches every body four or five times. The default keeps the bytes as they are.
  */
 export type Searchable = (bytes: Uint8Array) => Uint8Array;
 

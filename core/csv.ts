@@ -2,7 +2,7 @@
 // NULL and '' both empty, line breaks inside values escaped unless preserved.
 // Hand-written rather than a general CSV library: the export formats every byte of a site's pages, and
 // these few rules in one pass cost a fraction of a configurable stringifier's time and garbage. Cells
-// that arrive as UTF-8 bytes (page bodies) are written as bytes, never decoded into strings.
+// that arrive as UTF-8 bytes (page bodies, a row block's cells) are written as bytes, never decoded into strings.
 import { ByteSink } from './byte-sink.ts';
 import { createFieldWriter, type CsvCell, type LineBreakRule, type ReferenceDecoder, type Searchable } from './csv-fields.ts';
 import type { RowBlock } from './source.ts';

@@ -7,7 +7,8 @@ import { text, textOrBytes, type Db, type DbRow, type QueryOptions, type RowBloc
 
 type Value = string | Uint8Array | null;
 
-const decoder = new TextDecoder();
+// A leading U+FEFF is text like any other (drivers keep it): a key that starts with one must still match.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const [MINUS, ZERO, NINE] = [0x2d, 0x30, 0x39];
 // Plain integers up to this many digits are exact as doubles (2^53 has 16 digits).
 const EXACT_DIGITS = 15;

@@ -69,12 +69,15 @@ export function textOrBytes(value: unknown): string | Uint8Array | null {
   return value instanceof Uint8Array ? value : text(value);
 }
 
+// A leading U+FEFF is text like any other, as the drivers keep it in the strings they decode.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
 /** Driver values to cell text: ids may arrive as strings (bigints), text as strings or buffers. */
 export function text(value: unknown): Cell {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (value instanceof Uint8Array) return utf8.decode(value);
   return String(value);
 }
 

@@ -13,7 +13,7 @@ import type { RowBlock } from '../../core/source.ts';
 export function wholeCells(names: string[], count: number, bytes: Uint8Array, bounds: Int32Array): RowBlock {
   if (isUtf8(bytes) && startsOnCharacters(bytes, bounds)) return CellBlock.ofBytes(names, count, bytes, bounds);
   const repaired = new ByteSink(bytes.length);
-  const decoder = new TextDecoder();
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   for (let at = 0; at < bounds.length; at += 2) {
     if (bounds[at] === -1) continue;
     const cell = bytes.subarray(bounds[at], bounds[at + 1]);

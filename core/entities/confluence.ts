@@ -102,8 +102,8 @@ const spaces: EntityDef = {
 /**
  * Each content id's body: storage format (type 2) first, then the lowest body id; references decoded once
  * (text now, bytes as they are written).
- * Read as row objects: the driver hands each body over as a view of the bytes it received, which a block
- * would copy (megabytes a chunk), and a body query's few cells a row cost little either way.
+ * Read as row objects: mysql2 hands each body over as a view of the bytes it received, which a block would
+ * copy (megabytes a chunk), and a body query's few cells a row cost little either way.
  */
 async function bodiesOf(db: Db, ids: readonly string[]): Promise<Map<string, string | Uint8Array>> {
   const best = new Map<string, { type: number; id: bigint; body: string | Uint8Array }>();

@@ -115,7 +115,7 @@ function decodeEntitiesInto(bytes: Uint8Array, out: ByteSink): boolean {
   return true;
 }
 
-/** HTML's character references, for the CSV writer to decode as it writes a body (core/csv.ts). */
+/** HTML's character references, for the CSV writer to decode as it writes a body (core/csv-fields.ts). */
 export const HTML_REFERENCES: ReferenceDecoder = { end: referenceEnd, value: decodeReference, decodeAll: decodeEntitiesUtf8 };
 
 /** Where the reference starting at `amp` ends (after its `;`), or -1 when REFERENCE would not match there. */
