@@ -42,7 +42,6 @@ export function createFieldWriter(sink: ByteSink, rule: LineBreakRule, searchabl
   const encoder = new TextEncoder();
   // `$` is special in a replacement string; the escape is inserted literally.
   const escapeText = rule.escape.replace(/\$/g, '$$$$');
-  const escapeBytes = encoder.encode(rule.escape);
   const escapeQuoted = encoder.encode(rule.escape.replace(QUOTES, '""'));
   const escapeIsSpecial = SPECIAL.test(rule.escape);
 
@@ -52,38 +51,18 @@ export function createFieldWriter(sink: ByteSink, rule: LineBreakRule, searchabl
     sink.text(SPECIAL.test(text) ? `"${text.replace(QUOTES, '""')}"` : text);
   };
 
+  const escaped = createEscaper(sink, rule, encoder.encode(rule.escape), escapeQuoted);
+
   const bytesField = (bytes: Uint8Array) => {
     const cell = searchable(bytes);
-    let quote = cell.indexOf(QUOTE);
-    let lf = cell.indexOf(LF);
-    let cr = cell.indexOf(CR);
+    const quote = cell.indexOf(QUOTE);
+    const lf = cell.indexOf(LF);
+    const cr = cell.indexOf(CR);
     const breaks = lf !== -1 || cr !== -1;
     // The same decision as for a string: quoted when the text, line breaks escaped, holds a special character.
     const quoted = quote !== -1 || (breaks && (rule.preserve || escapeIsSpecial)) || cell.indexOf(COMMA) !== -1;
     if (!quoted && !breaks) return sink.bytes(cell);
-    if (!quoted) quote = -1;
-    if (rule.preserve) lf = cr = -1;
-    const escape = quoted ? escapeQuoted : escapeBytes;
-    if (quoted) sink.byte(QUOTE);
-    let from = 0;
-    for (;;) {
-      const at = nearest(quote, lf, cr);
-      if (at === -1) break;
-      sink.bytes(cell, from, at);
-      if (at === quote) {
-        sink.byte(QUOTE);
-        sink.byte(QUOTE);
-        from = at + 1;
-        quote = cell.indexOf(QUOTE, from);
-        continue;
-      }
-      sink.bytes(escape);
-      from = cell[at] === CR && cell[at + 1] === LF ? at + 2 : at + 1;
-      if (lf !== -1 && lf < from) lf = cell.indexOf(LF, from);
-      if (cr !== -1 && cr < from) cr = cell.indexOf(CR, from);
-    }
-    sink.bytes(cell, from, cell.length);
-    if (quoted) sink.byte(QUOTE);
+    escaped(cell, quoted, { quote, lf, cr, amp: -1 }, null);
   };
 
   /** Bytes from start to end, copied as they are unless they hold a special byte (scanned while copied). */
@@ -105,21 +84,6 @@ export function createFieldWriter(sink: ByteSink, rule: LineBreakRule, searchabl
     else blockField(cell, 0, cell.length);
   };
 
-  const referencesField = createReferencesField({ sink, rule, searchable, field, bytesField, escapeQuoted, escapeIsSpecial });
-  return { field, blockField, referencesField };
-}
-
-interface FieldParts {
-  sink: ByteSink;
-  rule: LineBreakRule;
-  searchable: Searchable;
-  field(cell: CsvCell): void;
-  bytesField(bytes: Uint8Array): void;
-  escapeQuoted: Uint8Array;
-  escapeIsSpecial: boolean;
-}
-
-function createReferencesField({ sink, rule, searchable, field, bytesField, escapeQuoted, escapeIsSpecial }: FieldParts) {
   /**
    * A text with character references, decoded and escaped in one pass: the same bytes as decoding it whole and
    * writing the result, without the decoded copy. A text that is not quoted as it stands (a reference could
@@ -128,29 +92,64 @@ function createReferencesField({ sink, rule, searchable, field, bytesField, esca
    */
   const referencesField = (bytes: Uint8Array, decoder: ReferenceDecoder) => {
     const cell = searchable(bytes);
-    let amp = cell.indexOf(AMPERSAND);
+    const amp = cell.indexOf(AMPERSAND);
     if (amp === -1) return field(bytes);
     // Quotes, commas and line breaks in the text stay in it decoded (a reference holds none of them).
-    let quote = cell.indexOf(QUOTE);
-    let lf = cell.indexOf(LF);
-    let cr = cell.indexOf(CR);
+    const quote = cell.indexOf(QUOTE);
+    const lf = cell.indexOf(LF);
+    const cr = cell.indexOf(CR);
     const quoted = quote !== -1 || cell.indexOf(COMMA) !== -1 || ((lf !== -1 || cr !== -1) && (rule.preserve || escapeIsSpecial));
-    if (!quoted) return bytesField(decoder.decodeAll(bytes));
+    if (!quoted || !escaped(cell, true, { quote, lf, cr, amp }, decoder)) bytesField(decoder.decodeAll(bytes));
+  };
+
+  return { field, blockField, referencesField };
+}
+
+/** Where a text's quote, line feed, carriage return and ampersand first are (-1: none, or not looked for). */
+interface Specials {
+  quote: number;
+  lf: number;
+  cr: number;
+  amp: number;
+}
+
+/**
+ * The one escaping loop: the text's runs copied, quotes doubled where quoted, line breaks escaped unless the
+ * rule preserves them, and references decoded where a decoder is given (inside quotes only). Returns false,
+ * having written nothing, when a reference decodes to a line break.
+ */
+function createEscaper(sink: ByteSink, rule: LineBreakRule, escapeBytes: Uint8Array, escapeQuoted: Uint8Array) {
+  /** A decoded reference inside a quoted field: its quotes doubled. */
+  const writeDecoded = (value: number | Uint8Array) => {
+    if (typeof value === 'number') {
+      if (value === QUOTE) sink.byte(QUOTE);
+      return sink.codePoint(value);
+    }
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === QUOTE) sink.byte(QUOTE);
+      sink.byte(value[i]);
+    }
+  };
+
+  return (cell: Uint8Array, quoted: boolean, first: Specials, decoder: ReferenceDecoder | null): boolean => {
+    let { quote, lf, cr, amp } = first;
+    if (!quoted) quote = -1;
     if (rule.preserve) lf = cr = -1;
+    const escape = quoted ? escapeQuoted : escapeBytes;
     const mark = sink.length;
-    sink.byte(QUOTE);
+    if (quoted) sink.byte(QUOTE);
     let from = 0;
     for (;;) {
       const at = nearest(nearest(quote, lf, cr), amp, -1);
       if (at === -1) break;
       if (at === amp) {
-        const end = decoder.end(cell, amp);
-        const value = end === -1 ? null : decoder.value(cell, amp, end);
+        const end = decoder!.end(cell, amp);
+        const value = end === -1 ? null : decoder!.value(cell, amp, end);
         amp = cell.indexOf(AMPERSAND, end === -1 ? amp + 1 : end);
         if (value === null) continue;
         if (!rule.preserve && breaksIn(value)) {
           sink.length = mark;
-          return bytesField(decoder.decodeAll(bytes));
+          return false;
         }
         sink.bytes(cell, from, at);
         writeDecoded(value);
@@ -165,28 +164,15 @@ function createReferencesField({ sink, rule, searchable, field, bytesField, esca
         quote = cell.indexOf(QUOTE, from);
         continue;
       }
-      sink.bytes(escapeQuoted);
+      sink.bytes(escape);
       from = cell[at] === CR && cell[at + 1] === LF ? at + 2 : at + 1;
       if (lf !== -1 && lf < from) lf = cell.indexOf(LF, from);
       if (cr !== -1 && cr < from) cr = cell.indexOf(CR, from);
     }
     sink.bytes(cell, from, cell.length);
-    sink.byte(QUOTE);
+    if (quoted) sink.byte(QUOTE);
+    return true;
   };
-
-  /** A decoded reference inside a quoted field: its quotes doubled. */
-  const writeDecoded = (value: number | Uint8Array) => {
-    if (typeof value === 'number') {
-      if (value === QUOTE) sink.byte(QUOTE);
-      return sink.codePoint(value);
-    }
-    for (let i = 0; i < value.length; i++) {
-      if (value[i] === QUOTE) sink.byte(QUOTE);
-      sink.byte(value[i]);
-    }
-  };
-
-  return referencesField;
 }
 
 function breaksIn(value: number | Uint8Array): boolean {

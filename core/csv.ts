@@ -31,6 +31,19 @@ export interface RecordOut {
   end(): void;
 }
 
+/** `count` records, each written by `writeRecord` and ended after it. */
+export function recordsOf(count: number, writeRecord: (out: RecordOut, row: number) => void): CsvRecords {
+  return {
+    count,
+    write(out) {
+      for (let row = 0; row < count; row++) {
+        writeRecord(out, row);
+        out.end();
+      }
+    },
+  };
+}
+
 /** A chunk's records: arrays of cells, or records written cell by cell. */
 export type CsvRows = readonly (readonly CsvCell[])[] | CsvRecords;
 

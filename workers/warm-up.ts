@@ -7,7 +7,7 @@ import { ByteSink } from '../core/byte-sink.ts';
 import { blockDateCell, dateCell, dateCellSeconds, decimalCell, epochCell } from '../core/entities/cells.ts';
 import { decodeEntities, decodeEntitiesUtf8, HTML_REFERENCES } from '../core/entities/html-entities.ts';
 import { sortedJsonArray } from '../core/entities/labels.ts';
-import { createCsvWriter, type CsvCell, type CsvRecords } from '../core/csv.ts';
+import { createCsvWriter, recordsOf, type CsvCell } from '../core/csv.ts';
 import { CellBlock } from '../core/row-block.ts';
 import type { RowBlock } from '../core/source.ts';
 import { searchable } from './searchable.ts';
@@ -21,18 +21,13 @@ export async function warmUp(databaseUrl: string): Promise<void> {
   const body = encoder.encode('<p>caf\u00e9 &amp; cr\u00e8me &#8212; "quoted", line\r\nbreak</p>');
   const writers = [createCsvWriter({ preserve: false, escape: '\\n' }, searchable), createCsvWriter({ preserve: true, escape: '' }, searchable)];
   const block = madeUpBlock(['42', 'caf\u00e9, "quoted"', null, '2024-03-05 14:07:09', '1709647629000']);
-  const records: CsvRecords = {
-    count: 8,
-    write(out) {
-      for (let r = 0; r < 8; r++) {
-        for (let c = 0; c < 3; c++) out.from(block, 0, c);
-        out.plain(blockDateCell(block, 0, 3, 'Europe/Berlin'));
-        out.plain(epochCell(block.number(0, 4)));
-        out.references(body, HTML_REFERENCES);
-        out.end();
-      }
-    },
-  };
+  // Eight records of a block's cells, dates, numbers and a body with references, as the converted entities write them.
+  const records = recordsOf(8, (out) => {
+    for (let c = 0; c < 3; c++) out.from(block, 0, c);
+    out.plain(blockDateCell(block, 0, 3, 'Europe/Berlin'));
+    out.plain(epochCell(block.number(0, 4)));
+    out.references(body, HTML_REFERENCES);
+  });
   let sink = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const rows: CsvCell[][] = [];

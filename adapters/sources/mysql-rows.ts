@@ -6,7 +6,7 @@
 import type mysql from 'mysql2/promise';
 import { ByteSink } from '../../core/byte-sink.ts';
 import type { RowBlock } from '../../core/source.ts';
-import { wholeCells } from './utf8-cells.ts';
+import { grownBounds, wholeCells } from './utf8-cells.ts';
 
 // Length-coded integers (the protocol's cell lengths): one byte below 251, or a marker and 2, 3 or 8 bytes.
 const [NULL_CELL, TWO_BYTES, THREE_BYTES, EIGHT_BYTES] = [0xfb, 0xfc, 0xfd, 0xfe];
@@ -66,7 +66,7 @@ function readRowBlock(conn: mysql.Connection, sql: string, values: readonly unkn
       if (packet.isEOF()) return readEnd.call(this, packet, connection);
       const width = this._fieldCount;
       if (!(width > 0)) throw new Error('Cannot read rows as cells: the MySQL driver did not say how many columns a row has');
-      if (at + width * 2 > bounds.length) bounds = grown(bounds, at + width * 2);
+      if (at + width * 2 > bounds.length) bounds = grownBounds(bounds, at + width * 2);
       const buf = packet.buffer;
       let p = packet.offset;
       // The row's cells are fewer bytes than its packet: room for all of them, then copied without more checks.
@@ -104,10 +104,4 @@ function readRowBlock(conn: mysql.Connection, sql: string, values: readonly unkn
       return command.row;
     };
   });
-}
-
-function grown(bounds: Int32Array, needed: number): Int32Array {
-  const larger = new Int32Array(Math.max(needed, bounds.length * 2));
-  larger.set(bounds);
-  return larger;
 }

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import type { DbRow, RowBlock } from '../../core/source.ts';
 import { fillPlaceholders } from './sql-placeholders.ts';
-import { wholeCells } from './utf8-cells.ts';
+import { grownBounds, wholeCells } from './utf8-cells.ts';
 
 const [TAB, LF, BACKSLASH, LETTER_N] = [0x09, 0x0a, 0x5c, 0x4e];
 // What a backslash stands for in COPY's text format (the server writes these and nothing else escaped).
@@ -87,7 +87,7 @@ export function blockOfCopy(data: Buffer): RowBlock {
   let w = p;
   const end = data.length;
   while (p < end) {
-    if (at + 2 > bounds.length) bounds = grown(bounds);
+    if (at + 2 > bounds.length) bounds = grownBounds(bounds, at + 2);
     if (data[p] === BACKSLASH && data[p + 1] === LETTER_N && (p + 2 === end || data[p + 2] === TAB || data[p + 2] === LF)) {
       bounds[at++] = -1;
       bounds[at++] = -1;
@@ -112,12 +112,6 @@ export function blockOfCopy(data: Buffer): RowBlock {
     p++;
   }
   return wholeCells(names, count, data.subarray(0, w), bounds.subarray(0, at));
-}
-
-function grown(bounds: Int32Array): Int32Array {
-  const larger = new Int32Array(bounds.length * 2);
-  larger.set(bounds);
-  return larger;
 }
 
 /**

@@ -1,8 +1,16 @@
-// A driver's cell bytes made into a RowBlock whose every cell is valid UTF-8, as a string of it would be.
+// What the block readers share: their bounds' growth, and a driver's cell bytes made into a RowBlock whose
+// every cell is valid UTF-8, as a string of it would be.
 import { isUtf8 } from 'node:buffer';
 import { ByteSink } from '../../core/byte-sink.ts';
 import { CellBlock } from '../../core/row-block.ts';
 import type { RowBlock } from '../../core/source.ts';
+
+/** Room for `needed` bounds: twice as many as before, or more where that is too few. */
+export function grownBounds(bounds: Int32Array, needed: number): Int32Array {
+  const larger = new Int32Array(Math.max(needed, bounds.length * 2));
+  larger.set(bounds);
+  return larger;
+}
 
 /**
  * The block, with every cell valid UTF-8 as a string's would be: the database sends text in the connection's

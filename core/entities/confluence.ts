@@ -2,7 +2,7 @@
 import { blockDateCell, dateCell, epochCell, viewPageUrl } from './cells.ts';
 import { decodeEntities, HTML_REFERENCES } from './html-entities.ts';
 import { labelName, sortedJsonArray } from './labels.ts';
-import type { CsvRecords, RecordOut } from '../csv.ts';
+import { recordsOf, type RecordOut } from '../csv.ts';
 import { queryRows } from '../row-block.ts';
 import { placeholders, requireTable, text, textOrBytes, type Cell, type Db, type DbRow, type RowBlock } from '../source.ts';
 import { afterKey, lastKeyIn, lastKeyOf, limitClause, notIn, type EntityDef, type ProductDef, type ReadContext } from './entity.ts';
@@ -219,33 +219,27 @@ const pages: EntityDef = {
     const ids = idsOf(found, col.id);
     const [bodies, labels] = await Promise.all([bodiesOf(db, ids), labelsOf(db, ids)]);
     const baseUrl = utf8.encode(ctx.baseUrl);
-    const rows: CsvRecords = {
-      count: found.length,
-      write(out) {
-        for (let r = 0; r < found.length; r++) {
-          const id = ids[r];
-          const isPage = found.equals(r, col.type, 'PAGE');
-          out.from(found, r, col.id);
-          out.cell(baseUrl);
-          out.from(found, r, spaceKey);
-          out.cell(viewPageUrl(ctx.baseUrl, id));
-          out.plain(isPage ? 'page' : 'blogpost');
-          out.from(found, r, col.title);
-          out.from(found, r, col.status);
-          writeBody(out, bodies.get(id));
-          if (isPage) out.from(found, r, col.parentId);
-          else out.cell(null);
-          out.cell(labels.get(id) ?? null);
-          out.from(found, r, col.version);
-          out.from(found, r, col.creator);
-          out.from(found, r, col.modifier);
-          out.plain(blockDateCell(found, r, col.created, ctx.timezone));
-          out.plain(blockDateCell(found, r, col.updated, ctx.timezone));
-          out.from(found, r, col.versionComment);
-          out.end();
-        }
-      },
-    };
+    const rows = recordsOf(found.length, (out, r) => {
+      const id = ids[r];
+      const isPage = found.equals(r, col.type, 'PAGE');
+      out.from(found, r, col.id);
+      out.cell(baseUrl);
+      out.from(found, r, spaceKey);
+      out.cell(viewPageUrl(ctx.baseUrl, id));
+      out.plain(isPage ? 'page' : 'blogpost');
+      out.from(found, r, col.title);
+      out.from(found, r, col.status);
+      writeBody(out, bodies.get(id));
+      if (isPage) out.from(found, r, col.parentId);
+      else out.cell(null);
+      out.cell(labels.get(id) ?? null);
+      out.from(found, r, col.version);
+      out.from(found, r, col.creator);
+      out.from(found, r, col.modifier);
+      out.plain(blockDateCell(found, r, col.created, ctx.timezone));
+      out.plain(blockDateCell(found, r, col.updated, ctx.timezone));
+      out.from(found, r, col.versionComment);
+    });
     return { rows, lastKey: lastKeyIn(found, col.id), scanned: found.length };
   },
   estimate: (db, ctx) => estimateCount(db, 'CONTENT', `CONTENTTYPE IN ('PAGE','BLOGPOST') AND PREVVER IS NULL AND LASTMODDATE >= ?`, [ctx.fromLocal]),
@@ -287,26 +281,20 @@ const comments: EntityDef = {
     const ids = idsOf(found, col.id);
     const bodies = await bodiesOf(db, ids);
     const baseUrl = utf8.encode(ctx.baseUrl);
-    const rows: CsvRecords = {
-      count: found.length,
-      write(out) {
-        for (let r = 0; r < found.length; r++) {
-          const id = ids[r];
-          const pageId = found.text(r, col.pageId);
-          out.from(found, r, col.id);
-          out.cell(baseUrl);
-          out.cell(pageId === null ? null : `${viewPageUrl(ctx.baseUrl, pageId)}&focusedCommentId=${id}#comment-${id}`);
-          out.from(found, r, col.pageId);
-          out.from(found, r, col.parentCommentId);
-          writeBody(out, bodies.get(id));
-          out.from(found, r, col.creator);
-          out.from(found, r, col.modifier);
-          out.plain(blockDateCell(found, r, col.created, ctx.timezone));
-          out.plain(blockDateCell(found, r, col.updated, ctx.timezone));
-          out.end();
-        }
-      },
-    };
+    const rows = recordsOf(found.length, (out, r) => {
+      const id = ids[r];
+      const pageId = found.text(r, col.pageId);
+      out.from(found, r, col.id);
+      out.cell(baseUrl);
+      out.cell(pageId === null ? null : `${viewPageUrl(ctx.baseUrl, pageId)}&focusedCommentId=${id}#comment-${id}`);
+      out.from(found, r, col.pageId);
+      out.from(found, r, col.parentCommentId);
+      writeBody(out, bodies.get(id));
+      out.from(found, r, col.creator);
+      out.from(found, r, col.modifier);
+      out.plain(blockDateCell(found, r, col.created, ctx.timezone));
+      out.plain(blockDateCell(found, r, col.updated, ctx.timezone));
+    });
     return { rows, lastKey: lastKeyIn(found, col.id), scanned: found.length };
   },
   estimate: (db, ctx) => estimateCount(db, 'CONTENT', `CONTENTTYPE = 'COMMENT' AND PREVVER IS NULL AND LASTMODDATE >= ?`, [ctx.fromLocal]),
@@ -337,22 +325,16 @@ const analyticsEvents: EntityDef = {
       found.column(n),
     );
     const baseUrl = utf8.encode(ctx.baseUrl);
-    const rows: CsvRecords = {
-      count: found.length,
-      write(out) {
-        for (let r = 0; r < found.length; r++) {
-          out.cell(baseUrl);
-          out.from(found, r, id);
-          out.from(found, r, name);
-          out.plain(epochCell(found.number(r, eventAt)));
-          out.from(found, r, user);
-          out.from(found, r, space);
-          out.from(found, r, container);
-          out.from(found, r, content);
-          out.end();
-        }
-      },
-    };
+    const rows = recordsOf(found.length, (out, r) => {
+      out.cell(baseUrl);
+      out.from(found, r, id);
+      out.from(found, r, name);
+      out.plain(epochCell(found.number(r, eventAt)));
+      out.from(found, r, user);
+      out.from(found, r, space);
+      out.from(found, r, container);
+      out.from(found, r, content);
+    });
     return { rows, lastKey: lastKeyIn(found, id), scanned: found.length };
   },
   estimate: (db, ctx) => estimateCount(db, EVENT_TABLE, `${db.id('EVENT_AT')} >= ?`, [ctx.fromMs]),

@@ -87,13 +87,9 @@ const hexValue = (b: number) => (isDigit(b) ? b - 0x30 : b >= 0x61 && b <= 0x66 
  * written as bytes. Returns `bytes` itself when there is nothing to decode.
  */
 export function decodeEntitiesUtf8(bytes: Uint8Array): Uint8Array {
-  const out = new ByteSink(bytes.length);
-  return decodeEntitiesInto(bytes, out) ? out.view() : bytes;
-}
-
-/** decodeEntitiesUtf8 into `out`, after what it holds; false, writing nothing, when there is nothing to decode. */
-function decodeEntitiesInto(bytes: Uint8Array, out: ByteSink): boolean {
   let amp = bytes.indexOf(AMPERSAND);
+  if (amp === -1) return bytes;
+  const out = new ByteSink(bytes.length);
   let copied = 0;
   while (amp !== -1) {
     const end = referenceEnd(bytes, amp);
@@ -110,9 +106,9 @@ function decodeEntitiesInto(bytes: Uint8Array, out: ByteSink): boolean {
     }
     amp = bytes.indexOf(AMPERSAND, end);
   }
-  if (copied === 0) return false;
+  if (copied === 0) return bytes;
   out.bytes(bytes, copied, bytes.length);
-  return true;
+  return out.view();
 }
 
 /** HTML's character references, for the CSV writer to decode as it writes a body (core/csv-fields.ts). */

@@ -1,7 +1,7 @@
 // Jira's issue_history file (SPEC section 10): one row per change item whose change group was created at
 // or after fromDate, in change item id order. The issue's own update date plays no part.
 import { blockDateCellSeconds, writeCut } from './cells.ts';
-import type { CsvRecords } from '../csv.ts';
+import { recordsOf } from '../csv.ts';
 import { queryRows } from '../row-block.ts';
 import { placeholders, requireTable, type Db, type RowBlock } from '../source.ts';
 import { lastKeyIn, limitClause, type EntityDef, type ReadContext } from './entity.ts';
@@ -77,23 +77,18 @@ export const jiraIssueHistory: EntityDef = {
     for (let r = 0; r < page.length; r++) if (!page.isNull(r, col.kept) && page.isNull(r, col.opted_out)) kept.push(r);
     const authors = kept.map((r) => page.text(r, col.author));
     const users = await userIdsByKey(db, authors);
-    const rows: CsvRecords = {
-      count: kept.length,
-      write(out) {
-        kept.forEach((r, i) => {
-          const author = authors[i];
-          out.from(page, r, col.issue_id);
-          out.from(page, r, col.group_id);
-          out.cell(author === null ? null : (users.get(author) ?? null));
-          out.from(page, r, col.author);
-          out.plain(blockDateCellSeconds(page, r, col.created, ctx.timezone));
-          out.from(page, r, col.field);
-          out.from(page, r, col.field_type);
-          for (const value of [col.old_value, col.old_string, col.new_value, col.new_string]) writeCut(out, page, r, value, JIRA_TEXT_LIMIT);
-          out.end();
-        });
-      },
-    };
+    const rows = recordsOf(kept.length, (out, i) => {
+      const r = kept[i];
+      const author = authors[i];
+      out.from(page, r, col.issue_id);
+      out.from(page, r, col.group_id);
+      out.cell(author === null ? null : (users.get(author) ?? null));
+      out.from(page, r, col.author);
+      out.plain(blockDateCellSeconds(page, r, col.created, ctx.timezone));
+      out.from(page, r, col.field);
+      out.from(page, r, col.field_type);
+      for (const value of [col.old_value, col.old_string, col.new_value, col.new_string]) writeCut(out, page, r, value, JIRA_TEXT_LIMIT);
+    });
     return { rows, lastKey: lastKeyIn(page, col.id), scanned: page.length };
   },
   estimate(db, ctx) {

@@ -1,6 +1,6 @@
 // Jira's issues file (SPEC section 10): one row per issue updated at or after fromDate, in id order.
 import { blockDateCellSeconds, decimalCell, writeCut } from './cells.ts';
-import type { CsvRecords, RecordOut } from '../csv.ts';
+import { recordsOf, type RecordOut } from '../csv.ts';
 import { queryRows } from '../row-block.ts';
 import { requireTable, text, type Cell, type DbRow, type RowBlock } from '../source.ts';
 import { lastKeyIn, limitClause, type EntityDef, type ReadContext } from './entity.ts';
@@ -124,7 +124,6 @@ function writeIssue(out: RecordOut, found: RowBlock, r: number, col: Columns, re
   date(col.duedate);
   for (const column of [col.original_estimate, col.remaining_estimate, col.time_spent]) out.cell(decimalCell(at(column)));
   out.cell(text(ref(refs.securityLevels, col.security, 'name')));
-  out.end();
 }
 
 export const jiraIssues: EntityDef = {
@@ -140,15 +139,13 @@ export const jiraIssues: EntityDef = {
       params,
     );
     const col = Object.fromEntries(COLUMN_NAMES.map((name) => [name, found.column(name)])) as Columns;
-    const texts = (name: string) => Array.from({ length: found.length }, (_, r) => found.text(r, found.column(name)));
+    const texts = (name: string) => {
+      const column = found.column(name);
+      return Array.from({ length: found.length }, (_, r) => found.text(r, column));
+    };
     const refs = await lookupIssueRefs(db, texts, ctx.schemaVersion === 1);
     const baseUrl = new TextEncoder().encode(ctx.baseUrl);
-    const rows: CsvRecords = {
-      count: found.length,
-      write(out) {
-        for (let r = 0; r < found.length; r++) writeIssue(out, found, r, col, refs, ctx, baseUrl);
-      },
-    };
+    const rows = recordsOf(found.length, (out, r) => writeIssue(out, found, r, col, refs, ctx, baseUrl));
     return { rows, lastKey: lastKeyIn(found, col.id), scanned: found.length };
   },
   estimate(db, ctx) {
