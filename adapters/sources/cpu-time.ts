@@ -54,7 +54,9 @@ export function openThreadCpuClock(threadId: number, expected: RegExp): (() => n
   if (!Number.isSafeInteger(threadId) || threadId <= 0) return null;
   const owner = /^Tgid:\s*(\d+)$/m.exec(readOr(`/proc/${threadId}/status`))?.[1];
   if (owner === undefined || !expected.test(readOr(`/proc/${owner}/comm`).trim())) return null;
-  const path = `/proc/${threadId}/stat`;
+  // Under its owner's task directory: `/proc/<thread id>/stat` answers for the whole process, every thread
+  // of the database summed, not for the one thread.
+  const path = `/proc/${owner}/task/${threadId}/stat`;
   return procCpuMs(path) === null ? null : () => procCpuMs(path);
 }
 

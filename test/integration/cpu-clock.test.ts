@@ -63,6 +63,24 @@ describe('the database CPU behind a connection', () => {
     assert.equal(mysqlDb.cpuMs!(), start);
   });
 
+  test("MariaDB on this host: one connection's clock does not count another connection's work", async () => {
+    const other = await openSource(mysqlSite.url);
+    try {
+      const start = mysqlDb.cpuMs!();
+      const spent = await spend(
+        () => other.cpuMs!(),
+        100,
+        () => other.query(`SELECT BENCHMARK(2000000, MD5('sluice')) AS x`),
+      );
+      assert.ok(spent >= 100, `the busy connection's clock moved ${spent} ms`);
+      // The server's other threads (purge, the idle one's own) may take a tick while the busy one works.
+      const moved = mysqlDb.cpuMs!()! - start!;
+      assert.ok(moved <= 10, `the idle connection's clock moved ${moved} ms`);
+    } finally {
+      await other.close();
+    }
+  });
+
   test('PostgreSQL on this host: the backend process is timed, and moves with a heavy query', async () => {
     assert.equal(typeof postgresDb.cpuMs, 'function');
     const spent = await spend(
