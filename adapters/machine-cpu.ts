@@ -32,6 +32,8 @@ export interface MachineCpu {
   busyCores: number;
   /** Cores this process used, or null where that cannot be read. */
   ownCores: number | null;
+  /** How long the span was, in ms. */
+  spanMs: number;
 }
 
 /** The machine's CPU between calls, or null where /proc/stat cannot be read (not Linux). */
@@ -45,7 +47,7 @@ export function createMachineCpu(cores = availableParallelism()) {
       const spanMs = now.atMs - last.atMs;
       const ownCores = now.ownMs === null || last.ownMs === null || spanMs <= 0 ? null : (now.ownMs - last.ownMs) / spanMs;
       last = now;
-      return { idleCores, busyCores: cores - idleCores, ownCores };
+      return { idleCores, busyCores: cores - idleCores, ownCores, spanMs };
     },
   };
 }

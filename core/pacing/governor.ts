@@ -88,7 +88,7 @@ export const GOVERNOR_TUNING = {
   // A quiet window: entities finish their chunk in flight, then the probes time the site alone.
   drainMs: 300,
   quietMs: 1000,
-  minQuietProbes: 10,
+  minQuietProbes: 6,
   // A new quiet window this often while steering: the baseline follows the site's own drift.
   quietEveryMs: 15_000,
   // The baseline pools the probes of the last few windows: half a minute of the site's own latency.
@@ -96,7 +96,7 @@ export const GOVERNOR_TUNING = {
   // A pace is judged over this long, after letting its effect settle.
   epochMs: 2000,
   settleMs: 250,
-  minEpochProbes: 20,
+  minEpochProbes: 10,
   // The slowdown aimed at, as a share of the budget: measurements scatter, and the site's average must stay under it.
   aimAt: 0.7,
   // How hard an epoch's error (in budgets) moves the pace, as the exponent of its factor: gently, since
@@ -107,7 +107,7 @@ export const GOVERNOR_TUNING = {
   // errors of the probes, whichever is more) halves the pace at once.
   spikeWindowMs: 500,
   spikeRise: 0.2,
-  minSpikeProbes: 8,
+  minSpikeProbes: 3,
   // Idle cores below this many mean the export takes CPU from the site; above it, none (a gradual change
   // between). The site's cores count at least this many, so a site that hardly works is not said to be
   // slowed by thousands of percent.

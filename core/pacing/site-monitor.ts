@@ -6,7 +6,7 @@ export interface MonitorReading extends SiteReading {
   idleCores: number | null;
   /** This machine's busy cores over the same span (the site's and the export's), where /proc tells. */
   busyCores?: number | null;
-  /** The cores this process (the export's side, every thread) used over the same span, where /proc tells. */
+  /** The cores the export's side used over the same span, where /proc tells: this process (every thread) and the monitor's queries in the database. */
   sluiceCores?: number | null;
 }
 

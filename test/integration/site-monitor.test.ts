@@ -95,11 +95,11 @@ for (const [name, open] of sites) {
       await site?.close();
     });
 
-    test('times primary-key lookups of real rows many times a second', async () => {
+    test('times primary-key lookups of real rows several times a second, and no more: the monitor is part of the export’s cost', async () => {
       monitor.take();
-      await wait(1000);
+      await wait(2000);
       const { probesMs } = monitor.take();
-      assert.ok(probesMs.length >= 10, `${probesMs.length} probes in a second`);
+      assert.ok(probesMs.length >= 8 && probesMs.length <= 24, `${probesMs.length} probes in two seconds`);
       assert.ok(probesMs.every((ms) => ms > 0 && ms < 5000));
     });
 
