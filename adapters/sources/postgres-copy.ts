@@ -14,13 +14,17 @@ const INITIAL_BYTES = 256 * 1024;
 
 /** The pg client calls these as the server answers; the CopyData messages' bytes are collected in one buffer. */
 class CopyOut {
-  private data = Buffer.allocUnsafe(INITIAL_BYTES);
+  private data: Buffer;
   private length = 0;
   private failure: Error | null = null;
   readonly done: Promise<Buffer>;
   private settle!: { resolve(data: Buffer): void; reject(error: Error): void };
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    sizeHint: number,
+  ) {
+    this.data = Buffer.allocUnsafe(Math.max(INITIAL_BYTES, sizeHint));
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
   }
 
@@ -60,10 +64,23 @@ function literal(client: pg.Client, value: unknown): string {
   return value === null || value === undefined ? 'NULL' : client.escapeLiteral(String(value));
 }
 
+// The size of each statement's last answer, and an eighth more: the next chunk's buffer is allocated once at
+// about its size instead of doubling from 256 kB (each doubling a copy, and megabytes of garbage a chunk).
+// Statements that differ only in how many `?` an IN list holds share a size; the sizes are forgotten
+// when there are more than a few.
+const lastBytes = new Map<string, number>();
+const MAX_SIZES = 100;
+const shapeOf = (sql: string) => sql.replace(/\?(?:\s*,\s*\?)+/g, '?');
+
 function runCopy(client: pg.Client, sql: string, params: readonly unknown[]): Promise<Buffer> {
-  const copy = new CopyOut(`COPY (${fillPlaceholders(sql, (n) => literal(client, params[n]))}) TO STDOUT WITH (HEADER)`);
+  const shape = shapeOf(sql);
+  const copy = new CopyOut(`COPY (${fillPlaceholders(sql, (n) => literal(client, params[n]))}) TO STDOUT WITH (HEADER)`, lastBytes.get(shape) ?? 0);
   client.query(copy as unknown as pg.QueryConfig);
-  return copy.done;
+  return copy.done.then((data) => {
+    if (lastBytes.size >= MAX_SIZES && !lastBytes.has(shape)) lastBytes.clear();
+    lastBytes.set(shape, data.length + (data.length >> 3));
+    return data;
+  });
 }
 
 /** Runs `sql` (with `?` placeholders) as COPY with a header line, and returns its rows as a block of cells. */
@@ -71,105 +88,91 @@ export async function copyRowBlock(client: pg.Client, sql: string, params: reado
   return blockOfCopy(await runCopy(client, sql, params));
 }
 
-/**
- * COPY's text format (a header line, then rows) as a block. Cells are unescaped where they lie: an escape is
- * two bytes standing for one, so the unescaped text never overtakes the text still to be read, and a cell
- * without a backslash is its own bytes. `\N` is NULL.
- */
+/** COPY's text format (a header line, then rows) as a block of cells. */
 export function blockOfCopy(data: Buffer): RowBlock {
+  const { names, count, end, bounds } = copyCells(data);
+  return wholeCells(names, count, data.subarray(0, end), bounds);
+}
+
+/**
+ * Finds the cells of COPY's text format and unescapes them where they lie: an escape is two bytes standing
+ * for one, so the unescaped text never overtakes the text still to be read, and a cell without a backslash
+ * is its own bytes. `\N` is NULL (bounds -1). The cells end before `end`; the bounds hold `count` rows of
+ * `names.length` start/end pairs. Tabs, line feeds and backslashes are found by Buffer's native search, each
+ * byte looked at about once per kind (a page body is kilobytes without any), and text is moved a run at a time.
+ */
+function copyCells(data: Buffer): { names: string[]; count: number; end: number; bounds: Int32Array } {
   const headerEnd = data.indexOf(LF);
-  if (headerEnd === -1) return wholeCells([], 0, data.subarray(0, 0), new Int32Array(0));
-  const names = (splitCells(data.subarray(0, headerEnd + 1))[0] ?? []).map((cell) => (cell === null ? '' : cell.toString('utf8')));
+  if (headerEnd === -1) return { names: [], count: 0, end: 0, bounds: new Int32Array(0) };
+  const names = headerNames(data.subarray(0, headerEnd));
+  const end = data.length;
+  const next = (byte: number, from: number) => {
+    const at = data.indexOf(byte, from);
+    return at === -1 ? end : at;
+  };
   let bounds: Int32Array = new Int32Array(Math.max(64, names.length * 2 * 64));
   let at = 0;
   let count = 0;
   let p = headerEnd + 1;
   let w = p;
-  const end = data.length;
+  let [tab, lf, slash] = [-1, -1, -1];
   while (p < end) {
     if (at + 2 > bounds.length) bounds = grownBounds(bounds, at + 2);
-    if (data[p] === BACKSLASH && data[p + 1] === LETTER_N && (p + 2 === end || data[p + 2] === TAB || data[p + 2] === LF)) {
+    if (tab < p) tab = next(TAB, p);
+    if (lf < p) lf = next(LF, p);
+    const cellEnd = tab < lf ? tab : lf;
+    if (cellEnd - p === 2 && data[p] === BACKSLASH && data[p + 1] === LETTER_N) {
       bounds[at++] = -1;
       bounds[at++] = -1;
-      p += 2;
     } else {
       bounds[at++] = w;
-      for (; p < end; ) {
-        const byte = data[p];
-        if (byte === TAB || byte === LF) break;
-        if (byte === BACKSLASH) {
-          const next = data[p + 1];
-          data[w++] = ESCAPED[next] ?? next;
-          p += 2;
-        } else {
-          data[w++] = byte;
-          p++;
-        }
+      for (let from = p; ; ) {
+        if (slash < from) slash = next(BACKSLASH, from);
+        const stop = slash < cellEnd ? slash : cellEnd;
+        if (w !== from) data.copyWithin(w, from, stop);
+        w += stop - from;
+        if (stop === cellEnd) break;
+        const escaped = data[stop + 1];
+        data[w++] = ESCAPED[escaped] ?? escaped;
+        from = stop + 2;
       }
       bounds[at++] = w;
     }
-    if (p >= end || data[p] === LF) count++;
-    p++;
+    if (cellEnd === end || data[cellEnd] === LF) count++;
+    p = cellEnd + 1;
   }
-  return wholeCells(names, count, data.subarray(0, w), bounds.subarray(0, at));
+  return { names, count, end: w, bounds: bounds.subarray(0, at) };
+}
+
+/** The header line's column names (a name with a tab, a line break or a backslash comes escaped). */
+function headerNames(line: Buffer): string[] {
+  return line
+    .toString('utf8')
+    .split('\t')
+    .map((name) => name.replace(/\\(.)/g, (_, c: string) => String.fromCharCode(ESCAPED[c.charCodeAt(0)] ?? c.charCodeAt(0))));
 }
 
 /**
  * Runs `sql` (with `?` placeholders) as COPY with a header line, and returns its rows keyed by column name:
- * the `bytes` columns as UTF-8 bytes, the rest as strings, NULL as null.
+ * the `bytes` columns as UTF-8 bytes (views of one buffer, unescaped where they lie: a page body is never
+ * copied), the rest as strings, NULL as null.
  */
 export async function copyRows(client: pg.Client, sql: string, params: readonly unknown[], bytes: readonly string[]): Promise<DbRow[]> {
-  const data = await runCopy(client, sql, params);
-  const lines = splitCells(data);
-  if (lines.length === 0) return [];
-  const names = lines[0].map((cell) => (cell === null ? '' : cell.toString('utf8')));
+  return rowsOfCopy(await runCopy(client, sql, params), bytes);
+}
+
+/** COPY's text format (a header line, then rows) as rows keyed by column name, the `bytes` columns as views of `data`. */
+export function rowsOfCopy(data: Buffer, bytes: readonly string[]): DbRow[] {
+  const { names, count, bounds } = copyCells(data);
   const asBytes = names.map((name) => bytes.includes(name));
-  const rows: DbRow[] = [];
-  for (let r = 1; r < lines.length; r++) {
+  const rows: DbRow[] = new Array(count);
+  for (let r = 0, at = 0; r < count; r++) {
     const row: DbRow = {};
-    const cells = lines[r];
-    for (let i = 0; i < names.length; i++) {
-      const cell = cells[i] ?? null;
-      row[names[i]] = cell === null || asBytes[i] ? cell : cell.toString('utf8');
+    for (let c = 0; c < names.length; c++, at += 2) {
+      const [start, end] = [bounds[at], bounds[at + 1]];
+      row[names[c]] = start === -1 ? null : asBytes[c] ? data.subarray(start, end) : data.toString('utf8', start, end);
     }
-    rows.push(row);
+    rows[r] = row;
   }
   return rows;
-}
-
-/** COPY's text format split into lines of cells, each cell unescaped (a view when it has no backslash), `\N` as null. */
-export function splitCells(data: Buffer): (Buffer | null)[][] {
-  const lines: (Buffer | null)[][] = [];
-  let cells: (Buffer | null)[] = [];
-  let start = 0;
-  while (start < data.length) {
-    const tab = data.indexOf(TAB, start);
-    const lf = data.indexOf(LF, start);
-    const end = tab !== -1 && (lf === -1 || tab < lf) ? tab : lf === -1 ? data.length : lf;
-    cells.push(unescape(data.subarray(start, end)));
-    if (end === lf || end === data.length) {
-      lines.push(cells);
-      cells = [];
-    }
-    start = end + 1;
-  }
-  return lines;
-}
-
-function unescape(cell: Buffer): Buffer | null {
-  let slash = cell.indexOf(BACKSLASH);
-  if (slash === -1) return cell;
-  if (cell.length === 2 && cell[1] === 0x4e) return null;
-  const out = Buffer.allocUnsafe(cell.length);
-  let length = 0;
-  let from = 0;
-  while (slash !== -1) {
-    length += cell.copy(out, length, from, slash);
-    const next = cell[slash + 1];
-    out[length++] = ESCAPED[next] ?? next;
-    from = slash + 2;
-    slash = cell.indexOf(BACKSLASH, from);
-  }
-  length += cell.copy(out, length, from);
-  return out.subarray(0, length);
 }
