@@ -120,7 +120,7 @@ function copyCells(data: Buffer): { names: string[]; count: number; end: number;
     if (at + 2 > bounds.length) bounds = grownBounds(bounds, at + 2);
     if (tab < p) tab = next(TAB, p);
     if (lf < p) lf = next(LF, p);
-    const cellEnd = tab < lf ? tab : lf;
+    const cellEnd = Math.min(tab, lf);
     if (cellEnd - p === 2 && data[p] === BACKSLASH && data[p + 1] === LETTER_N) {
       bounds[at++] = -1;
       bounds[at++] = -1;
@@ -128,7 +128,7 @@ function copyCells(data: Buffer): { names: string[]; count: number; end: number;
       bounds[at++] = w;
       for (let from = p; ; ) {
         if (slash < from) slash = next(BACKSLASH, from);
-        const stop = slash < cellEnd ? slash : cellEnd;
+        const stop = Math.min(slash, cellEnd);
         if (w !== from) data.copyWithin(w, from, stop);
         w += stop - from;
         if (stop === cellEnd) break;
