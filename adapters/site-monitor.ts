@@ -98,13 +98,14 @@ async function runMonitor(
       // The monitor's queries are the export's work in the database too.
       const dbNow = db.cpuMs?.() ?? null;
       const monitorCores = machine === null || dbNow === null || dbMs === null ? null : (dbNow - dbMs) / machine.spanMs;
+      const ownCores = machine?.ownCores ?? null;
       dbMs = dbNow;
       const reading = {
         probesMs: probes,
         activity: activitySql === null || known.length === 0 ? null : Math.max(0, known.reduce((sum, a) => sum + a.n * a.weightMs, 0) / weightMs),
         idleCores: machine?.idleCores ?? null,
         busyCores: machine?.busyCores ?? null,
-        sluiceCores: machine?.ownCores === null || machine?.ownCores === undefined ? null : machine.ownCores + (monitorCores ?? 0),
+        sluiceCores: ownCores === null ? null : ownCores + (monitorCores ?? 0),
       };
       probes = [];
       activity = [];

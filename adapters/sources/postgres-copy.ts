@@ -121,37 +121,34 @@ function copyCells(data: Buffer): { names: string[]; count: number; end: number;
   while (p < end) {
     if (at + 2 > bounds.length) bounds = grownBounds(bounds, at + 2);
     // Most cells are short and plain: read byte by byte, they end without a call to the native search.
-    let q = p;
-    for (const stop = Math.min(end, p + SHORT_CELL); q < stop; q++) {
-      const byte = data[q];
-      if (byte === TAB || byte === LF || byte === BACKSLASH) break;
+    const stop = Math.min(end, p + SHORT_CELL);
+    let cellEnd = p;
+    while (cellEnd < stop && data[cellEnd] !== TAB && data[cellEnd] !== LF && data[cellEnd] !== BACKSLASH) cellEnd++;
+    const shortPlain = cellEnd < stop && data[cellEnd] !== BACKSLASH;
+    if (!shortPlain) {
+      if (tab < p) tab = next(TAB, p);
+      if (lf < p) lf = next(LF, p);
+      cellEnd = Math.min(tab, lf);
     }
-    if (q < end && (data[q] === TAB || data[q] === LF) && q - p < SHORT_CELL) {
-      bounds[at++] = w;
-      if (w === p) w = q;
-      else for (let i = p; i < q; i++) data[w++] = data[i];
-      bounds[at++] = w;
-      if (data[q] === LF) count++;
-      p = q + 1;
-      continue;
-    }
-    if (tab < p) tab = next(TAB, p);
-    if (lf < p) lf = next(LF, p);
-    const cellEnd = Math.min(tab, lf);
     if (cellEnd - p === 2 && data[p] === BACKSLASH && data[p + 1] === LETTER_N) {
       bounds[at++] = -1;
       bounds[at++] = -1;
     } else {
       bounds[at++] = w;
-      for (let from = p; ; ) {
-        if (slash < from) slash = next(BACKSLASH, from);
-        const stop = Math.min(slash, cellEnd);
-        if (w !== from) data.copyWithin(w, from, stop);
-        w += stop - from;
-        if (stop === cellEnd) break;
-        const escaped = data[stop + 1];
-        data[w++] = ESCAPED[escaped] ?? escaped;
-        from = stop + 2;
+      if (shortPlain) {
+        if (w === p) w = cellEnd;
+        else for (let i = p; i < cellEnd; i++) data[w++] = data[i];
+      } else {
+        for (let from = p; ; ) {
+          if (slash < from) slash = next(BACKSLASH, from);
+          const runEnd = Math.min(slash, cellEnd);
+          if (w !== from) data.copyWithin(w, from, runEnd);
+          w += runEnd - from;
+          if (runEnd === cellEnd) break;
+          const escaped = data[runEnd + 1];
+          data[w++] = ESCAPED[escaped] ?? escaped;
+          from = runEnd + 2;
+        }
       }
       bounds[at++] = w;
     }
@@ -186,8 +183,8 @@ export function rowsOfCopy(data: Buffer, bytes: readonly string[]): DbRow[] {
   for (let r = 0, at = 0; r < count; r++) {
     const row: DbRow = {};
     for (let c = 0; c < names.length; c++, at += 2) {
-      const [start, end] = [bounds[at], bounds[at + 1]];
-      row[names[c]] = start === -1 ? null : asBytes[c] ? data.subarray(start, end) : data.toString('utf8', start, end);
+      const start = bounds[at];
+      row[names[c]] = start === -1 ? null : asBytes[c] ? data.subarray(start, bounds[at + 1]) : data.toString('utf8', start, bounds[at + 1]);
     }
     rows[r] = row;
   }
