@@ -3,12 +3,10 @@
 // becomes a string (120,000 event rows were 840,000 strings and 120,000 objects, a third of that thread's
 // time spent collecting them). Drivers that hand over row objects fill the same block with strings, so an
 // entity reads every database one way.
-import { text, textOrBytes, type Db, type DbRow, type QueryOptions, type RowBlock } from './source.ts';
+import { decodeUtf8, text, textOrBytes, type Db, type DbRow, type QueryOptions, type RowBlock } from './source.ts';
 
 type Value = string | Uint8Array | null;
 
-// A leading U+FEFF is text like any other (drivers keep it): a key that starts with one must still match.
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const [MINUS, ZERO, NINE] = [0x2d, 0x30, 0x39];
 // Plain integers up to this many digits are exact as doubles (2^53 has 16 digits).
 const EXACT_DIGITS = 15;
@@ -62,10 +60,10 @@ export class CellBlock implements RowBlock {
     const cell = row * this.width + column;
     if (this.bounds === null) {
       const value = this.values![cell];
-      return value === null || typeof value === 'string' ? value : decoder.decode(value);
+      return value === null || typeof value === 'string' ? value : decodeUtf8(value);
     }
     const start = this.bounds[cell * 2];
-    return start === -1 ? null : decoder.decode(this.bytes!.subarray(start, this.bounds[cell * 2 + 1]));
+    return start === -1 ? null : decodeUtf8(this.bytes!.subarray(start, this.bounds[cell * 2 + 1]));
   }
 
   /** The cell as the CSV writer takes it; bytes are a view of the block, valid as long as it is. */
@@ -81,7 +79,7 @@ export class CellBlock implements RowBlock {
     const cell = row * this.width + column;
     if (this.bounds === null) {
       const value = this.values![cell];
-      return value === null ? Number.NaN : Number(typeof value === 'string' ? value : decoder.decode(value));
+      return value === null ? Number.NaN : Number(typeof value === 'string' ? value : decodeUtf8(value));
     }
     const start = this.bounds[cell * 2];
     if (start === -1) return Number.NaN;
@@ -95,7 +93,7 @@ export class CellBlock implements RowBlock {
       for (; at < end && bytes[at] >= ZERO && bytes[at] <= NINE; at++) n = n * 10 + (bytes[at] - ZERO);
       if (at === end) return negative ? -n : n;
     }
-    return Number(decoder.decode(bytes.subarray(start, end)));
+    return Number(decodeUtf8(bytes.subarray(start, end)));
   }
 
   /** Whether the cell's text is exactly `ascii` (an ASCII literal such as a content type). */

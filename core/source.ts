@@ -69,15 +69,21 @@ export function textOrBytes(value: unknown): string | Uint8Array | null {
   return value instanceof Uint8Array ? value : text(value);
 }
 
-// A leading U+FEFF is text like any other, as the drivers keep it in the strings they decode.
+// A leading U+FEFF is text like any other, as the drivers keep it in the strings they decode: a key that
+// starts with one must still match.
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** UTF-8 bytes as text, as the drivers decode them (invalid bytes as replacement characters, U+FEFF kept). */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
 
 /** Driver values to cell text: ids may arrive as strings (bigints), text as strings or buffers. */
 export function text(value: unknown): Cell {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (value instanceof Uint8Array) return utf8.decode(value);
+  if (value instanceof Uint8Array) return decodeUtf8(value);
   return String(value);
 }
 

@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { ByteSink } from '../../core/byte-sink.ts';
 import { CellBlock } from '../../core/row-block.ts';
-import type { RowBlock } from '../../core/source.ts';
+import { decodeUtf8, type RowBlock } from '../../core/source.ts';
 
 /** Room for `needed` bounds: twice as many as before, or more where that is too few. */
 export function grownBounds(bounds: Int32Array, needed: number): Int32Array {
@@ -21,13 +21,12 @@ export function grownBounds(bounds: Int32Array, needed: number): Int32Array {
 export function wholeCells(names: string[], count: number, bytes: Uint8Array, bounds: Int32Array): RowBlock {
   if (isUtf8(bytes) && startsOnCharacters(bytes, bounds)) return CellBlock.ofBytes(names, count, bytes, bounds);
   const repaired = new ByteSink(bytes.length);
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   for (let at = 0; at < bounds.length; at += 2) {
     if (bounds[at] === -1) continue;
     const cell = bytes.subarray(bounds[at], bounds[at + 1]);
     bounds[at] = repaired.length;
     if (isUtf8(cell)) repaired.bytes(cell);
-    else repaired.text(decoder.decode(cell));
+    else repaired.text(decodeUtf8(cell));
     bounds[at + 1] = repaired.length;
   }
   return CellBlock.ofBytes(names, count, repaired.view(), bounds);
