@@ -26,6 +26,8 @@ export interface Machine {
   demand(atMs: number): number;
   /** The cores the export uses per unit of pace. */
   coresPerPace: number;
+  /** Cores /proc shows idle however busy the site is: a closed loop's clients waiting on their round trips. */
+  idleShown?: number;
 }
 
 /** What the machine's CPU shows at a load, and the slowdown the site feels from it. */
@@ -34,7 +36,7 @@ function machineAt(machine: Machine, atMs: number, load: number): { cpu: SiteCpu
   const demand = machine.demand(atMs);
   const siteCores = Math.min(demand, machine.cores - exportCores);
   return {
-    cpu: { idleCores: Math.max(0, machine.cores - exportCores - demand), siteCores, exportCores },
+    cpu: { idleCores: Math.max(machine.idleShown ?? 0, machine.cores - exportCores - demand), siteCores, exportCores },
     // The site's work gets `siteCores` where it would have had all it wants, up to every core.
     slowdown: Math.min(demand, machine.cores) / Math.max(siteCores, 1e-9) - 1,
   };

@@ -123,6 +123,12 @@ describe('a site on the machine the export runs on, whose probes do not see the 
     assert.ok(steady.some((t) => /the export takes .* of the CPU the site's own work uses; 0.00 cores idle/.test(t.decision.reason ?? '')));
   });
 
+  test('is held under the budget when the saturated site still shows a tenth of a core idle', () => {
+    const { pace, felt } = settled(settings, busySite(1, { cost: () => 0, machine: { cores: 2, demand: () => 2.5, coresPerPace: 0.5, idleShown: 0.1 } }));
+    assert.ok(felt <= BUDGET, `the site was ${(felt * 100).toFixed(1)}% slower on average`);
+    assert.ok(pace >= saturatedPace * 0.4, `average pace ${pace.toFixed(3)} of ${saturatedPace}`);
+  });
+
   test('leaves the site its cores and takes the idle ones', () => {
     const { pace, felt } = settled(
       settings,
