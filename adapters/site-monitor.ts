@@ -31,9 +31,11 @@ const PROBE_SPOTS = 20;
 export async function openSiteMonitor(url: string, probe: ProbeDef): Promise<SiteMonitor> {
   const db: OpenedDb = /^(mysql|mariadb):/.test(url) ? await openMysql(url, { lowPriority: false }) : await openSource(url);
   try {
-    const keys = await probeKeys(db, probe);
     const activitySql = await activityQuery(db);
-    return await runMonitor(db, probeQuery(db, probe), keys, activitySql, isLocalDatabase(url) ? createMachineCpu() : null);
+    // The probe keys are read in the gaps between the first activity samples (one connection runs its
+    // queries in turn): every export waits for those samples, not for the keys as well.
+    const [keys, firstActivity] = await Promise.all([probeKeys(db, probe), firstActivitySamples(db, activitySql)]);
+    return runMonitor(db, probeQuery(db, probe), keys, activitySql, firstActivity, isLocalDatabase(url) ? createMachineCpu() : null);
   } catch (error) {
     await db.close();
     throw error;
@@ -49,20 +51,31 @@ export async function openSiteMonitor(url: string, probe: ProbeDef): Promise<Sit
 const FIRST_ACTIVITY_SAMPLES = 6;
 const FIRST_ACTIVITY_GAP_MS = 20;
 
-async function runMonitor(
+/** An activity sample weighs as long as it stands for (the gap to the next one), so their mean is over time. */
+interface ActivitySample {
+  n: number;
+  weightMs: number;
+}
+
+async function firstActivitySamples(db: OpenedDb, activitySql: string | null): Promise<ActivitySample[]> {
+  const samples: ActivitySample[] = [];
+  for (let i = 0; activitySql !== null && i < FIRST_ACTIVITY_SAMPLES; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, FIRST_ACTIVITY_GAP_MS));
+    samples.push({ n: await siteActivity(db, activitySql), weightMs: FIRST_ACTIVITY_GAP_MS });
+  }
+  return samples;
+}
+
+function runMonitor(
   db: OpenedDb,
   probeSql: string,
   keys: string[],
   activitySql: string | null,
+  firstActivity: ActivitySample[],
   cpu: ReturnType<typeof createMachineCpu> | null,
-): Promise<SiteMonitor> {
+): SiteMonitor {
   let probes: number[] = [];
-  // Each sample weighs as long as it stands for (the gap to the next one), so the mean is over time.
-  let activity: { n: number; weightMs: number }[] = [];
-  for (let i = 0; activitySql !== null && i < FIRST_ACTIVITY_SAMPLES; i++) {
-    if (i > 0) await new Promise((resolve) => setTimeout(resolve, FIRST_ACTIVITY_GAP_MS));
-    activity.push({ n: await siteActivity(db, activitySql), weightMs: FIRST_ACTIVITY_GAP_MS });
-  }
+  let activity = firstActivity;
   let failed: unknown = null;
   let stopped = false;
   let dbMs = db.cpuMs?.() ?? null;
