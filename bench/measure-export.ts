@@ -33,8 +33,19 @@ export interface ExportResult {
   entityCpu: Record<string, EntityCpu | null>;
   /** Governor states seen in the job status (chunk size, rate, share, pauses) for the record. */
   pauses: string[];
-  /** What the governor measured, as the job status's `pacing` showed it at each poll while it steered. */
-  governor: { atMs: number; slowdown: number | null; pace: number }[];
+  /** What the governor measured, as the job status's `pacing` showed it at each poll of a governed export. */
+  governor: GovernorSample[];
+}
+
+/** One poll's `pacing` of a governed export, for the record (the JSON's rounds) and the round's line. */
+export interface GovernorSample {
+  atMs: number;
+  state: string;
+  pace: number;
+  slowdown: number | null;
+  cpuSlowdown: number | null;
+  idleCores: number | null;
+  reason: string | null;
 }
 
 /** `onPoll` hears each poll: the progress's rows and the files' bytes so far (the step load starts its workload from them). */
@@ -56,7 +67,17 @@ export async function measureExport(server: SluiceServer, pollMs: number, onPoll
     files.push(written);
     onPoll?.(sample.rows, written);
     for (const p of progress) if (p.governor?.reason) pauses.add(p.governor.reason);
-    if (body.pacing?.state === 'steering') governor.push({ atMs: sample.atMs, slowdown: body.pacing.slowdown ?? null, pace: body.pacing.pace });
+    const pacing = body.pacing;
+    if (pacing?.state)
+      governor.push({
+        atMs: sample.atMs,
+        state: pacing.state,
+        pace: pacing.pace,
+        slowdown: pacing.slowdown ?? null,
+        cpuSlowdown: pacing.cpuSlowdown ?? null,
+        idleCores: pacing.idleCores ?? null,
+        reason: pacing.reason ?? null,
+      });
     if (body.status === 'STARTED' || body.status === 'CANCELLATION_REQUESTED') continue;
     if (body.status !== 'COMPLETED') throw new Error(`The benchmark export ended ${body.status}: ${JSON.stringify(body.errors)}`);
     return { ...resultOf(body, timeline, files, [...pauses]), governor };

@@ -3,7 +3,7 @@
 // export) that every load with a workload is measured by.
 import { cpuSeconds, databaseClock, startCpuWindow, type CpuUse } from './cpu-meter.ts';
 import type { FileSample } from './export-files.ts';
-import { measureExport, type ExportResult } from './measure-export.ts';
+import { measureExport, type ExportResult, type GovernorSample } from './measure-export.ts';
 import type { Peer, PeerResult } from './peers.ts';
 import type { ServerAddress } from './seed.ts';
 import { paceLabel, startSluice, statusKb, type Pace } from './sluice-process.ts';
@@ -168,10 +168,11 @@ export function roundLine(round: number, r: ImpactRound): string {
 }
 
 /** What the governor measured while it steered: the median of the slowdowns it showed, and its pace. */
-function governorSeen(samples: readonly { slowdown: number | null; pace: number }[]): string {
-  const slowdowns = samples.flatMap((s) => (s.slowdown === null ? [] : [s.slowdown])).sort((a, b) => a - b);
+function governorSeen(samples: readonly GovernorSample[]): string {
+  const steering = samples.filter((s) => s.state === 'steering');
+  const slowdowns = steering.flatMap((s) => (s.slowdown === null ? [] : [s.slowdown])).sort((a, b) => a - b);
   if (slowdowns.length === 0) return '';
-  const paces = samples.map((s) => s.pace).sort((a, b) => a - b);
+  const paces = steering.map((s) => s.pace).sort((a, b) => a - b);
   const median = (values: number[]) => values[Math.floor(values.length / 2)];
   return `; the governor saw the site ${(median(slowdowns) * 100).toFixed(1)}% slower (median of ${slowdowns.length} polls), pace ${median(paces).toFixed(2)}`;
 }

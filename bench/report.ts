@@ -1,6 +1,6 @@
 // The benchmark's results as numbers: medians of each run with the rounds' spread, the peers, and the
 // constants the targets are held to (format.ts prints them).
-import type { EntityResult } from './measure-export.ts';
+import type { EntityResult, GovernorSample } from './measure-export.ts';
 import { impactOf, type FullSpeedRound, type ImpactRound, type MeasuredExport } from './phases.ts';
 import type { Peer } from './peers.ts';
 import { paceLabel } from './sluice-process.ts';
@@ -52,6 +52,29 @@ export interface RunSummary {
   restRssBytes: { before: number; after: number };
   /** Other work above a tenth of a core: the comparison is unreliable. */
   noisy: boolean;
+  /** Each round as it ran (the medians above hide how far apart they were), with the governor's polls. */
+  perRound: RoundDetail[];
+}
+
+export interface RoundDetail {
+  totalSeconds: number;
+  sluiceCores: number;
+  /** Against the round's own baselines; null without a workload. */
+  throughputDrop: number | null;
+  p95Rise: number | null;
+  /** The job status's `pacing` at each poll, its time in ms since the export started; empty unless governed. */
+  governor: GovernorSample[];
+}
+
+function roundDetail(e: MeasuredExport, round: ImpactRound | undefined): RoundDetail {
+  const impact = round === undefined ? null : impactOf(round);
+  return {
+    totalSeconds: e.totalSeconds,
+    sluiceCores: e.cpuSeconds / e.totalSeconds,
+    throughputDrop: impact?.throughputDrop ?? null,
+    p95Rise: impact?.p95Rise ?? null,
+    governor: e.governor.map((g) => ({ ...g, atMs: g.atMs - e.startMs })),
+  };
 }
 
 const rowsOf = (e: MeasuredExport) => Object.values(e.entities).reduce((sum, r) => sum + r.rows, 0);
@@ -99,6 +122,12 @@ export function medianRun(exports: MeasuredExport[], rounds: ImpactRound[] | nul
       after: median(exports.map((e) => e.restRssBytes.after)),
     },
     noisy: otherWorkCores > NOISY_CORES,
+    perRound: exports.map((e) =>
+      roundDetail(
+        e,
+        rounds?.find((r) => r.sluice === e),
+      ),
+    ),
   };
 }
 
