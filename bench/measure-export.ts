@@ -39,6 +39,7 @@ export interface ExportResult {
 
 /** One poll's `pacing` of a governed export, for the record (the JSON's rounds) and the round's line. */
 export interface GovernorSample {
+  /** Epoch ms in an export's result; ms since the export started in the JSON's `perRound`. */
   atMs: number;
   state: string;
   pace: number;
