@@ -31,11 +31,15 @@ const PROBE_SPOTS = 20;
 export async function openSiteMonitor(url: string, probe: ProbeDef): Promise<SiteMonitor> {
   const db: OpenedDb = /^(mysql|mariadb):/.test(url) ? await openMysql(url, { lowPriority: false }) : await openSource(url);
   try {
+    // The machine's CPU and the monitor's own queries are clocked from here: the first reading covers
+    // the opening, and the governor's first decision (is the site idle?) has the machine's busy cores
+    // beside the activity samples.
+    const clocks = { cpu: isLocalDatabase(url) ? createMachineCpu() : null, dbMs: db.cpuMs?.() ?? null };
     const activitySql = await activityQuery(db);
     // The probe keys are read in the gaps between the first activity samples (one connection runs its
     // queries in turn): every export waits for those samples, not for the keys as well.
     const [keys, firstActivity] = await Promise.all([probeKeys(db, probe), firstActivitySamples(db, activitySql)]);
-    return runMonitor(db, probeQuery(db, probe), keys, activitySql, firstActivity, isLocalDatabase(url) ? createMachineCpu() : null);
+    return runMonitor(db, probeQuery(db, probe), keys, activitySql, firstActivity, clocks);
   } catch (error) {
     await db.close();
     throw error;
@@ -72,13 +76,14 @@ function runMonitor(
   keys: string[],
   activitySql: string | null,
   firstActivity: ActivitySample[],
-  cpu: ReturnType<typeof createMachineCpu> | null,
+  clocks: { cpu: ReturnType<typeof createMachineCpu> | null; dbMs: number | null },
 ): SiteMonitor {
   let probes: number[] = [];
   let activity = firstActivity;
   let failed: unknown = null;
   let stopped = false;
-  let dbMs = db.cpuMs?.() ?? null;
+  const { cpu } = clocks;
+  let { dbMs } = clocks;
   const loop = (async () => {
     let nextActivity = activitySql === null ? Number.POSITIVE_INFINITY : 0;
     let nextProbe = keys.length === 0 ? Number.POSITIVE_INFINITY : 0;

@@ -126,6 +126,12 @@ export const GOVERNOR_TUNING = {
   idleBelow: 0.1,
   busyAbove: 0.25,
   idleAfterMs: 2000,
+  // Where /proc tells, the first decision also needs the site's own work on this machine under this many
+  // cores: the monitor's first activity samples can all miss a saturated site's short queries (3 of 9
+  // benchmark rounds on a saturated site started flat out, each sample seeing none of its 4 connections
+  // at work), while the machine's busy cores over the same tenth of a second do not: besides the export,
+  // 1.4-1.9 of 2 on that site and -0.3-0.2 on the same site idle, 12 openings each.
+  startBusyCores: 0.5,
 } as const;
 
 export type GovernorTuning = { readonly [K in keyof typeof GOVERNOR_TUNING]: number };
@@ -398,7 +404,9 @@ function observe(g: Steering, reading: SiteReading, nowMs: number): GovernorDeci
   const idle = siteIsIdle(g, nowMs);
   if (!g.m.started) {
     g.m.started = true;
-    if (idle) toIdle(g);
+    const busyCores = reading.cpu?.siteCores ?? 0;
+    if (idle && busyCores < g.tuning.startBusyCores) toIdle(g);
+    else if (idle) startQuiet(g, nowMs, `the site's work takes ${busyCores.toFixed(2)} cores of this machine: measuring its latency before exporting`);
     else startQuiet(g, nowMs, "measuring the site's latency before exporting");
   } else if (g.m.state === 'idle-site' && !idle) toBusy(g, nowMs);
   else if (g.m.state !== 'idle-site' && idle) toIdle(g);

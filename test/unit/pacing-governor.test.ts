@@ -26,6 +26,13 @@ describe('a site whose database is idle', () => {
     assert.ok(ticks.every((t) => t.decision.pace === MAX_PACE && !t.decision.hold && t.decision.state === 'idle-site'));
   });
 
+  test('on a machine whose cores are idle too is exported flat out from the first reading', () => {
+    const machine = { cores: 2, demand: () => 0.05, coresPerPace: 0.5 };
+    const [first] = simulate(settings, { ...idle, machine }, 0);
+    assert.equal(first.decision.state, 'idle-site');
+    assert.equal(first.decision.pace, MAX_PACE);
+  });
+
   test('that gets busy makes the export hold within half a second, then restart from a tenth of an entity', () => {
     const stepAt = 10_000;
     const ticks = simulate(settings, { ...idle, activity: (at) => (at < stepAt ? 0 : 3) }, 20_000);
@@ -49,6 +56,18 @@ describe('a site whose database is idle', () => {
 });
 
 describe('a busy site', () => {
+  test('whose first activity samples all missed its queries is measured first when the machine shows its cores busy', () => {
+    // The monitor opens between the saturated site's short queries: its first samples see none at work.
+    const missed = busySite(1, { activity: (at) => (at === 0 ? 0 : 3), machine: { cores: 2, demand: () => 2.5, coresPerPace: 0.5, idleShown: 0.1 } });
+    const ticks = simulate(settings, missed, 5000);
+    assert.equal(ticks[0].decision.state, 'measuring');
+    assert.match(ticks[0].decision.reason ?? '', /the site's work takes 2.00 cores of this machine/);
+    assert.ok(
+      ticks.every((t) => t.decision.pace < MAX_PACE),
+      'never flat out',
+    );
+  });
+
   test('starts with a hold that measures its latency before any export work', () => {
     const [first] = simulate(settings, busySite(0.3), 0);
     assert.equal(first.decision.hold, true);
