@@ -40,6 +40,8 @@ export interface MachineCpu {
 export function createMachineCpu(cores = availableParallelism()) {
   let last = readTotals();
   return {
+    /** Whether /proc/stat could be read: samples will follow. */
+    readable: last !== null,
     sample(): MachineCpu | null {
       const now = readTotals();
       if (now === null || last === null || now.all <= last.all) return null;

@@ -38,7 +38,7 @@ export async function openSiteMonitor(url: string, probe: ProbeDef): Promise<Sit
     const activitySql = await activityQuery(db);
     // The probe keys are read in the gaps between the first activity samples (one connection runs its
     // queries in turn): every export waits for those samples, not for the keys as well.
-    const [keys, firstActivity] = await Promise.all([probeKeys(db, probe), firstActivitySamples(db, activitySql)]);
+    const [keys, firstActivity] = await Promise.all([probeKeys(db, probe), firstActivitySamples(db, activitySql, clocks.cpu?.readable === true)]);
     return runMonitor(db, probeQuery(db, probe), keys, activitySql, firstActivity, clocks);
   } catch (error) {
     await db.close();
@@ -47,12 +47,13 @@ export async function openSiteMonitor(url: string, probe: ProbeDef): Promise<Sit
 }
 
 // Activity samples taken as the monitor opens: the governor's first decision (is the site idle?) has them.
-// They are spread over a tenth of a second: samples taken back to back see one instant, when a saturated
-// site's few connections may all be between queries (once in 20 benchmark rounds an export started flat
-// out against a saturated site and cost it 35%; instant samples are the likeliest cause). Every export
-// waits this long before its first chunk, so it is kept short: spread over a quarter second it made an idle
-// site's small export (0.43 s at budget 1) take 0.70 s.
-const FIRST_ACTIVITY_SAMPLES = 6;
+// Every export waits for them before its first chunk, so they are kept short. Samples taken back to back
+// see one instant, when a saturated site's few connections may all be between queries, and even spread
+// over a tenth of a second all six saw none in 3 of 9 benchmark rounds on a saturated site. Where the
+// database runs on this machine the governor also weighs the machine's busy cores over the opening, which
+// do not miss a saturated site, so three samples over 40 ms do (an idle site's export at scale 0.25 waited
+// 0.12 s of its 0.44 s for six); elsewhere the samples are all there is, and six are spread over 100 ms.
+const FIRST_ACTIVITY_SAMPLES = { withCpu: 3, withoutCpu: 6 };
 const FIRST_ACTIVITY_GAP_MS = 20;
 
 /** An activity sample weighs as long as it stands for (the gap to the next one), so their mean is over time. */
@@ -61,9 +62,10 @@ interface ActivitySample {
   weightMs: number;
 }
 
-async function firstActivitySamples(db: OpenedDb, activitySql: string | null): Promise<ActivitySample[]> {
+async function firstActivitySamples(db: OpenedDb, activitySql: string | null, withCpu: boolean): Promise<ActivitySample[]> {
   const samples: ActivitySample[] = [];
-  for (let i = 0; activitySql !== null && i < FIRST_ACTIVITY_SAMPLES; i++) {
+  const count = withCpu ? FIRST_ACTIVITY_SAMPLES.withCpu : FIRST_ACTIVITY_SAMPLES.withoutCpu;
+  for (let i = 0; activitySql !== null && i < count; i++) {
     if (i > 0) await new Promise((resolve) => setTimeout(resolve, FIRST_ACTIVITY_GAP_MS));
     samples.push({ n: await siteActivity(db, activitySql), weightMs: FIRST_ACTIVITY_GAP_MS });
   }
@@ -84,6 +86,14 @@ function runMonitor(
   let stopped = false;
   const { cpu } = clocks;
   let { dbMs } = clocks;
+  // The wait for the next sample, cut short by close(): an export's end waits for the monitor to close.
+  let wake: (() => void) | null = null;
+  let sleeping: ReturnType<typeof setTimeout> | null = null;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      sleeping = setTimeout(resolve, ms);
+    });
   const loop = (async () => {
     let nextActivity = activitySql === null ? Number.POSITIVE_INFINITY : 0;
     let nextProbe = keys.length === 0 ? Number.POSITIVE_INFINITY : 0;
@@ -102,7 +112,7 @@ function runMonitor(
         probes.push(performance.now() - start);
       }
       const due = Math.min(nextActivity, nextProbe);
-      await new Promise((resolve) => setTimeout(resolve, Number.isFinite(due) ? Math.max(0, due - performance.now()) : PROBE_EVERY_MS));
+      if (!stopped) await sleep(Number.isFinite(due) ? Math.max(0, due - performance.now()) : PROBE_EVERY_MS);
     }
   })().catch((error) => {
     failed = error;
@@ -131,6 +141,8 @@ function runMonitor(
     },
     async close() {
       stopped = true;
+      if (sleeping !== null) clearTimeout(sleeping);
+      wake?.();
       await loop;
       await db.close();
     },

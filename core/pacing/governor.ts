@@ -128,10 +128,10 @@ export const GOVERNOR_TUNING = {
   idleAfterMs: 2000,
   // Where /proc tells, the first decision also needs the site's own work on this machine under this many
   // cores: the monitor's first activity samples can all miss a saturated site's short queries (3 of 9
-  // benchmark rounds on a saturated site started flat out, each sample seeing none of its 4 connections
-  // at work), while the machine's busy cores over the same tenth of a second do not: besides the export,
-  // 1.4-1.9 of 2 on that site and -0.3-0.2 on the same site idle, 12 openings each.
-  startBusyCores: 0.5,
+  // benchmark rounds on a saturated site started flat out, six samples over 100 ms seeing none of its 4
+  // connections at work), while the machine's busy cores over the same opening do not: besides the
+  // export, 1.2-1.9 of 2 on that site and -0.2-0.4 on the same site idle, over 50 ms openings, 12 each.
+  startBusyCores: 0.75,
 } as const;
 
 export type GovernorTuning = { readonly [K in keyof typeof GOVERNOR_TUNING]: number };

@@ -110,6 +110,17 @@ for (const [name, open] of sites) {
       assert.ok(sluiceBusy <= siteBusy - 0.5, `activity ${sluiceBusy} while only Sluice's query runs, ${siteBusy} for the site's`);
     });
 
+    test('has the machine’s cores over its own opening in its first reading: the first decision weighs them', async () => {
+      const fresh = await openSiteMonitor(site.url, confluence.probe);
+      try {
+        const first = fresh.take();
+        assert.ok(first.busyCores !== null && first.busyCores !== undefined && first.busyCores >= 0, `busy cores ${first.busyCores}`);
+        assert.ok(first.sluiceCores !== null && first.sluiceCores !== undefined, `Sluice's cores ${first.sluiceCores}`);
+      } finally {
+        await fresh.close();
+      }
+    });
+
     test('reads this machine’s idle cores where the database runs on it', async () => {
       await wait(100);
       const { idleCores } = monitor.take();
