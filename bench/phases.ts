@@ -73,8 +73,9 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export async function exportOnce(site: Site, pace: Pace, watch: ExportWatch = {}): Promise<MeasuredExport> {
   const server = await startSluice(site.sluiceUrl, pace);
   try {
-    // A real server starts once, not per export: its start-up (compiling, bundling the worker) stays out of the measurement.
-    await sleep(SETTLE_MS);
+    // A real server starts once, not per export: its start-up (compiling, bundling the worker, warming the
+    // export threads: seconds of CPU, longer on a busy machine) stays out of the measurement.
+    await untilQuiet(server.pid);
     for (let i = 0; i < site.priorExports; i++) {
       await measureExport(server, POLL_MS);
       await sleep(SETTLE_MS);
@@ -101,6 +102,22 @@ export async function exportOnce(site: Site, pace: Pace, watch: ExportWatch = {}
     };
   } finally {
     await server.stop();
+  }
+}
+
+/**
+ * Waits until a process has used under a twenty-fifth of a core for two quarter seconds running (one clock
+ * tick each, /proc's resolution), and at least SETTLE_MS; at most a minute.
+ */
+async function untilQuiet(pid: number): Promise<void> {
+  const started = Date.now();
+  let last = cpuSeconds(pid);
+  let quiet = 0;
+  while (Date.now() - started < 60_000 && (quiet < 2 || Date.now() - started < SETTLE_MS)) {
+    await sleep(250);
+    const now = cpuSeconds(pid);
+    quiet = now - last <= 0.01 ? quiet + 1 : 0;
+    last = now;
   }
 }
 
