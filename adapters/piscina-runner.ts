@@ -23,7 +23,15 @@ export function createPiscinaRunner(warm?: WarmPools): EntityRunner {
   const pools = new Map<string, Promise<Piscina>>();
   // Built while the server starts, so no export pays for it (see worker-bundle.ts).
   const script = bundleWorker(WORKER);
-  const warmPool = async (databaseUrl: string | null): Promise<Piscina> => {
+  // Threads are made and warmed one after another: a server starting beside a busy site takes one core
+  // from it at a time, not all of them (five threads at once took both of a two-core machine's for ~2 s).
+  let warming: Promise<unknown> = Promise.resolve();
+  const warmPool = (databaseUrl: string | null): Promise<Piscina> => {
+    const made = warming.then(() => makePool(databaseUrl));
+    warming = made.catch(() => undefined);
+    return made;
+  };
+  const makePool = async (databaseUrl: string | null): Promise<Piscina> => {
     const { filename, execArgv } = await script;
     // The thread stays for good: it is only ever replaced, never timed out.
     const pool = new Piscina({ filename, execArgv, minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
