@@ -88,11 +88,13 @@ function runMonitor(
   let { dbMs } = clocks;
   // The wait for the next sample, cut short by close(): an export's end waits for the monitor to close.
   let wake: (() => void) | null = null;
-  let sleeping: ReturnType<typeof setTimeout> | null = null;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      wake = resolve;
-      sleeping = setTimeout(resolve, ms);
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
   const loop = (async () => {
     let nextActivity = activitySql === null ? Number.POSITIVE_INFINITY : 0;
@@ -141,7 +143,6 @@ function runMonitor(
     },
     async close() {
       stopped = true;
-      if (sleeping !== null) clearTimeout(sleeping);
       wake?.();
       await loop;
       await db.close();

@@ -404,9 +404,9 @@ function observe(g: Steering, reading: SiteReading, nowMs: number): GovernorDeci
   const idle = siteIsIdle(g, nowMs);
   if (!g.m.started) {
     g.m.started = true;
-    const busyCores = reading.cpu?.siteCores ?? 0;
-    if (idle && busyCores < g.tuning.startBusyCores) toIdle(g);
-    else if (idle) startQuiet(g, nowMs, `the site's work takes ${busyCores.toFixed(2)} cores of this machine: measuring its latency before exporting`);
+    const siteCores = reading.cpu?.siteCores ?? 0;
+    if (idle && siteCores < g.tuning.startBusyCores) toIdle(g);
+    else if (idle) startQuiet(g, nowMs, `the site's work takes ${siteCores.toFixed(2)} cores of this machine: measuring its latency before exporting`);
     else startQuiet(g, nowMs, "measuring the site's latency before exporting");
   } else if (g.m.state === 'idle-site' && !idle) toBusy(g, nowMs);
   else if (g.m.state !== 'idle-site' && idle) toIdle(g);
