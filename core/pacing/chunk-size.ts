@@ -4,8 +4,6 @@
 export interface ChunkSettings {
   /** A chunk query should take about this long: long queries hold locks and buffers the site needs. */
   targetChunkMs: number;
-  /** The query time aimed at instead while the entity is paced (never more than targetChunkMs). */
-  pacedChunkMs: number;
   /** Wide rows (page bodies) are capped by bytes, so a chunk never holds too much in memory. */
   maxChunkBytes: number;
   /** The byte cap instead while the entity is paced (a duty cycle below 1). */
@@ -23,15 +21,9 @@ export const CHUNK_SETTINGS: ChunkSettings = {
   // it writes the last: 1 MB of output (a hundred-odd pages) keeps their heaps small and flat, though a
   // chunk is held several times over (driver buffers, row objects, decoded copies, the CSV bytes).
   maxChunkBytes: 1024 * 1024,
-  // A paced entity shares the machine with a site at work, and each of its chunks is a burst: the query,
-  // then the rows' CSV, on cores the site's queries also want. The site's requests that arrive during a
-  // burst queue behind it, which its tail latency shows long before its average does. Short bursts keep
-  // that queue short, at the price of a fixed cost per chunk (planning the queries, round trips): on a
-  // half-loaded site (an open loop at half its saturated rate) an export at a fixed share of 0.04 raised
-  // the site's p95 by a median of 34% with chunks of 100 ms and up to 4 MB, and by 11% with chunks of
-  // 20 ms and up to 256 kB (8 interleaved pairs, lower in 7), and wrote 13% fewer rows in the same time.
-  pacedChunkMs: 20,
-  pacedChunkBytes: 256 * 1024,
+  // A paced entity pays a fixed cost per chunk besides its rows (parsing and planning the queries, round
+  // trips, cold caches after each pause) and runs alone or nearly so: its chunks may be larger.
+  pacedChunkBytes: 4 * 1024 * 1024,
   minRows: 1,
   maxRows: 20_000,
   // Start small: the first chunk learns the table's row cost without risking a slow query.
@@ -54,7 +46,7 @@ export function createChunkSizer(settings: ChunkSettings = CHUNK_SETTINGS): Chun
     record(scanned, bytes, queryMs, paced) {
       if (scanned <= 0) return;
       const perRowMs = Math.max(queryMs, 0.1) / scanned;
-      const byTime = (paced ? Math.min(settings.pacedChunkMs, settings.targetChunkMs) : settings.targetChunkMs) / perRowMs;
+      const byTime = settings.targetChunkMs / perRowMs;
       const byBytes = bytes > 0 ? (paced ? settings.pacedChunkBytes : settings.maxChunkBytes) / (bytes / scanned) : Number.POSITIVE_INFINITY;
       const wanted = Math.min(byTime, byBytes);
       // Grow gently (at most doubling) and shrink at once: a slow chunk is felt by the site right away.

@@ -10,9 +10,8 @@ const sizer = (patch: Partial<ChunkSettings> = {}) =>
   createChunkSizer({
     ...CHUNK_SETTINGS,
     targetChunkMs: 100,
-    pacedChunkMs: 20,
     maxChunkBytes: 1_000_000,
-    pacedChunkBytes: 250_000,
+    pacedChunkBytes: 4_000_000,
     minRows: 1,
     maxRows: 10_000,
     initialRows: 100,
@@ -52,35 +51,13 @@ test('wide rows are capped by the byte limit whatever the query time', () => {
   assert.equal(s.rows, 20);
 });
 
-test('a paced entity reads smaller chunks of wide rows, and the full-speed cap returns at a whole duty cycle', () => {
+test('a paced entity reads larger chunks of wide rows, and the full-speed cap returns at a whole duty cycle', () => {
   const s = sizer();
-  // 50 kB rows: 5 fit in the paced 250 kB, 20 in the full-speed 1 MB.
+  // 50 kB rows: 80 fit in the paced 4 MB.
   s.record(100, 5_000_000, 1, true);
-  assert.equal(s.rows, 5);
-  s.record(5, 250_000, 0.1, false);
-  assert.equal(s.rows, 10);
-  s.record(10, 500_000, 0.1, false);
+  assert.equal(s.rows, 80);
+  s.record(80, 4_000_000, 1, false);
   assert.equal(s.rows, 20);
-});
-
-test('a paced entity aims its chunks at the shorter paced query time, and the full-speed target returns at a whole duty cycle', () => {
-  const s = sizer({ initialRows: 1000 });
-  // 1000 narrow rows in 400 ms: 20 ms buys 50 rows paced, 100 ms 250 at full speed (grown at most twofold a chunk).
-  s.record(1000, 10_000, 400, true);
-  assert.equal(s.rows, 50);
-  s.record(50, 500, 20, false);
-  assert.equal(s.rows, 100);
-  s.record(100, 1000, 40, false);
-  assert.equal(s.rows, 200);
-  s.record(200, 2000, 80, false);
-  assert.equal(s.rows, 250);
-});
-
-test('a paced query time longer than the full-speed target is never aimed at', () => {
-  const s = sizer({ pacedChunkMs: 500, initialRows: 1000 });
-  // 1000 rows in 1000 ms: the full-speed 100 ms (100 rows) bounds the paced chunk too.
-  s.record(1000, 10_000, 1000, true);
-  assert.equal(s.rows, 100);
 });
 
 test('the chunk size stays within its bounds', () => {
