@@ -6,6 +6,7 @@
 //   `/*sluice*/` mark on MySQL, the `sluice` application name on PostgreSQL);
 // - this machine's idle and busy cores, and this process's, from /proc, where it has one and the database
 //   runs on it.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ProbeDef } from '../core/entities/entity.ts';
 import { isLocalDatabase } from '../core/pacing/plan.ts';
 import type { SiteMonitor } from '../core/pacing/site-monitor.ts';
@@ -83,23 +84,15 @@ function runMonitor(
   let probes: number[] = [];
   let activity = firstActivity;
   let failed: unknown = null;
-  let stopped = false;
   const { cpu } = clocks;
   let { dbMs } = clocks;
-  // The wait for the next sample, cut short by close(): an export's end waits for the monitor to close.
-  let wake: (() => void) | null = null;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  // close() stops the loop and cuts short its wait for the next sample: an export's end waits for the monitor to close.
+  const stop = new AbortController();
+  const sleep = (ms: number) => delay(ms, undefined, { signal: stop.signal }).catch(() => undefined);
   const loop = (async () => {
     let nextActivity = activitySql === null ? Number.POSITIVE_INFINITY : 0;
     let nextProbe = keys.length === 0 ? Number.POSITIVE_INFINITY : 0;
-    while (!stopped) {
+    while (!stop.signal.aborted) {
       const now = performance.now();
       if (activitySql !== null && now >= nextActivity) {
         const n = await siteActivity(db, activitySql);
@@ -114,7 +107,7 @@ function runMonitor(
         probes.push(performance.now() - start);
       }
       const due = Math.min(nextActivity, nextProbe);
-      if (!stopped) await sleep(Number.isFinite(due) ? Math.max(0, due - performance.now()) : PROBE_EVERY_MS);
+      if (!stop.signal.aborted) await sleep(Number.isFinite(due) ? Math.max(0, due - performance.now()) : PROBE_EVERY_MS);
     }
   })().catch((error) => {
     failed = error;
@@ -142,8 +135,7 @@ function runMonitor(
       return reading;
     },
     async close() {
-      stopped = true;
-      wake?.();
+      stop.abort();
       await loop;
       await db.close();
     },
