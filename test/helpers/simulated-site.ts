@@ -28,6 +28,11 @@ export interface Machine {
   coresPerPace: number;
   /** Cores /proc shows idle however busy the site is: a closed loop's clients waiting on their round trips. */
   idleShown?: number;
+  /**
+   * The site's slow requests' latency at a share of the cores busy, in any unit: where it is given, the
+   * export's cores also lengthen the site's queue, and the site feels tail(with the export) over tail(without).
+   */
+  tail?: (busy: number) => number;
 }
 
 /** What the machine's CPU shows at a load, and the slowdown the site feels from it. */
@@ -37,8 +42,12 @@ function machineAt(machine: Machine, atMs: number, load: number): { cpu: SiteCpu
   const siteCores = Math.min(demand, machine.cores - exportCores);
   return {
     cpu: { idleCores: Math.max(machine.idleShown ?? 0, machine.cores - exportCores - demand), siteCores, exportCores },
-    // The site's work gets `siteCores` where it would have had all it wants, up to every core.
-    slowdown: Math.min(demand, machine.cores) / Math.max(siteCores, 1e-9) - 1,
+    // The site's work gets `siteCores` where it would have had all it wants, up to every core; and its queue
+    // is longer by the export's cores.
+    slowdown:
+      Math.min(demand, machine.cores) / Math.max(siteCores, 1e-9) -
+      1 +
+      (machine.tail === undefined ? 0 : machine.tail((siteCores + exportCores) / machine.cores) / machine.tail(siteCores / machine.cores) - 1),
   };
 }
 

@@ -206,7 +206,7 @@ test("governed, the CPU the running entities' queries report is weighed against 
   const reporting = setInterval(() => pacer.queryCpu(a, (Date.now() - from) * 1.5), 5);
   try {
     await waitFor(() => (pacer.view().cpuSlowdown ?? 0) > 1, 5000);
-    await waitFor(() => pacer.view().pace < 0.1 && /of the CPU the site's own work uses/.test(pacer.view().reason ?? ''), 5000);
+    await waitFor(() => pacer.view().pace < 0.1 && /the export's CPU/.test(pacer.view().reason ?? ''), 5000);
   } finally {
     clearInterval(reporting);
     await pacer.stop();

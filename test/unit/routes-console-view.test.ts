@@ -130,7 +130,7 @@ test('the job panel shows what the governor measures of the site and why it slow
   assert.match(idle, /the site&#39;s database is idle: exporting flat out/);
   assert.doesNotMatch(idle, /class="pacing slowing"/);
   const cpu = String(await JobPanel({ job: { ...RUNNING, pacing: { ...pacing, cpuSlowdown: 0.031, slowdown: 0.031 } }, nowMs: NOW }));
-  assert.match(cpu, /the export&#39;s CPU 3\.1% of the site&#39;s where no core is idle \(0\.10 idle\), \+3\.1% \(budget 5\.0%\)/);
+  assert.match(cpu, /the export&#39;s CPU slows the site by 3\.1% \(0\.10 cores idle\), \+3\.1% \(budget 5\.0%\)/);
   const fixed = String(await JobPanel({ job: { ...RUNNING, pacing: { ...pacing, mode: 'fixed' as const, share: 0.025, budget: null } }, nowMs: NOW }));
   assert.match(fixed, /a fixed share of 2\.5% of this machine&#39;s cores/);
 });

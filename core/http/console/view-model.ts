@@ -175,7 +175,7 @@ export function pacingSummary(job: JobStatus): PacingSummary | null {
   const cpu =
     p.cpuSlowdown === null || p.cpuSlowdown === undefined
       ? null
-      : `the export's CPU ${formatPercent(p.cpuSlowdown)} of the site's where no core is idle (${(p.idleCores ?? 0).toFixed(2)} idle)`;
+      : `the export's CPU slows the site by ${formatPercent(p.cpuSlowdown)} (${(p.idleCores ?? 0).toFixed(2)} cores idle)`;
   const measured = [latency, cpu, slowdown === null ? null : `${slowdown} (budget ${formatPercent(p.budget ?? 0)})`].filter((x) => x !== null).join(', ');
   if (p.state === 'idle-site') return { text: "the site's database is idle: exporting flat out", detail: measured || null, slowing: false };
   const pace = `pace ${p.pace.toFixed(p.pace < 1 ? 2 : 1)} entities`;
