@@ -120,7 +120,7 @@ export const GOVERNOR_TUNING = {
   minSiteCores: 0.1,
   // The queue rule (`queueSlowdown`): one request's own work, as a share of its mean, beside its 95th
   // percentile of waiting; and the busiest the machine is taken to be (a queue at 1 never empties).
-  queueWorkShare: 0.25,
+  queueWorkShare: 1,
   maxQueueLoad: 0.98,
   // An epoch surely this many budgets over (by two standard errors) jumps straight to the pace that would
   // meet the aim if the slowdown grew with the pace in proportion (at most halving): no need to creep.
@@ -236,13 +236,14 @@ function cpuSlowdownOf(g: Steering, cpu: SiteCpu | null | undefined): number | n
 
 /**
  * How much longer the site's slow requests take when the export's cores join the site's own on the
- * machine, read as a queue of c servers (Erlang's C formula): its 95th percentile of waiting, plus a
- * share of one request's work, with the export against without. Measured on the benchmark's half load
- * (one core of two busy, open loop), the export at fixed shares of 0.16 and 0.32 cores raised the site's
- * p95 by 41% and 102% (stop 23), where this reads 30% and 73%; the governor that let the export take the
- * idle core (0.64 of an entity) raised it 47-131%. The probes did not see it (a few percent of the site's
- * requests are delayed, and seven probes a second rarely are one). On many cores the rule hardly binds:
- * 32 cores half busy leave the export 6 of them before the tail grows.
+ * machine, read as a queue of c servers (Erlang's C formula): its 95th percentile of waiting, plus one
+ * request's mean work, with the export against without. Measured on the benchmark's half load (one core
+ * of two busy, open loop at half the saturated rate), the export held to 0.16 and 0.32 cores (fixed
+ * shares of 0.08 and 0.16) raised the site's p95 by 41% and 102%, where this reads 22% and 54%, and the
+ * governor that let the export take the idle core (0.64 of an entity) raised it 47-131%; at 0.36 cores
+ * busy (a tenth of the rate), 0.08 cores raised it by 29%, where this reads 23%. The probes did not see
+ * it: a few percent of the site's requests are delayed, and seven probes a second rarely are one. On
+ * many cores the rule hardly binds: 32 cores half busy leave the export 6 of them before the tail grows.
  */
 function queueSlowdown(cpu: SiteCpu, tuning: GovernorTuning): number {
   const cores = Math.max(1, Math.round(cpu.idleCores + cpu.siteCores + cpu.exportCores));
