@@ -35,6 +35,8 @@ export interface ExportResult {
   pauses: string[];
   /** What the governor measured, as the job status's `pacing` showed it at each poll of a governed export. */
   governor: GovernorSample[];
+  /** The export was cancelled at its watcher's deadline: its entities are what it had written by then. */
+  cut: boolean;
 }
 
 /** One poll's `pacing` of a governed export, for the record (the JSON's rounds) and the round's line. */
@@ -49,8 +51,23 @@ export interface GovernorSample {
   reason: string | null;
 }
 
-/** `onPoll` hears each poll: the progress's rows and the files' bytes so far (the step load starts its workload from them). */
-export async function measureExport(server: SluiceServer, pollMs: number, onPoll?: (progressRows: number, files: FileSample) => void): Promise<ExportResult> {
+/** Cancels an export from `atMs()` on (epoch ms; null while there is no deadline); its files are read at `rowsPerByte` (a finished export's). */
+export interface Cut {
+  atMs: () => number | null;
+  rowsPerByte: Record<string, number>;
+}
+
+/**
+ * `onPoll` hears each poll: the progress's rows and the files' bytes so far (the step load starts its
+ * workload from them). With a `cut`, the export is cancelled at its deadline, and its result is what it
+ * had written by then.
+ */
+export async function measureExport(
+  server: SluiceServer,
+  pollMs: number,
+  onPoll?: (progressRows: number, files: FileSample) => void,
+  cut?: Cut,
+): Promise<ExportResult> {
   const started = await server.api(`/export?fromDate=${FROM_DATE}`, { method: 'POST' });
   if (started.status !== 202) throw new Error(`Cannot start the benchmark export: ${started.status} ${JSON.stringify(started.body)}`);
   const timeline: { atMs: number; rows: number }[] = [];
@@ -58,6 +75,8 @@ export async function measureExport(server: SluiceServer, pollMs: number, onPoll
   const dir = join(server.exportRoot, String(started.body.jobId));
   const pauses = new Set<string>();
   const governor: ExportResult['governor'] = [];
+  let cutShort = false;
+  let lastProgress: Record<string, { rows: number }> = {};
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     const { body } = await server.api('/export');
@@ -79,13 +98,46 @@ export async function measureExport(server: SluiceServer, pollMs: number, onPoll
         idleCores: pacing.idleCores ?? null,
         reason: pacing.reason ?? null,
       });
+    if (body.status === 'STARTED') lastProgress = body.progress ?? {};
+    const deadline = cut?.atMs() ?? null;
+    if (body.status === 'STARTED' && !cutShort && deadline !== null && sample.atMs >= deadline) {
+      cutShort = true;
+      const cancelled = await server.api('/export', { method: 'DELETE' });
+      if (cancelled.status >= 400) throw new Error(`Cannot cut the benchmark export short: ${cancelled.status} ${JSON.stringify(cancelled.body)}`);
+    }
     if (body.status === 'STARTED' || body.status === 'CANCELLATION_REQUESTED') continue;
+    if (cut && cutShort && body.status === 'CANCELLED')
+      return { ...cutResultOf(body, timeline, files, [...pauses], lastProgress, cut.rowsPerByte), governor, cut: true };
     if (body.status !== 'COMPLETED') throw new Error(`The benchmark export ended ${body.status}: ${JSON.stringify(body.errors)}`);
-    return { ...resultOf(body, timeline, files, [...pauses]), governor };
+    return { ...resultOf(body, timeline, files, [...pauses]), governor, cut: false };
   }
 }
 
-function resultOf(body: any, timeline: ExportResult['timeline'], files: FileSample[], pauses: string[]): Omit<ExportResult, 'governor'> {
+/** A cut export has no statistics: each entity's rows are the last progress before the cut, over the whole span. */
+function cutResultOf(
+  body: any,
+  timeline: ExportResult['timeline'],
+  files: FileSample[],
+  pauses: string[],
+  progress: Record<string, { rows: number }>,
+  rowsPerByte: Record<string, number>,
+): Omit<ExportResult, 'governor' | 'cut'> {
+  const startMs = Date.parse(body.startTime);
+  const endMs = Date.parse(body.completedTime);
+  const seconds = (endMs - startMs) / 1000;
+  const entities: Record<string, EntityResult> = {};
+  for (const [name, p] of Object.entries(progress)) {
+    entities[name] = { rows: p.rows, bytes: 0, seconds, rowsPerSecond: seconds > 0 ? p.rows / seconds : 0, mbPerSecond: 0 };
+  }
+  const rows = Object.values(entities).reduce((sum, e) => sum + e.rows, 0);
+  timeline.push({ atMs: endMs, rows });
+  const written = [{ atMs: startMs, rows: 0 }, ...rowsOfSamples(files, rowsPerByte).filter((s) => s.atMs > startMs && s.atMs < endMs)];
+  written.push({ atMs: endMs, rows: Math.max(rows, written[written.length - 1].rows) });
+  const entityCpu = Object.fromEntries(Object.keys(entities).map((name) => [name, null]));
+  return { jobId: body.jobId, entities, totalSeconds: seconds, startMs, endMs, timeline, written, entityCpu, pauses };
+}
+
+function resultOf(body: any, timeline: ExportResult['timeline'], files: FileSample[], pauses: string[]): Omit<ExportResult, 'governor' | 'cut'> {
   const startMs = Date.parse(body.startTime);
   const endMs = Date.parse(body.completedTime);
   const entities: Record<string, EntityResult> = {};

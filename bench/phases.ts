@@ -3,7 +3,7 @@
 // export) that every load with a workload is measured by.
 import { cpuSeconds, databaseClock, startCpuWindow, type CpuUse } from './cpu-meter.ts';
 import type { FileSample } from './export-files.ts';
-import { measureExport, type ExportResult, type GovernorSample } from './measure-export.ts';
+import { type Cut, measureExport, type ExportResult, type GovernorSample } from './measure-export.ts';
 import type { Peer, PeerResult } from './peers.ts';
 import type { ServerAddress } from './seed.ts';
 import { paceLabel, startSluice, statusKb, type Pace } from './sluice-process.ts';
@@ -65,6 +65,7 @@ export interface ExportWatch {
   workloadPid?: number | null;
   pollMs?: number;
   onPoll?: (progressRows: number, files: FileSample) => void;
+  cut?: Cut;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,7 +85,7 @@ export async function exportOnce(site: Site, pace: Pace, watch: ExportWatch = {}
     const database = databaseClock(site.engine);
     const before = { sluice: cpuSeconds(server.pid), database: database() };
     const window = startCpuWindow({ database, workload: watch.workloadPid ?? null });
-    const result = await measureExport(server, watch.pollMs ?? POLL_MS, watch.onPoll);
+    const result = await measureExport(server, watch.pollMs ?? POLL_MS, watch.onPoll, watch.cut);
     const sluiceCpu = cpuSeconds(server.pid) - before.sluice;
     const databaseCpuSeconds = database() - before.database;
     // At rest again: what the server keeps between exports (warm threads, caches), after the collector had its turn.

@@ -5,6 +5,7 @@ import { ATLASSIAN_CORES } from './cpu-per-row.ts';
 import { duration, fmt, loadLine, mark, markdownTable, mb, pct, pctSpread, secondsOrNever } from './format.ts';
 import type { BenchOptions } from './options.ts';
 import type { peerSummary, RunSummary } from './report.ts';
+import { STEP_HOLD_MS } from './loads/step.ts';
 import { LEVEL_TOLERANCE, RATE_WINDOW_MS } from './step-analysis.ts';
 import type { LoadSummaries } from './summary.ts';
 import type { Target } from './targets.ts';
@@ -128,7 +129,12 @@ export function printReport(s: Summary, options: BenchOptions, log: Log): void {
     printHalf(half, log);
   }
   if (step) {
-    section('step', step, `${closed} from a third of the export; the workload compared over the rest of the export`, false);
+    section(
+      'step',
+      step,
+      `${closed} from a third of the export, which is cut ${STEP_HOLD_MS / 1000} s after the step; the workload compared from the step to the cut`,
+      false,
+    );
     printStep(step, log);
   }
   if (other) {

@@ -10,7 +10,7 @@ import { fmt, mb } from './format.ts';
 import { halfLoad } from './loads/half.ts';
 import { idleLoad } from './loads/idle.ts';
 import { saturatedLoad } from './loads/saturated.ts';
-import { stepLoad } from './loads/step.ts';
+import { saturatedLevel, stepLoad } from './loads/step.ts';
 import { parseOptions, type BenchOptions } from './options.ts';
 import { seedOtherTables } from './other-tables.ts';
 import { CONFLUENCE_PEER_QUERIES, CONFLUENCE_POSTGRES_PEER_QUERIES, JIRA_PEER_QUERIES, JIRA_POSTGRES_PEER_QUERIES } from './peer-queries.ts';
@@ -108,14 +108,18 @@ async function runLoads(site: Site, options: BenchOptions, full: Results['fullSp
   let step: Results['step'] = null;
   if (has('step')) {
     heading(`Step: ${budget}, idle until a third of the rows are written, then the closed-loop workload`);
-    let level = saturated;
-    if (!level) {
-      log('  no saturated load ran: one saturated round first, for the export’s saturated pace');
-      level = await saturatedLoad(site, { ...options, rounds: 1 }, log, null, false);
+    let level: number;
+    let levelSource: string;
+    if (saturated) {
+      level = saturatedRowsPerSecond(saturated);
+      levelSource = "the saturated load's exports";
+    } else {
+      log('  no saturated load ran: first, the export against the closed loop for a minute, for its saturated pace');
+      level = await saturatedLevel(site, options, full[0].sluice, log);
+      levelSource = 'the first minute of an export against the closed loop';
     }
     const result = await stepLoad(site, options, full[0].sluice, log);
-    const levelSource = saturated ? "the saturated load's exports" : 'one saturated round';
-    step = { ...result, saturatedRowsPerSecond: saturatedRowsPerSecond(level), levelSource };
+    step = { ...result, saturatedRowsPerSecond: level, levelSource };
   }
   let other: Results['other'] = null;
   if (has('saturated-other')) {

@@ -115,7 +115,7 @@ export function checkTargets(
     out.push(
       atMost('step', `at the saturated rate within ${STEP_SECONDS_TARGET} s of the step (median of the rounds)`, response, STEP_SECONDS_TARGET, 'seconds'),
     );
-    out.push(...impactTargets('step', loads.step, false).map((t) => ({ ...t, what: `${t.what} over the rest of the export` })));
+    out.push(...impactTargets('step', loads.step, false).map((t) => ({ ...t, what: `${t.what} from the step to the cut` })));
   }
   out.push(perCoreTarget(cpu));
   out.push(...peerTargets(peers.dumps, peers.ratioAt4x, peers.scale, peers.memoryDifference));

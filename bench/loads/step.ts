@@ -12,6 +12,12 @@ import { closedLoop } from './saturated.ts';
 const STEP_POLL_MS = 100;
 // The workload starts once the export has written this share of its rows.
 export const STEP_AT = 1 / 3;
+// A round is cut short this long after the step: the response is read within seconds of it, and the
+// workload's p95 over this span stands for the rest of the export, which at the saturated pace runs for
+// many minutes on a site of a few million rows.
+export const STEP_HOLD_MS = 30_000;
+// Without a saturated load, its pace is read from one export against the closed loop, cut this long in.
+const LEVEL_MS = 60_000;
 
 export interface StepRound extends ImpactRound {
   /** When the workload started (epoch ms), or null when the export finished before a poll saw a third of its rows. */
@@ -39,6 +45,7 @@ export async function stepLoad(site: Site, options: BenchOptions, reference: Mea
         {
           workloadPid: workload.pid,
           pollMs: STEP_POLL_MS,
+          cut: { atMs: () => (stepMs === null ? null : stepMs + STEP_HOLD_MS), rowsPerByte },
           onPoll(progressRows, files) {
             const rows = Math.max(progressRows, rowsOfSamples([files], rowsPerByte)[0].rows);
             if (stepMs !== null || rows < totalRows * STEP_AT) return;
@@ -57,10 +64,39 @@ export async function stepLoad(site: Site, options: BenchOptions, reference: Mea
       log(
         stepMs === null
           ? `  round ${round}: the export (${sluice.totalSeconds.toFixed(1)} s) finished before a poll saw a third of its rows: no step`
-          : `${roundLine(round, result)}; step ${((stepMs - sluice.startMs) / 1000).toFixed(1)} s into the export`,
+          : `${roundLine(round, result)}; step ${((stepMs - sluice.startMs) / 1000).toFixed(1)} s into the export${sluice.cut ? `, cut ${STEP_HOLD_MS / 1000} s after it` : ''}`,
       );
     }
     workload.pause();
     return { rounds, series: workload.series(500) };
+  });
+}
+
+/**
+ * The export's pace on the saturated site, where no saturated load ran to give it: the rows one export
+ * against the closed loop writes in its first minute (the files read at `reference`'s rows per byte).
+ */
+export async function saturatedLevel(site: Site, options: BenchOptions, reference: MeasuredExport, log: (line: string) => void): Promise<number> {
+  const rowsPerByte = rowsPerByteOf(reference.entities);
+  return withWorkload(closedLoop(site, options), options.warmupMs, async (workload) => {
+    let firstPollMs: number | null = null;
+    const sluice = await exportOnce(
+      site,
+      { budget: options.budget },
+      {
+        workloadPid: workload.pid,
+        onPoll(_rows, files) {
+          firstPollMs ??= files.atMs;
+        },
+        cut: { atMs: () => (firstPollMs === null ? null : firstPollMs + LEVEL_MS), rowsPerByte },
+      },
+    );
+    workload.pause();
+    const rows = sluice.written[sluice.written.length - 1].rows;
+    const perSecond = rows / sluice.totalSeconds;
+    log(
+      `  ${Math.round(rows)} rows in ${sluice.totalSeconds.toFixed(1)} s${sluice.cut ? ' (cut short)' : ' (the whole export)'}: ${Math.round(perSecond)} rows/s`,
+    );
+    return perSecond;
   });
 }
