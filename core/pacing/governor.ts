@@ -19,7 +19,9 @@
 //   database, is one the site waits for: the site is slower by the export's cores over the site's own.
 //   The export's threads run at the lowest priority, but Linux weighs priorities only inside one
 //   session's group of processes (autogroups): against a database in a session of its own they still
-//   took 0.18 cores of a saturated two-core machine, and the site lost 11–17%.
+//   took 0.18 cores of a saturated two-core machine, and the site lost 11–17%. Idle cores are not free
+//   either: they are the site's headroom, and the export's cores lengthen the queue its slow requests
+//   wait in (`queueSlowdown`), which its p95 shows and the probes rarely catch.
 //
 // How it steers (LEDBAT's target on added delay, TCP's slow start): the pace is held for an epoch of two
 // seconds and the epoch's latency compared with the baseline; the pace then moves in proportion to how
@@ -245,13 +247,16 @@ function cpuSlowdownOf(g: Steering, cpu: SiteCpu | null | undefined): number | n
  * it: a few percent of the site's requests are delayed, and seven probes a second rarely are one. On
  * many cores the rule hardly binds: 32 cores half busy leave the export 6 of them before the tail grows.
  */
+// The slow requests the site's p95 counts: the slowest 5%.
+const SLOWEST = 0.05;
+
 function queueSlowdown(cpu: SiteCpu, tuning: GovernorTuning): number {
   const cores = Math.max(1, Math.round(cpu.idleCores + cpu.siteCores + cpu.exportCores));
   const site = Math.max(0, cpu.siteCores) / cores;
   const all = site + Math.max(0, cpu.exportCores) / cores;
   const tail = (load: number) => {
     const busy = Math.min(tuning.maxQueueLoad, load);
-    const waiting = Math.max(0, Math.log(erlangC(cores, busy) / 0.05)) / (cores * (1 - busy));
+    const waiting = Math.max(0, Math.log(erlangC(cores, busy) / SLOWEST)) / (cores * (1 - busy));
     return tuning.queueWorkShare + waiting;
   };
   return tail(all) / tail(site) - 1;
