@@ -107,55 +107,45 @@ export async function measureExport(
     }
     if (body.status === 'STARTED' || body.status === 'CANCELLATION_REQUESTED') continue;
     if (cut && cutShort && body.status === 'CANCELLED')
-      return { ...cutResultOf(body, timeline, files, [...pauses], lastProgress, cut.rowsPerByte), governor, cut: true };
+      return { ...resultOf(body, timeline, files, [...pauses], { progress: lastProgress, rowsPerByte: cut.rowsPerByte }), governor, cut: true };
     if (body.status !== 'COMPLETED') throw new Error(`The benchmark export ended ${body.status}: ${JSON.stringify(body.errors)}`);
-    return { ...resultOf(body, timeline, files, [...pauses]), governor, cut: false };
+    return { ...resultOf(body, timeline, files, [...pauses], null), governor, cut: false };
   }
 }
 
-/** A cut export has no statistics: each entity's rows are the last progress before the cut, over the whole span. */
-function cutResultOf(
+/** What a finished export wrote; a cut one (`cut`) has no statistics, and counts its entities' last progress before the cut over the whole span. */
+function resultOf(
   body: any,
   timeline: ExportResult['timeline'],
   files: FileSample[],
   pauses: string[],
-  progress: Record<string, { rows: number }>,
-  rowsPerByte: Record<string, number>,
+  cut: { progress: Record<string, { rows: number }>; rowsPerByte: Record<string, number> } | null,
 ): Omit<ExportResult, 'governor' | 'cut'> {
   const startMs = Date.parse(body.startTime);
   const endMs = Date.parse(body.completedTime);
-  const seconds = (endMs - startMs) / 1000;
+  const totalSeconds = (endMs - startMs) / 1000;
   const entities: Record<string, EntityResult> = {};
-  for (const [name, p] of Object.entries(progress)) {
-    entities[name] = { rows: p.rows, bytes: 0, seconds, rowsPerSecond: seconds > 0 ? p.rows / seconds : 0, mbPerSecond: 0 };
+  const stats = cut
+    ? Object.entries(cut.progress).map(([name, p]) => [name, { rows: p.rows, bytes: 0, durationMs: totalSeconds * 1000 }] as const)
+    : (Object.entries(body.statistics.entities) as [string, { rows: number; bytes: number; durationMs: number }][]);
+  for (const [name, e] of stats) {
+    const seconds = e.durationMs / 1000;
+    entities[name] = {
+      rows: e.rows,
+      bytes: e.bytes,
+      seconds,
+      rowsPerSecond: seconds > 0 ? e.rows / seconds : 0,
+      mbPerSecond: seconds > 0 ? e.bytes / 1e6 / seconds : 0,
+    };
   }
   const rows = Object.values(entities).reduce((sum, e) => sum + e.rows, 0);
   timeline.push({ atMs: endMs, rows });
-  const written = [{ atMs: startMs, rows: 0 }, ...rowsOfSamples(files, rowsPerByte).filter((s) => s.atMs > startMs && s.atMs < endMs)];
-  written.push({ atMs: endMs, rows: Math.max(rows, written[written.length - 1].rows) });
-  const entityCpu = Object.fromEntries(Object.keys(entities).map((name) => [name, null]));
-  return { jobId: body.jobId, entities, totalSeconds: seconds, startMs, endMs, timeline, written, entityCpu, pauses };
-}
-
-function resultOf(body: any, timeline: ExportResult['timeline'], files: FileSample[], pauses: string[]): Omit<ExportResult, 'governor' | 'cut'> {
-  const startMs = Date.parse(body.startTime);
-  const endMs = Date.parse(body.completedTime);
-  const entities: Record<string, EntityResult> = {};
-  for (const [name, stats] of Object.entries(body.statistics.entities) as [string, { rows: number; bytes: number; durationMs: number }][]) {
-    const seconds = stats.durationMs / 1000;
-    entities[name] = {
-      rows: stats.rows,
-      bytes: stats.bytes,
-      seconds,
-      rowsPerSecond: seconds > 0 ? stats.rows / seconds : 0,
-      mbPerSecond: seconds > 0 ? stats.bytes / 1e6 / seconds : 0,
-    };
-  }
-  timeline.push({ atMs: endMs, rows: Object.values(entities).reduce((sum, e) => sum + e.rows, 0) });
   const entityCpu = Object.fromEntries(Object.keys(entities).map((name) => [name, parseEntityCpu(body.progress?.[name]?.cpu)]));
-  const written = [{ atMs: startMs, rows: 0 }, ...rowsOfSamples(files, rowsPerByteOf(entities)).filter((s) => s.atMs > startMs && s.atMs < endMs)];
-  written.push({ atMs: endMs, rows: timeline[timeline.length - 1].rows });
-  return { jobId: body.jobId, entities, totalSeconds: (endMs - startMs) / 1000, startMs, endMs, timeline, written, entityCpu, pauses };
+  const rowsPerByte = cut?.rowsPerByte ?? rowsPerByteOf(entities);
+  const written = [{ atMs: startMs, rows: 0 }, ...rowsOfSamples(files, rowsPerByte).filter((s) => s.atMs > startMs && s.atMs < endMs)];
+  // The files may be ahead of a cut export's progress (saved once a second).
+  written.push({ atMs: endMs, rows: Math.max(rows, written[written.length - 1].rows) });
+  return { jobId: body.jobId, entities, totalSeconds, startMs, endMs, timeline, written, entityCpu, pauses };
 }
 
 const msOrNull = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);

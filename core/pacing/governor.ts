@@ -236,6 +236,9 @@ function cpuSlowdownOf(g: Steering, cpu: SiteCpu | null | undefined): number | n
   return Math.max(share, queueSlowdown(cpu, g.tuning));
 }
 
+// The slow requests the site's p95 counts: the slowest 5%.
+const SLOWEST = 0.05;
+
 /**
  * How much longer the site's slow requests take when the export's cores join the site's own on the
  * machine, read as a queue of c servers (Erlang's C formula): its 95th percentile of waiting, plus one
@@ -247,9 +250,6 @@ function cpuSlowdownOf(g: Steering, cpu: SiteCpu | null | undefined): number | n
  * it: a few percent of the site's requests are delayed, and seven probes a second rarely are one. On
  * many cores the rule hardly binds: 32 cores half busy leave the export 6 of them before the tail grows.
  */
-// The slow requests the site's p95 counts: the slowest 5%.
-const SLOWEST = 0.05;
-
 function queueSlowdown(cpu: SiteCpu, tuning: GovernorTuning): number {
   const cores = Math.max(1, Math.round(cpu.idleCores + cpu.siteCores + cpu.exportCores));
   const site = Math.max(0, cpu.siteCores) / cores;

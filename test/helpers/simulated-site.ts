@@ -40,14 +40,14 @@ function machineAt(machine: Machine, atMs: number, load: number): { cpu: SiteCpu
   const exportCores = Math.min(machine.cores, machine.coresPerPace * load);
   const demand = machine.demand(atMs);
   const siteCores = Math.min(demand, machine.cores - exportCores);
+  // The site's work gets `siteCores` where it would have had all it wants, up to every core; and its queue
+  // is longer by the export's cores.
+  const shared = Math.min(demand, machine.cores) / Math.max(siteCores, 1e-9) - 1;
+  const { tail } = machine;
+  const queued = tail === undefined ? 0 : tail((siteCores + exportCores) / machine.cores) / tail(siteCores / machine.cores) - 1;
   return {
     cpu: { idleCores: Math.max(machine.idleShown ?? 0, machine.cores - exportCores - demand), siteCores, exportCores },
-    // The site's work gets `siteCores` where it would have had all it wants, up to every core; and its queue
-    // is longer by the export's cores.
-    slowdown:
-      Math.min(demand, machine.cores) / Math.max(siteCores, 1e-9) -
-      1 +
-      (machine.tail === undefined ? 0 : machine.tail((siteCores + exportCores) / machine.cores) / machine.tail(siteCores / machine.cores) - 1),
+    slowdown: shared + queued,
   };
 }
 
