@@ -54,6 +54,8 @@ export async function stepLoad(site: Site, options: BenchOptions, reference: Mea
           },
         },
       );
+      // A poll that saw a third of the rows only once the export had ended is no step either (small scales).
+      if (stepMs !== null && stepMs >= sluice.endMs) stepMs = null;
       if (stepMs === null) workload.run();
       // The workload's side: from the step to the export's end.
       const during = { ...workload.window(stepMs ?? sluice.endMs, sluice.endMs), cpu: sluice.cpu };
@@ -63,7 +65,7 @@ export async function stepLoad(site: Site, options: BenchOptions, reference: Mea
       before = after;
       log(
         stepMs === null
-          ? `  round ${round}: the export (${sluice.totalSeconds.toFixed(1)} s) finished before a poll saw a third of its rows: no step`
+          ? `  round ${round}: the export (${sluice.totalSeconds.toFixed(1)} s) finished before a poll saw a third of its rows written: no step`
           : `${roundLine(round, result)}; step ${((stepMs - sluice.startMs) / 1000).toFixed(1)} s into the export${sluice.cut ? `, cut ${STEP_HOLD_MS / 1000} s after it` : ''}`,
       );
     }
