@@ -71,7 +71,11 @@ export function detectProduct(db: Db, configured: Product | null): Product {
 }
 
 /** The demo's embedded database has no users besides the export: its site is idle by construction. */
-const idleSite: OpenSiteMonitor = async () => ({ take: () => ({ probesMs: [], activity: 0, idleCores: null }), close: async () => undefined });
+const idleSite: OpenSiteMonitor = async () => ({
+  take: () => ({ probesMs: [], activity: 0, idleCores: null }),
+  stretch: () => undefined,
+  close: async () => undefined,
+});
 
 export async function createService(runtime: Runtime): Promise<Service> {
   const relative = parseConfig(runtime.env, { nodeId: runtime.defaultNodeId });

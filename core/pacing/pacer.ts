@@ -243,7 +243,9 @@ function steer(
     const nowMs = Date.now();
     const observed: SiteReading = { probesMs: reading?.probesMs ?? [], activity: reading?.activity ?? null, cpu: siteCpu(s, reading, nowMs - lastTickMs) };
     lastTickMs = nowMs;
-    decided(governor.observe(observed, nowMs), reading);
+    const decision = governor.observe(observed, nowMs);
+    monitor?.stretch(decision.samplingStretch);
+    decided(decision, reading);
     timer = setTimeout(() => void tick(), options.tickMs ?? TICK_MS);
   };
   return {

@@ -13,6 +13,8 @@ export interface MonitorReading extends SiteReading {
 export interface SiteMonitor {
   /** What was measured since the last call; throws when the monitor's connection failed (open another). */
   take(): MonitorReading;
+  /** Samples `times` times further apart than usual from now on (1: as usual; the governor's samplingStretch). */
+  stretch(times: number): void;
   close(): Promise<void>;
 }
 

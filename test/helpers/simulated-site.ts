@@ -71,16 +71,19 @@ export function simulate(settings: GovernorSettings, script: SiteScript, duratio
   const governor = createGovernor(settings);
   const ticks: Tick[] = [];
   let load = 0;
+  // The monitor probes as often as the governor's last answer asks.
+  let stretch = 1;
   for (let atMs = 0; atMs <= durationMs; atMs += TICK_MS) {
     const probed = script.cost(atMs) * load;
     const probesMs =
       atMs === 0 || !options.probes
         ? []
-        : Array.from({ length: PROBES_PER_TICK }, () => script.baseMs(atMs) * (1 + probed) * Math.exp(NOISE_SIGMA * gaussian()));
+        : Array.from({ length: Math.round(PROBES_PER_TICK / stretch) }, () => script.baseMs(atMs) * (1 + probed) * Math.exp(NOISE_SIGMA * gaussian()));
     const machine = script.machine === undefined ? null : machineAt(script.machine, atMs, load);
     const decision = governor.observe({ probesMs, activity: script.activity(atMs), cpu: machine?.cpu ?? null }, atMs);
     ticks.push({ atMs, decision, load, slowdown: probed + (machine?.slowdown ?? 0) });
     load = decision.hold ? 0 : decision.pace;
+    stretch = decision.samplingStretch;
   }
   return ticks;
 }

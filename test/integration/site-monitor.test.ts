@@ -103,6 +103,25 @@ for (const [name, open] of sites) {
       assert.ok(probesMs.every((ms) => ms > 0 && ms < 5000));
     });
 
+    test('probes further apart when stretched, and at once again when the stretch is lifted', async () => {
+      monitor.stretch(4);
+      monitor.take();
+      await wait(2000);
+      const stretched = monitor.take().probesMs.length;
+      // Twenty times the gaps on a busy site: 2.8 s between probes and 8 s between activity samples, so
+      // only a stretch lifted at once brings a probe within 300 ms.
+      monitor.stretch(20);
+      const sleeping = site.siteSleep();
+      await wait(600);
+      monitor.take();
+      monitor.stretch(1);
+      await wait(300);
+      const lifted = monitor.take().probesMs.length;
+      await sleeping;
+      assert.ok(stretched >= 2 && stretched <= 6, `${stretched} probes in two seconds, stretched four times`);
+      assert.ok(lifted >= 1, `${lifted} probes within 300 ms of lifting the stretch`);
+    });
+
     test("counts the site's running queries and leaves the export's own out", async () => {
       const siteBusy = await activityDuring(monitor, site.siteSleep);
       const sluiceBusy = await activityDuring(monitor, () => sluice.query(name === 'MariaDB' ? `SELECT SLEEP(${SLEEP_S})` : `SELECT pg_sleep(${SLEEP_S})`));

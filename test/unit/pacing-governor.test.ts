@@ -158,6 +158,23 @@ describe('a site on the machine the export runs on, whose probes do not see the 
     assert.ok(pace >= 3, `average pace ${pace.toFixed(3)}`);
   });
 
+  test('watches a crawling export less often, and as usual while it measures the baseline or once the pace is up', () => {
+    const { fullSamplingPace, maxSamplingStretch } = GOVERNOR_TUNING;
+    const saturated = settled(settings, onMachine({ demand: () => 2.5 })).ticks;
+    const steering = saturated.filter((t) => t.decision.state === 'steering');
+    const holding = saturated.filter((t) => t.decision.hold);
+    assert.ok(steering.length > 0 && holding.length > 0, 'steered, and measured the baseline now and then');
+    for (const { decision } of steering)
+      assert.equal(decision.samplingStretch, Math.min(maxSamplingStretch, Math.max(1, fullSamplingPace / decision.pace)), `pace ${decision.pace}`);
+    assert.ok(
+      steering.some((t) => t.decision.samplingStretch === maxSamplingStretch),
+      'a quarter as often at the least pace',
+    );
+    assert.ok(holding.every((t) => t.decision.samplingStretch === 1));
+    const big = settled(settings, onMachine({ cores: 32, demand: () => 16, tail: queueTail(32) })).ticks;
+    assert.ok(big.every((t) => t.decision.samplingStretch === 1));
+  });
+
   test('backs off within 2 s when the site starts to want every core, and comes back when it stops', () => {
     const [stepFrom, stepTo] = [120_000, 200_000];
     // Eight cores: one busy leaves the export all it can take; ten wanted leave it 5% of the site's 7.6.
@@ -239,6 +256,12 @@ describe('a database that does not tell its activity (a remote or managed one)',
 
   test('and one the export slows is held under the budget', () => {
     assert.ok(settled(settings, busySite(0.3, { activity: () => null })).felt <= BUDGET);
+  });
+
+  test('is watched as usual however slow the export: where the CPU is not read, the probes are all there is', () => {
+    const { ticks } = settled(settings, busySite(0.02, { activity: () => null }));
+    assert.ok(ticks.some((t) => t.decision.state === 'steering' && t.decision.pace < GOVERNOR_TUNING.fullSamplingPace));
+    assert.ok(ticks.every((t) => t.decision.samplingStretch === 1));
   });
 });
 

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createRunPacing } from '../../core/job/run-pacing.ts';
+import { GOVERNOR_TUNING } from '../../core/pacing/governor.ts';
 import { createPacer, type PaceMessage } from '../../core/pacing/pacer.ts';
 import type { MonitorReading } from '../../core/pacing/site-monitor.ts';
 
@@ -16,7 +17,13 @@ function entity() {
   };
 }
 
-const monitorOf = (reading: () => MonitorReading) => async () => ({ take: reading, close: async () => undefined });
+const monitorOf =
+  (reading: () => MonitorReading, stretched: number[] = []) =>
+  async () => ({
+    take: reading,
+    stretch: (times: number) => void stretched.push(times),
+    close: async () => undefined,
+  });
 const waitFor = async (ok: () => boolean, timeoutMs = 1000) => {
   for (const end = Date.now() + timeoutMs; Date.now() < end && !ok(); ) await new Promise((resolve) => setTimeout(resolve, 5));
   assert.ok(ok());
@@ -187,11 +194,11 @@ test('entities under a budget run in the background (lowest CPU priority); at bu
 });
 
 /** A governed pacer on a busy site whose machine has no core idle (the export's process using 0.05 cores). */
-const onSaturatedMachine = () =>
+const onSaturatedMachine = (stretched: number[] = []) =>
   createPacer({
     plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
     tickMs: 5,
-    openMonitor: monitorOf(() => ({ probesMs: [2, 2.1], activity: 3, idleCores: 0, busyCores: 2, sluiceCores: 0.05 })),
+    openMonitor: monitorOf(() => ({ probesMs: [2, 2.1], activity: 3, idleCores: 0, busyCores: 2, sluiceCores: 0.05 }), stretched),
   });
 
 test("governed, the CPU the running entities' queries report is weighed against the site's: with no core idle, the pace falls", async () => {
@@ -207,6 +214,30 @@ test("governed, the CPU the running entities' queries report is weighed against 
   try {
     await waitFor(() => (pacer.view().cpuSlowdown ?? 0) > 1, 5000);
     await waitFor(() => pacer.view().pace < 0.1 && /the export's CPU/.test(pacer.view().reason ?? ''), 5000);
+  } finally {
+    clearInterval(reporting);
+    await pacer.stop();
+  }
+});
+
+test('governed, the monitor samples as usual while the governor measures, and less often once the export crawls on a machine whose CPU it reads', async () => {
+  const stretched: number[] = [];
+  const pacer = onSaturatedMachine(stretched);
+  const a = entity();
+  const admitted = pacer.admit();
+  pacer.start();
+  await admitted;
+  pacer.add(a);
+  const from = Date.now();
+  const reporting = setInterval(() => pacer.queryCpu(a, (Date.now() - from) * 1.5), 5);
+  try {
+    await waitFor(() => pacer.view().pace > 0 && pacer.view().pace < GOVERNOR_TUNING.fullSamplingPace, 5000);
+    await waitFor(() => stretched.length > 0 && stretched[stretched.length - 1] > 1, 1000);
+    assert.equal(stretched[0], 1, 'told to sample as usual while measuring the baseline');
+    assert.ok(
+      stretched.every((times) => times >= 1 && times <= GOVERNOR_TUNING.maxSamplingStretch),
+      `told ${stretched.join(', ')}`,
+    );
   } finally {
     clearInterval(reporting);
     await pacer.stop();
