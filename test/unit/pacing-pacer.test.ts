@@ -201,36 +201,38 @@ const onSaturatedMachine = (stretched: number[] = []) =>
     openMonitor: monitorOf(() => ({ probesMs: [2, 2.1], activity: 3, idleCores: 0, busyCores: 2, sluiceCores: 0.05 }), stretched),
   });
 
-test("governed, the CPU the running entities' queries report is weighed against the site's: with no core idle, the pace falls", async () => {
-  const pacer = onSaturatedMachine();
+/**
+ * Runs `check` while one entity of the pacer's runs and its queries keep 1.5 cores of the database busy:
+ * against the saturated site's 0.45, far over the budget.
+ */
+async function withHeavyEntity(pacer: ReturnType<typeof createPacer>, check: () => Promise<void>) {
   const a = entity();
   const admitted = pacer.admit();
   pacer.start();
   await admitted;
   pacer.add(a);
-  // The entity's queries keep 1.5 cores of the database busy: against the site's 0.45, far over the budget.
   const from = Date.now();
   const reporting = setInterval(() => pacer.queryCpu(a, (Date.now() - from) * 1.5), 5);
   try {
-    await waitFor(() => (pacer.view().cpuSlowdown ?? 0) > 1, 5000);
-    await waitFor(() => pacer.view().pace < 0.1 && /the export's CPU/.test(pacer.view().reason ?? ''), 5000);
+    await check();
   } finally {
     clearInterval(reporting);
     await pacer.stop();
   }
+}
+
+test("governed, the CPU the running entities' queries report is weighed against the site's: with no core idle, the pace falls", async () => {
+  const pacer = onSaturatedMachine();
+  await withHeavyEntity(pacer, async () => {
+    await waitFor(() => (pacer.view().cpuSlowdown ?? 0) > 1, 5000);
+    await waitFor(() => pacer.view().pace < 0.1 && /the export's CPU/.test(pacer.view().reason ?? ''), 5000);
+  });
 });
 
 test('governed, the monitor samples as usual while the governor measures, and less often once the export crawls on a machine whose CPU it reads', async () => {
   const stretched: number[] = [];
   const pacer = onSaturatedMachine(stretched);
-  const a = entity();
-  const admitted = pacer.admit();
-  pacer.start();
-  await admitted;
-  pacer.add(a);
-  const from = Date.now();
-  const reporting = setInterval(() => pacer.queryCpu(a, (Date.now() - from) * 1.5), 5);
-  try {
+  await withHeavyEntity(pacer, async () => {
     await waitFor(() => pacer.view().pace > 0 && pacer.view().pace < GOVERNOR_TUNING.fullSamplingPace, 5000);
     await waitFor(() => stretched.length > 0 && stretched[stretched.length - 1] > 1, 1000);
     assert.equal(stretched[0], 1, 'told to sample as usual while measuring the baseline');
@@ -238,10 +240,7 @@ test('governed, the monitor samples as usual while the governor measures, and le
       stretched.every((times) => times >= 1 && times <= GOVERNOR_TUNING.maxSamplingStretch),
       `told ${stretched.join(', ')}`,
     );
-  } finally {
-    clearInterval(reporting);
-    await pacer.stop();
-  }
+  });
 });
 
 test('an entity whose queries cannot be timed leaves the governor without the CPU; a late report of an ended one counts for nothing', async () => {
