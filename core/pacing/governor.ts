@@ -22,6 +22,13 @@
 //   took 0.18 cores of a saturated two-core machine, and the site lost 11–17%. Idle cores are not free
 //   either: they are the site's headroom, and the export's cores lengthen the queue its slow requests
 //   wait in (`queueSlowdown`), which its p95 shows and the probes rarely catch.
+// - Where the CPU is not read (a remote database), the export's work against the site's queries at once.
+//   The probes are as blind there to the CPU the export takes (measured on a saturated two-core machine
+//   addressed as remote: they saw 0-5.6% while the site lost up to 12%), and the database does not tell
+//   its idle cores, so they are taken to be all busy whenever the site's queries run: the site loses what
+//   the export's work adds to its own (`workSlowdownOf`). Sluice cannot tell which machine its own work
+//   shares either (the database's, the application's), so an entity's whole working time counts, not
+//   only its queries'.
 //
 // How it steers (LEDBAT's target on added delay, TCP's slow start): the pace is held for an epoch of two
 // seconds and the epoch's latency compared with the baseline; the pace then moves in proportion to how
@@ -43,6 +50,8 @@ export interface SiteReading {
   activity: number | null;
   /** The machine's CPU over the reading, where the database runs here and /proc tells. */
   cpu?: SiteCpu | null;
+  /** The export's work that ran over the reading, in entities working flat out (0 while every entity held). */
+  exportWork?: number | null;
 }
 
 /** The CPU of the machine the database runs on, over one reading, in cores. */
@@ -139,6 +148,11 @@ export const GOVERNOR_TUNING = {
   // An epoch surely this many budgets over (by two standard errors) jumps straight to the pace that would
   // meet the aim if the slowdown grew with the pace in proportion (at most halving): no need to creep.
   farOver: 2,
+  // Where the CPU is not read: the site's queries at once are averaged over this long (a sample often
+  // misses a busy site's short queries, and the export's work is weighed against the average), and count
+  // at least this many, so a site that hardly queries does not hold the export at nothing.
+  siteQueriesWindowMs: 10_000,
+  minSiteQueries: 0.25,
   // The site's database is idle below this many of its queries at once on average over 2 s, and busy
   // again from this many over half a second: an idle site is exported flat out.
   idleBelow: 0.1,
@@ -187,9 +201,10 @@ interface Memory {
   lastCutMs: number;
   recent: Timed[];
   activity: Timed[];
-  /** The CPU part of the slowdown, per reading: over the last half second, and over the epoch. */
-  recentCpu: Timed[];
+  /** The part of the slowdown the export's share makes (its CPU, or where that is not read its work), per reading, over the last half second; and the CPU and the work over the epoch. */
+  recentShare: Timed[];
   epochCpu: SiteCpu[];
+  epochWork: number[];
   slowdown: number | null;
   cpuSlowdown: number | null;
   currentMs: number | null;
@@ -216,8 +231,9 @@ export function createGovernor(settings: GovernorSettings, tuning: GovernorTunin
       lastCutMs: Number.NEGATIVE_INFINITY,
       recent: [],
       activity: [],
-      recentCpu: [],
+      recentShare: [],
       epochCpu: [],
+      epochWork: [],
       slowdown: null,
       cpuSlowdown: null,
       currentMs: null,
@@ -290,15 +306,27 @@ export function erlangC(servers: number, load: number): number {
   return blocked / (1 - load * (1 - blocked));
 }
 
+/**
+ * The slowdown the export's work causes where the CPU is not read, or null where the database does not tell
+ * the site's queries (or the export's work is not known): every core taken to be busy while the site's
+ * queries run, the site loses the export's work beside its own queries at once.
+ */
+function workSlowdownOf(g: Steering, work: number | null | undefined, nowMs: number): number | null {
+  const site = meanActivity(g, nowMs, g.tuning.siteQueriesWindowMs);
+  if (work === null || work === undefined || site === null) return null;
+  return Math.max(0, work) / Math.max(g.tuning.minSiteQueries, site);
+}
+
 function remember(g: Steering, reading: SiteReading, nowMs: number) {
   for (const value of reading.probesMs) g.m.recent.push({ atMs: nowMs, value });
   if (reading.activity !== null) g.m.activity.push({ atMs: nowMs, value: reading.activity });
   g.m.cpuRead = reading.cpu !== null && reading.cpu !== undefined;
-  const cpu = cpuSlowdownOf(g, reading.cpu);
-  if (cpu !== null) g.m.recentCpu.push({ atMs: nowMs, value: cpu });
-  while (g.m.recent.length > 0 && g.m.recent[0].atMs <= nowMs - g.tuning.spikeWindowMs) g.m.recent.shift();
-  while (g.m.recentCpu.length > 0 && g.m.recentCpu[0].atMs <= nowMs - g.tuning.spikeWindowMs) g.m.recentCpu.shift();
-  while (g.m.activity.length > 0 && g.m.activity[0].atMs <= nowMs - g.tuning.idleAfterMs) g.m.activity.shift();
+  const share = g.m.cpuRead ? cpuSlowdownOf(g, reading.cpu) : workSlowdownOf(g, reading.exportWork, nowMs);
+  if (share !== null) g.m.recentShare.push({ atMs: nowMs, value: share });
+  const { spikeWindowMs, idleAfterMs, siteQueriesWindowMs } = g.tuning;
+  while (g.m.recent.length > 0 && g.m.recent[0].atMs <= nowMs - spikeWindowMs) g.m.recent.shift();
+  while (g.m.recentShare.length > 0 && g.m.recentShare[0].atMs <= nowMs - spikeWindowMs) g.m.recentShare.shift();
+  while (g.m.activity.length > 0 && g.m.activity[0].atMs <= nowMs - Math.max(idleAfterMs, siteQueriesWindowMs)) g.m.activity.shift();
 }
 
 function meanActivity(g: Steering, nowMs: number, spanMs: number): number | null {
@@ -327,6 +355,7 @@ function startEpoch(g: Steering, nowMs: number) {
   g.m.epochStartMs = nowMs;
   g.m.epochProbes = [];
   g.m.epochCpu = [];
+  g.m.epochWork = [];
 }
 
 function toIdle(g: Steering) {
@@ -372,23 +401,23 @@ function setPace(g: Steering, nowMs: number, pace: number) {
 }
 
 /**
- * The export takes far more CPU from the site than the budget allows (a load arrived, the cores filled):
- * the pace falls at once to what the measured share says would meet the aim, since the CPU the export
- * uses grows with the pace in proportion.
+ * The export takes far more from the site than the budget allows (a load arrived, the cores filled; or
+ * where the CPU is not read, the site's queries thinned out): the pace falls at once to what the share
+ * says would meet the aim, since the export's CPU, and its work, grow with the pace in proportion.
  */
-function cpuSpike(g: Steering, nowMs: number): boolean {
-  if (g.m.recentCpu.length < 2 || nowMs - g.m.lastCutMs < g.tuning.spikeWindowMs) return false;
-  const recent = g.m.recentCpu.reduce((sum, c) => sum + c.value, 0) / g.m.recentCpu.length;
+function shareSpike(g: Steering, nowMs: number): boolean {
+  if (g.m.recentShare.length < 2 || nowMs - g.m.lastCutMs < g.tuning.spikeWindowMs) return false;
+  const recent = g.m.recentShare.reduce((sum, c) => sum + c.value, 0) / g.m.recentShare.length;
   if (recent <= Math.max(g.tuning.spikeRise, 4 * g.settings.budget)) return false;
-  g.m.cpuSlowdown = recent;
+  g.m.cpuSlowdown = g.m.cpuRead ? recent : null;
   g.m.slowdown = recent;
-  g.m.reason = `the export's CPU slows the site by ${percent(recent)}: backing off`;
+  g.m.reason = `the export's ${g.m.cpuRead ? 'CPU' : "work beside the site's queries"} slows the site by ${percent(recent)}: backing off`;
   setPace(g, nowMs, g.m.pace * Math.max(1 / 8, (g.tuning.aimAt * g.settings.budget) / recent));
   return true;
 }
 
 function spike(g: Steering, nowMs: number): boolean {
-  if (cpuSpike(g, nowMs)) return true;
+  if (shareSpike(g, nowMs)) return true;
   const base = baseline(g);
   if (base === null || g.m.recent.length < g.tuning.minSpikeProbes || nowMs - g.m.lastCutMs < g.tuning.spikeWindowMs) return false;
   const logs = g.m.recent.map((r) => Math.log(r.value));
@@ -427,6 +456,12 @@ function cpuFactor(g: Steering, cpu: SiteCpu, share: number): number {
   const aim = g.tuning.aimAt * g.settings.budget;
   const spare = cpu.idleCores - g.tuning.idleCores;
   if (share <= aim && spare > 0) return Math.min(2, 1 + (0.5 * spare) / Math.max(cpu.exportCores, 0.01));
+  return shareFactor(g, share);
+}
+
+/** A share that grows with the pace in proportion (the export's CPU on a full machine, its work): the square root of the aim over it, damped so it settles. */
+function shareFactor(g: Steering, share: number): number {
+  const aim = g.tuning.aimAt * g.settings.budget;
   return Math.min(2, Math.max(0.5, Math.sqrt(aim / Math.max(share, aim / 4))));
 }
 
@@ -435,22 +470,30 @@ function meanCpu(readings: readonly SiteCpu[]): SiteCpu {
   return { idleCores: mean((c) => c.idleCores), siteCores: mean((c) => c.siteCores), exportCores: mean((c) => c.exportCores) };
 }
 
-/** Ends an epoch: the pace moves by the CPU's rule where the probes see no harm, else by whichever rule asks for less. */
+/**
+ * Ends an epoch: the pace moves by the CPU's rule where the probes see no harm, else by whichever rule asks
+ * for less; where the CPU is not read, by the probes' rule or the work's, whichever asks for less.
+ */
 function endEpoch(g: Steering, nowMs: number) {
   if (nowMs - g.m.epochStartMs < g.tuning.epochMs || g.m.epochProbes.length < g.tuning.minEpochProbes || baseline(g) === null) return;
   g.m.currentMs = Math.exp(trimmedMean(g.m.epochProbes));
   const probed = slowdownOf(g, g.m.currentMs) ?? 0;
   const cpu = g.m.epochCpu.length === 0 ? null : meanCpu(g.m.epochCpu);
+  const work = cpu === null && g.m.epochWork.length > 0 ? g.m.epochWork.reduce((sum, w) => sum + w, 0) / g.m.epochWork.length : null;
+  const workSlowdown = workSlowdownOf(g, work, nowMs);
   g.m.cpuSlowdown = cpu === null ? null : cpuSlowdownOf(g, cpu);
-  g.m.slowdown = Math.max(probed, g.m.cpuSlowdown ?? 0);
+  g.m.slowdown = Math.max(probed, g.m.cpuSlowdown ?? workSlowdown ?? 0);
   const byProbes = probeFactor(g, probed);
   const byCpu = cpu === null ? Number.POSITIVE_INFINITY : cpuFactor(g, cpu, g.m.cpuSlowdown ?? 0);
+  const byWork = workSlowdown === null ? Number.POSITIVE_INFINITY : shareFactor(g, workSlowdown);
   // Probes under the aim see no harm, and the CPU tells how much room there is: it sets the pace alone.
-  const factor = cpu !== null && probed < g.tuning.aimAt * g.settings.budget ? byCpu : Math.min(byProbes, byCpu);
+  const factor = cpu !== null && probed < g.tuning.aimAt * g.settings.budget ? byCpu : Math.min(byProbes, byCpu, byWork);
   const why =
     factor === byCpu
       ? `the export's CPU: its ${cpu?.exportCores.toFixed(2)} cores beside the site's ${cpu?.siteCores.toFixed(2)}, ${cpu?.idleCores.toFixed(2)} idle`
-      : `probe ${ms(g.m.currentMs)} against ${ms(baseline(g) ?? 0)}`;
+      : factor === byWork
+        ? `the export's work: ${work?.toFixed(2)} entities beside the site's ${meanActivity(g, nowMs, g.tuning.siteQueriesWindowMs)?.toFixed(2)} queries at once`
+        : `probe ${ms(g.m.currentMs)} against ${ms(baseline(g) ?? 0)}`;
   const seen = `the site is ${percent(g.m.slowdown)} slower (${why}; budget ${percent(g.settings.budget)})`;
   setPace(g, nowMs, g.m.pace * factor);
   g.m.reason = g.m.pace >= g.settings.maxPace ? null : `${seen}: ${Math.abs(factor - 1) < 0.01 ? 'holding' : factor < 1 ? 'slowing down' : 'speeding up'}`;
@@ -460,6 +503,7 @@ function steer(g: Steering, reading: SiteReading, nowMs: number) {
   if (nowMs - g.m.epochStartMs > g.tuning.settleMs) {
     g.m.epochProbes.push(...reading.probesMs.map(Math.log));
     if (reading.cpu) g.m.epochCpu.push(reading.cpu);
+    else if (reading.exportWork !== null && reading.exportWork !== undefined) g.m.epochWork.push(reading.exportWork);
   }
   if (spike(g, nowMs)) return;
   endEpoch(g, nowMs);

@@ -90,11 +90,15 @@ interface PacerState {
    */
   readonly queryCpuMs: Map<Paced, number | null>;
   queryCpuSinceMs: number;
+  /** The running entities' duty cycles added up (the export's work at once) since `workAtMs`, and that work over the time before it since the last reading (entity-ms). */
+  working: number;
+  workAtMs: number;
+  workSinceMs: number;
 }
 
 export function createPacer(options: PacerOptions): Pacer {
   const { plan } = options;
-  const s: PacerState = { entities: [], admitted: 0, decision: null, idleCores: null, queryCpuMs: new Map(), queryCpuSinceMs: 0 };
+  const s = initialState();
   const helpers = new Set<Paced>();
   const waiting: (() => void)[] = [];
   // What each running entity and helper was told last. The governor answers every tick, mostly with what it
@@ -107,7 +111,8 @@ export function createPacer(options: PacerOptions): Pacer {
   };
 
   const broadcast = () => {
-    s.entities.forEach((entity, i) => tell(entity, messageFor(plan, s, i)));
+    const messages = setWork(plan, s);
+    s.entities.forEach((entity, i) => tell(entity, messages[i]));
     for (const helper of helpers) tell(helper, messageFor(plan, s, 0, true));
     while (waiting.length > 0 && s.admitted < slots(plan, s)) {
       s.admitted++;
@@ -136,6 +141,7 @@ export function createPacer(options: PacerOptions): Pacer {
       s.entities.push(entity);
       s.queryCpuMs.set(entity, 0);
       tell(entity, messageFor(plan, s, s.entities.length - 1));
+      setWork(plan, s);
       if (plan.mode === 'fixed') broadcast();
     },
     done(entity) {
@@ -166,6 +172,20 @@ export function createPacer(options: PacerOptions): Pacer {
     start: () => steering?.start(),
     stop: async () => steering?.stop(),
     view: () => viewOf(plan, s),
+  };
+}
+
+function initialState(): PacerState {
+  return {
+    entities: [],
+    admitted: 0,
+    decision: null,
+    idleCores: null,
+    queryCpuMs: new Map(),
+    queryCpuSinceMs: 0,
+    working: 0,
+    workAtMs: Date.now(),
+    workSinceMs: 0,
   };
 }
 
@@ -241,7 +261,12 @@ function steer(
     }
     if (stopped) return;
     const nowMs = Date.now();
-    const observed: SiteReading = { probesMs: reading?.probesMs ?? [], activity: reading?.activity ?? null, cpu: siteCpu(s, reading, nowMs - lastTickMs) };
+    const observed: SiteReading = {
+      probesMs: reading?.probesMs ?? [],
+      activity: reading?.activity ?? null,
+      cpu: siteCpu(s, reading, nowMs - lastTickMs),
+      exportWork: exportWork(s, nowMs, nowMs - lastTickMs),
+    };
     lastTickMs = nowMs;
     const decision = governor.observe(observed, nowMs);
     monitor?.stretch(decision.samplingStretch);
@@ -258,6 +283,28 @@ function steer(
       await monitor?.close().catch(() => undefined);
     },
   };
+}
+
+/** Adds the work at the running entities' duty cycles since it last changed. */
+function clockWork(s: PacerState, nowMs: number) {
+  s.workSinceMs += s.working * Math.max(0, nowMs - s.workAtMs);
+  s.workAtMs = nowMs;
+}
+
+/** The running entities work at their instructions as they stand from now on; returns those instructions. */
+function setWork(plan: PacingPlan, s: PacerState): PaceMessage[] {
+  const messages = s.entities.map((_, i) => messageFor(plan, s, i));
+  clockWork(s, Date.now());
+  s.working = messages.reduce((sum, m) => sum + (m.hold ? 0 : m.dutyCycle), 0);
+  return messages;
+}
+
+/** The export's work over the last reading: entities working flat out, on average (what the governor weighs where the CPU is not read). */
+function exportWork(s: PacerState, nowMs: number, spanMs: number): number | null {
+  clockWork(s, nowMs);
+  const work = s.workSinceMs;
+  s.workSinceMs = 0;
+  return spanMs > 0 ? work / spanMs : null;
 }
 
 /**

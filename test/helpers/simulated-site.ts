@@ -33,6 +33,8 @@ export interface Machine {
    * export's cores also lengthen the site's queue, and the site feels tail(with the export) over tail(without).
    */
   tail?: (busy: number) => number;
+  /** The database's machine, whose CPU this one's /proc does not show (a remote database). */
+  remote?: boolean;
 }
 
 /** What the machine's CPU shows at a load, and the slowdown the site feels from it. */
@@ -80,7 +82,10 @@ export function simulate(settings: GovernorSettings, script: SiteScript, duratio
         ? []
         : Array.from({ length: Math.round(PROBES_PER_TICK / stretch) }, () => script.baseMs(atMs) * (1 + probed) * Math.exp(NOISE_SIGMA * gaussian()));
     const machine = script.machine === undefined ? null : machineAt(script.machine, atMs, load);
-    const decision = governor.observe({ probesMs, activity: script.activity(atMs), cpu: machine?.cpu ?? null }, atMs);
+    const decision = governor.observe(
+      { probesMs, activity: script.activity(atMs), cpu: script.machine?.remote ? null : (machine?.cpu ?? null), exportWork: load },
+      atMs,
+    );
     ticks.push({ atMs, decision, load, slowdown: probed + (machine?.slowdown ?? 0) });
     load = decision.hold ? 0 : decision.pace;
     stretch = decision.samplingStretch;

@@ -243,6 +243,28 @@ test('governed, the monitor samples as usual while the governor measures, and le
   });
 });
 
+test("governed, where the CPU is not read, the running entities' work is weighed against the site's queries at once: with a few, the pace falls", async () => {
+  // A remote database: no CPU from /proc; its probes do not move, and 0.3 of its queries run at once.
+  const pacer = createPacer({
+    plan: { mode: 'governed', budget: 0.05, maxEntities: 4 },
+    tickMs: 5,
+    openMonitor: monitorOf(() => ({ probesMs: [2, 2.1], activity: 0.3, idleCores: null })),
+  });
+  const a = entity();
+  const admitted = pacer.admit();
+  pacer.start();
+  assert.equal((await admitted).dutyCycle, GOVERNOR_TUNING.startPace);
+  pacer.add(a);
+  try {
+    // A tenth of an entity's work beside 0.3 queries at once is a third of the site's: far over the budget.
+    await waitFor(() => pacer.view().pace < 0.05 && /the export's work/.test(pacer.view().reason ?? ''), 5000);
+    assert.equal(pacer.view().cpuSlowdown, null);
+    assert.ok(a.last.dutyCycle < 0.05, `the entity works ${a.last.dutyCycle} of its time`);
+  } finally {
+    await pacer.stop();
+  }
+});
+
 test('an entity whose queries cannot be timed leaves the governor without the CPU; a late report of an ended one counts for nothing', async () => {
   const pacer = onSaturatedMachine();
   const [a, b] = [entity(), entity()];
