@@ -140,8 +140,7 @@ export function createPacer(options: PacerOptions): Pacer {
     add(entity) {
       s.entities.push(entity);
       s.queryCpuMs.set(entity, 0);
-      tell(entity, messageFor(plan, s, s.entities.length - 1));
-      setWork(plan, s);
+      tell(entity, setWork(plan, s)[s.entities.length - 1]);
       if (plan.mode === 'fixed') broadcast();
     },
     done(entity) {
