@@ -164,7 +164,7 @@ export const GOVERNOR_TUNING = {
   // connections at work), while the machine's busy cores over the same opening do not: besides the
   // export, 1.2-1.9 of 2 on that site and -0.2-0.4 on the same site idle, over 50 ms openings, 12 each.
   startBusyCores: 0.75,
-  // Below this pace, where the CPU is read, the monitor samples less often, in proportion, up to
+  // Below this pace, where the export's share is read, the monitor samples less often, in proportion, up to
   // `maxSamplingStretch` times its usual gap: at the least pace a quarter as often. An epoch still waits
   // for its probes, so there it lasts about 6 s instead of 2.
   fullSamplingPace: 0.04,
@@ -212,6 +212,8 @@ interface Memory {
   started: boolean;
   /** The last reading had the machine's CPU. */
   cpuRead: boolean;
+  /** The last reading told the export's share: its CPU, or where that is not read, its work beside the site's queries. */
+  shareRead: boolean;
 }
 
 export function createGovernor(settings: GovernorSettings, tuning: GovernorTuning = GOVERNOR_TUNING): Governor {
@@ -240,6 +242,7 @@ export function createGovernor(settings: GovernorSettings, tuning: GovernorTunin
       reason: null,
       started: false,
       cpuRead: false,
+      shareRead: false,
     },
   };
   return {
@@ -322,6 +325,7 @@ function remember(g: Steering, reading: SiteReading, nowMs: number) {
   if (reading.activity !== null) g.m.activity.push({ atMs: nowMs, value: reading.activity });
   g.m.cpuRead = reading.cpu !== null && reading.cpu !== undefined;
   const share = g.m.cpuRead ? cpuSlowdownOf(g, reading.cpu) : workSlowdownOf(g, reading.exportWork, nowMs);
+  g.m.shareRead = share !== null;
   if (share !== null) g.m.recentShare.push({ atMs: nowMs, value: share });
   const { spikeWindowMs, idleAfterMs, siteQueriesWindowMs } = g.tuning;
   while (g.m.recent.length > 0 && g.m.recent[0].atMs <= nowMs - spikeWindowMs) g.m.recent.shift();
@@ -541,9 +545,13 @@ function decide(g: Steering): GovernorDecision {
   };
 }
 
-/** Watch less often while the export crawls, where the CPU tells what it takes; as usual while measuring, or where only probes tell. */
+/**
+ * Watch less often while the export crawls, where its share tells what it takes (its CPU, or its work
+ * beside the site's queries): the share is read at every tick whatever the sampling, and a share far over
+ * the budget still cuts at once. As usual while measuring, or where only probes tell.
+ */
 function samplingStretch(g: Steering): number {
-  if (g.m.state !== 'steering' || !g.m.cpuRead) return 1;
+  if (g.m.state !== 'steering' || !g.m.shareRead) return 1;
   return Math.min(g.tuning.maxSamplingStretch, Math.max(1, g.tuning.fullSamplingPace / g.m.pace));
 }
 
