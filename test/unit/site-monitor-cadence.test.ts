@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runMonitor } from '../../adapters/site-monitor.ts';
-import type { OpenedDb } from '../../adapters/sources/open-source.ts';
+import { createFakeOpenDb } from '../helpers/fakes.ts';
 
 const PROBE_SQL = 'SELECT CONTENTID FROM CONTENT WHERE CONTENTID = ?';
 // The database's lookups: 1 ms on a connection used within the last 250 ms, 20 ms after a longer pause.
@@ -15,28 +15,22 @@ const COLD_AFTER_MS = 250;
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A database whose every query is a lookup taking WARM_MS, or COLD_MS after a pause; it logs when each started. */
-function pausingDb() {
+async function pausingDb() {
   const started: number[] = [];
   let lastEndMs = Number.NEGATIVE_INFINITY;
-  const db: OpenedDb = {
-    dialect: 'mysql',
-    table: (name) => name,
-    id: (name) => name,
-    async query() {
-      const now = performance.now();
-      started.push(now);
-      await wait(now - lastEndMs > COLD_AFTER_MS ? COLD_MS : WARM_MS);
-      lastEndMs = performance.now();
-      return [];
-    },
-    async close() {},
-  };
-  return { db, started };
+  const open = createFakeOpenDb(['CONTENT'], async () => {
+    const now = performance.now();
+    started.push(now);
+    await wait(now - lastEndMs > COLD_AFTER_MS ? COLD_MS : WARM_MS);
+    lastEndMs = performance.now();
+    return [];
+  });
+  return { db: await open(), started };
 }
 
 /** The probes counted over `ms` at `stretch`, and the start of every lookup over the same span. */
 async function probesOver(stretch: number, ms: number) {
-  const { db, started } = pausingDb();
+  const { db, started } = await pausingDb();
   const monitor = runMonitor(db, PROBE_SQL, ['1', '2', '3'], null, [], { cpu: null, dbMs: null });
   try {
     monitor.stretch(stretch);
