@@ -12,6 +12,8 @@ import { productDef } from '../core/entities/index.ts';
 import { ConfigError, errorMessage } from '../core/errors.ts';
 import { createKernel, type Kernel } from '../core/job/kernel.ts';
 import type { EntityRunner, Host } from '../core/job/ports.ts';
+import { warmingContext } from '../core/job/plan-entities.ts';
+import type { WarmTask } from '../core/job/task.ts';
 import type { OpenDb } from '../core/source.ts';
 import type { Db } from '../core/source.ts';
 import { serverZone } from '../core/settings/schedule.ts';
@@ -40,7 +42,7 @@ export interface Runtime {
   defaultNodeId: string;
   createHost(nodeId: string): Host;
   /** The export threads, made (and warmed) for the product's entities as the server starts. */
-  createRunner(config: Config, warm: { entities: readonly string[]; databaseUrl: string }): EntityRunner;
+  createRunner(config: Config, warm: readonly WarmTask[]): EntityRunner;
   readTextFile(path: string): Promise<string>;
   log(line: string): void;
 }
@@ -93,8 +95,11 @@ export async function createService(runtime: Runtime): Promise<Service> {
   await store.verify();
   const host = runtime.createHost(config.nodeId);
   // The demo's engine lives in this process's memory, out of reach of worker threads.
-  const entities = productDef(product).entities.map((entity) => entity.name);
-  const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config, { entities, databaseUrl: databaseUrl! });
+  const ctx = warmingContext(productDef(product), config);
+  const warm = productDef(product).entities.map(
+    (entity): WarmTask => ({ product, entity: entity.name, ctx, lineBreak: config.lineBreak, databaseUrl: databaseUrl! }),
+  );
+  const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config, warm);
   const pacing = {
     plan: createPacingPlan({
       budget: config.impactBudget,

@@ -4,14 +4,14 @@
 import type { MessagePort } from 'node:worker_threads';
 import { mainThreadCpuMs, threadCpuMs } from '../adapters/sources/cpu-time.ts';
 import { openSource, type OpenedDb } from '../adapters/sources/open-source.ts';
-import type { ControlMessage, EntityOutcome, EntityTask } from '../core/job/task.ts';
+import type { ControlMessage, EntityOutcome, EntityTask, WarmTask } from '../core/job/task.ts';
 import { errorMessage } from '../core/errors.ts';
 import { runEntityExport } from './run-entity-export.ts';
 import { setThreadPriority } from './thread-priority.ts';
 import { createTaskControl } from './task-control.ts';
 import { warmUp } from './warm-up.ts';
 
-export type WorkerInput = { warm: { databaseUrl: string } } | { task: EntityTask; port: MessagePort };
+export type WorkerInput = { warm: WarmTask } | { task: EntityTask; port: MessagePort };
 
 export interface TaskResult {
   outcome: EntityOutcome;
@@ -32,7 +32,7 @@ let atThreadStart: number | null = processCpuMs();
 export default async function exportTask(input: WorkerInput): Promise<TaskResult | null> {
   if ('warm' in input) {
     atThreadStart = null;
-    await warmUp(input.warm.databaseUrl);
+    await warmUp(input.warm);
     return null;
   }
   const { task, port } = input;

@@ -2,6 +2,7 @@
 // never HTTP, threads or drivers.
 import { formatOffsetIso } from '../dates.ts';
 import type { ProductDef } from '../entities/entity.ts';
+import { activeSchemaVersion } from '../entities/index.ts';
 import { errorMessage, ExportRejectedError, ExportRunningError, NothingToCancelError, UnavailableError, ValidationError, type ErrorItem } from '../errors.ts';
 import { autoResumable, checkResumeParams, checkResumeSettings, findInterrupted, leftoverDirs, offerOf, resuming, type ResumeOffer } from './resume.ts';
 import { DISK_KEY, next, ownedElsewhere, type Effect, type JobEvent } from './lifecycle.ts';
@@ -193,7 +194,7 @@ function newRecord({ deps: { host, product, config } }: Node, jobId: number, par
       // The instant exactly: milliseconds are shown when it has any.
       exportFrom: formatOffsetIso(new Date(fromMs), fromMs % 1000 !== 0),
       forcedExport: params.forceExport === true,
-      schemaVersion: params.schemaVersion ?? product.schemaVersions.find((s) => s.status === 'ACTIVE')!.version,
+      schemaVersion: params.schemaVersion ?? activeSchemaVersion(product),
     },
     statistics: null,
     warnings: null,

@@ -3,6 +3,7 @@
 import type { Config } from '../config.ts';
 import { utcMsToLocal } from '../dates.ts';
 import type { EntityDef, ProductDef, ReadContext } from '../entities/entity.ts';
+import { activeSchemaVersion } from '../entities/index.ts';
 import { SourceUnavailableError, type ErrorItem } from '../errors.ts';
 import { readOptOut } from '../settings/opt-out.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
@@ -59,6 +60,18 @@ export async function planEntities(record: JobRecord, deps: PlanDeps): Promise<P
   };
   // A count still running closes the connection itself when it is done.
   return { entities, warnings, optedOut, estimate, close: () => (estimating ? Promise.resolve() : closeDb()) };
+}
+
+/** How a warming thread reads its entity when the server starts: every row from the first, as the active schema version has them. */
+export function warmingContext(product: ProductDef, config: Pick<Config, 'baseUrl' | 'sourceTimezone'>): ReadContext {
+  return {
+    baseUrl: config.baseUrl,
+    fromMs: 0,
+    fromLocal: utcMsToLocal(0, config.sourceTimezone),
+    timezone: config.sourceTimezone,
+    optedOut: [],
+    schemaVersion: activeSchemaVersion(product),
+  };
 }
 
 export function contextOf(record: JobRecord, config: Pick<Config, 'baseUrl' | 'sourceTimezone'>, optedOut: readonly string[]): ReadContext {

@@ -6,6 +6,19 @@ import type { PaceMessage } from '../pacing/pacer.ts';
 import type { CostBasis } from '../pacing/plan.ts';
 import type { Checkpoint, EntityCpu, GovernorView } from './status.ts';
 
+/**
+ * What a pool's thread is warmed with when the server starts: the first rows of its entity, read and
+ * written the way an export reads and writes them (an entity task has all of this too).
+ */
+export interface WarmTask {
+  product: Product;
+  entity: string;
+  /** Every row from the first (fromMs 0), no opted-out keys, the active schema version. */
+  ctx: ReadContext;
+  lineBreak: LineBreakRule;
+  databaseUrl: string;
+}
+
 export interface EntityTask {
   product: Product;
   entity: string;
