@@ -17,6 +17,7 @@ export function createPiscinaRunner(warm: readonly WarmTask[] = []): EntityRunne
   const pools = new Map<string, Promise<Piscina>>();
   // What each entity's thread is warmed with; a pool made for an entity not in `warm` is warmed with its first task.
   const warming = new Map(warm.map((task) => [task.entity, task]));
+  const warmWith = (task: WarmTask): WarmTask => warming.get(task.entity) ?? task;
   // Built while the server starts, so no export pays for it (see worker-bundle.ts).
   const script = bundleWorker(WORKER);
   // Threads are made and warmed one after another: a server starting beside a busy site takes one core
@@ -41,7 +42,7 @@ export function createPiscinaRunner(warm: readonly WarmTask[] = []): EntityRunne
   };
   const poolFor = (task: WarmTask): Promise<Piscina> => {
     let pool = pools.get(task.entity);
-    if (!pool) pools.set(task.entity, (pool = warmPool(warming.get(task.entity) ?? task)));
+    if (!pool) pools.set(task.entity, (pool = warmPool(warmWith(task))));
     return pool;
   };
   /**
@@ -50,7 +51,7 @@ export function createPiscinaRunner(warm: readonly WarmTask[] = []): EntityRunne
    */
   const replace = (task: WarmTask, old: Promise<Piscina>) => {
     if (pools.get(task.entity) !== old) return;
-    pools.set(task.entity, warmPool(warming.get(task.entity) ?? task));
+    pools.set(task.entity, warmPool(warmWith(task)));
     void old.then((pool) => pool.destroy()).catch(() => undefined);
   };
   for (const task of warm) poolFor(task);

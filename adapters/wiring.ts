@@ -95,10 +95,9 @@ export async function createService(runtime: Runtime): Promise<Service> {
   await store.verify();
   const host = runtime.createHost(config.nodeId);
   // The demo's engine lives in this process's memory, out of reach of worker threads.
-  const ctx = warmingContext(productDef(product), config);
-  const warm = productDef(product).entities.map(
-    (entity): WarmTask => ({ product, entity: entity.name, ctx, lineBreak: config.lineBreak, databaseUrl: databaseUrl! }),
-  );
+  const def = productDef(product);
+  const ctx = warmingContext(def, config);
+  const warm = def.entities.map((entity): WarmTask => ({ product, entity: entity.name, ctx, lineBreak: config.lineBreak, databaseUrl: databaseUrl! }));
   const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config, warm);
   const pacing = {
     plan: createPacingPlan({
@@ -107,9 +106,9 @@ export async function createService(runtime: Runtime): Promise<Service> {
       cores: availableParallelism(),
       databaseLocal: databaseUrl !== null && isLocalDatabase(databaseUrl),
     }),
-    openMonitor: demo ? idleSite : () => openSiteMonitor(databaseUrl!, productDef(product).probe),
+    openMonitor: demo ? idleSite : () => openSiteMonitor(databaseUrl!, def.probe),
   };
-  const kernel = createKernel({ config, store, runner, openDb, host, product: productDef(product), pacing });
+  const kernel = createKernel({ config, store, runner, openDb, host, product: def, pacing });
   const checkToken = await createTokenCheck(tokens);
   const zone = serverZone();
   const now = () => host.now().getTime();

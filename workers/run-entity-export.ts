@@ -7,7 +7,7 @@ import { CHUNK_SETTINGS, chunkCpuMs, createChunkSizer } from '../core/pacing/chu
 import { createRateMeter } from '../core/pacing/rate-meter.ts';
 import { createCsvWriter, rowCount, type CsvWriter } from '../core/csv.ts';
 import type { Chunk, EntityDef } from '../core/entities/entity.ts';
-import { productDef } from '../core/entities/index.ts';
+import { entityOf } from '../core/entities/index.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Db } from '../core/source.ts';
 import type { EntityCpu, GovernorView } from '../core/job/status.ts';
@@ -40,7 +40,7 @@ export async function runEntityExport(
   control: TaskControl,
   report: (progress: ProgressReport) => void,
 ): Promise<EntityOutcome> {
-  const entity = productDef(task.product).entities.find((e) => e.name === task.entity);
+  const entity = entityOf(task.product, task.entity);
   if (!entity) return { ok: false, code: 'internal', message: `Cannot export unknown entity "${task.entity}"` };
   const started = Date.now();
   const prior = task.resume;

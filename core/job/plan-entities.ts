@@ -3,7 +3,7 @@
 import type { Config } from '../config.ts';
 import { utcMsToLocal } from '../dates.ts';
 import type { EntityDef, ProductDef, ReadContext } from '../entities/entity.ts';
-import { activeSchemaVersion } from '../entities/index.ts';
+import { activeSchemaVersion, inSchemaVersion } from '../entities/index.ts';
 import { SourceUnavailableError, type ErrorItem } from '../errors.ts';
 import { readOptOut } from '../settings/opt-out.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
@@ -36,7 +36,7 @@ export async function planEntities(record: JobRecord, deps: PlanDeps): Promise<P
   const warnings: ErrorItem[] = [];
   const entities: EntityDef[] = [];
   for (const entity of deps.product.entities) {
-    if (entity.versions && !entity.versions.includes(record.config.schemaVersion)) continue;
+    if (!inSchemaVersion(entity, record.config.schemaVersion)) continue;
     if (entity.optional?.tables.some((t) => db.table(t) === null)) warnings.push(entity.optional.warning);
     else entities.push(entity);
   }
@@ -62,28 +62,20 @@ export async function planEntities(record: JobRecord, deps: PlanDeps): Promise<P
   return { entities, warnings, optedOut, estimate, close: () => (estimating ? Promise.resolve() : closeDb()) };
 }
 
+type ContextConfig = Pick<Config, 'baseUrl' | 'sourceTimezone'>;
+
 /** How a warming thread reads its entity when the server starts: every row from the first, as the active schema version has them. */
-export function warmingContext(product: ProductDef, config: Pick<Config, 'baseUrl' | 'sourceTimezone'>): ReadContext {
-  return {
-    baseUrl: config.baseUrl,
-    fromMs: 0,
-    fromLocal: utcMsToLocal(0, config.sourceTimezone),
-    timezone: config.sourceTimezone,
-    optedOut: [],
-    schemaVersion: activeSchemaVersion(product),
-  };
+export function warmingContext(product: ProductDef, config: ContextConfig): ReadContext {
+  return readContext(config, 0, activeSchemaVersion(product), []);
 }
 
-export function contextOf(record: JobRecord, config: Pick<Config, 'baseUrl' | 'sourceTimezone'>, optedOut: readonly string[]): ReadContext {
+export function contextOf(record: JobRecord, config: ContextConfig, optedOut: readonly string[]): ReadContext {
+  return readContext(config, record.fromMs, record.config.schemaVersion, optedOut);
+}
+
+function readContext(config: ContextConfig, fromMs: number, schemaVersion: number, optedOut: readonly string[]): ReadContext {
   const zone = config.sourceTimezone;
-  return {
-    baseUrl: config.baseUrl,
-    fromMs: record.fromMs,
-    fromLocal: utcMsToLocal(record.fromMs, zone),
-    timezone: zone,
-    optedOut,
-    schemaVersion: record.config.schemaVersion,
-  };
+  return { baseUrl: config.baseUrl, fromMs, fromLocal: utcMsToLocal(fromMs, zone), timezone: zone, optedOut, schemaVersion };
 }
 
 // A connection lost while it is set up (killed, the server restarting) is opened again, with growing

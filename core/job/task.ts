@@ -8,26 +8,21 @@ import type { Checkpoint, EntityCpu, GovernorView } from './status.ts';
 
 /**
  * What a pool's thread is warmed with when the server starts: the first rows of its entity, read and
- * written the way an export reads and writes them (an entity task has all of this too).
+ * written the way an export reads and writes them (an entity task is one, with its file and pacing).
  */
 export interface WarmTask {
   product: Product;
   entity: string;
-  /** Every row from the first (fromMs 0), no opted-out keys, the active schema version. */
+  /** Warming: every row from the first (warmingContext, core/job/plan-entities.ts); exporting, the job's. */
   ctx: ReadContext;
   lineBreak: LineBreakRule;
   databaseUrl: string;
 }
 
-export interface EntityTask {
-  product: Product;
-  entity: string;
-  ctx: ReadContext;
-  lineBreak: LineBreakRule;
+export interface EntityTask extends WarmTask {
   dir: string;
   fileName: string;
   pacing: TaskPacing;
-  databaseUrl: string;
   /**
    * Carry on from this checkpoint: the `.partial` file is there, cut back to `bytes` (a resumed job moved it in),
    * and the next chunk starts after its key. Absent: the file is written from its header.
