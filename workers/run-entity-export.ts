@@ -174,7 +174,7 @@ function createChunkPacer(task: EntityTask, control: TaskControl, started: numbe
       const processMs = processNow === null || processCpu === null ? null : processNow - processCpu;
       processCpu = processNow;
       cpu.add(cost.dbCpuMs);
-      sizer.record(cost.scanned, cost.bytes, cost.queryMs, pace.current.dutyCycle < 1);
+      sizer.record(cost.scanned, cost.bytes, cost.queryMs);
       rate.add(cost.rows, Date.now());
       last = { ...written };
       show();

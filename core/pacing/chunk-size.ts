@@ -6,8 +6,6 @@ export interface ChunkSettings {
   targetChunkMs: number;
   /** Wide rows (page bodies) are capped by bytes, so a chunk never holds too much in memory. */
   maxChunkBytes: number;
-  /** The byte cap instead while the entity is paced (a duty cycle below 1). */
-  pacedChunkBytes: number;
   minRows: number;
   maxRows: number;
   initialRows: number;
@@ -17,13 +15,13 @@ export const CHUNK_SETTINGS: ChunkSettings = {
   // 100 ms amortises a round trip over hundreds of rows and keeps each burst of work short, so a query of
   // the site's that lands behind one waits briefly.
   targetChunkMs: 100,
-  // At full speed up to twice the cores' worth of entities run at once, each reading its next chunk while
-  // it writes the last: 1 MB of output (a hundred-odd pages) keeps their heaps small and flat, though a
-  // chunk is held several times over (driver buffers, row objects, decoded copies, the CSV bytes).
-  maxChunkBytes: 1024 * 1024,
-  // A paced entity pays a fixed cost per chunk besides its rows (parsing and planning the queries, round
-  // trips, cold caches after each pause) and runs alone or nearly so: its chunks may be larger.
-  pacedChunkBytes: 4 * 1024 * 1024,
+  // Every chunk costs the database a fixed amount besides its rows (parsing and planning its queries, a
+  // body and a label lookup per page chunk, round trips): reading the benchmark's pages (scale 2) one
+  // after another, its CPU was 700-930 ms in chunks of 180 pages (1 MB) and 560-630 ms in chunks of 720
+  // (4 MB). A chunk is held several times over (driver buffers, row objects, the CSV bytes), and at full
+  // speed four entities each read their next chunk while they write the last: the server's peak RSS was
+  // 424 MB at scale 2 and 497 MB at scale 8 (+17%), against 397 and 471 MB with 1 MB chunks.
+  maxChunkBytes: 4 * 1024 * 1024,
   minRows: 1,
   maxRows: 20_000,
   // Start small: the first chunk learns the table's row cost without risking a slow query.
@@ -32,8 +30,8 @@ export const CHUNK_SETTINGS: ChunkSettings = {
 
 export interface ChunkSizer {
   readonly rows: number;
-  /** A chunk scanned `rows` in `queryMs` and wrote `bytes`; `paced` while the entity's duty cycle is below 1. */
-  record(rows: number, bytes: number, queryMs: number, paced: boolean): void;
+  /** A chunk scanned `rows` in `queryMs` and wrote `bytes`. */
+  record(rows: number, bytes: number, queryMs: number): void;
 }
 
 export function createChunkSizer(settings: ChunkSettings = CHUNK_SETTINGS): ChunkSizer {
@@ -43,11 +41,11 @@ export function createChunkSizer(settings: ChunkSettings = CHUNK_SETTINGS): Chun
     get rows() {
       return rows;
     },
-    record(scanned, bytes, queryMs, paced) {
+    record(scanned, bytes, queryMs) {
       if (scanned <= 0) return;
       const perRowMs = Math.max(queryMs, 0.1) / scanned;
       const byTime = settings.targetChunkMs / perRowMs;
-      const byBytes = bytes > 0 ? (paced ? settings.pacedChunkBytes : settings.maxChunkBytes) / (bytes / scanned) : Number.POSITIVE_INFINITY;
+      const byBytes = bytes > 0 ? settings.maxChunkBytes / (bytes / scanned) : Number.POSITIVE_INFINITY;
       const wanted = Math.min(byTime, byBytes);
       // Grow gently (at most doubling) and shrink at once: a slow chunk is felt by the site right away.
       rows = clamp(wanted < rows ? wanted : Math.min(wanted, rows * 2));

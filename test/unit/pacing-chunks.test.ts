@@ -11,7 +11,6 @@ const sizer = (patch: Partial<ChunkSettings> = {}) =>
     ...CHUNK_SETTINGS,
     targetChunkMs: 100,
     maxChunkBytes: 1_000_000,
-    pacedChunkBytes: 4_000_000,
     minRows: 1,
     maxRows: 10_000,
     initialRows: 100,
@@ -24,48 +23,39 @@ test('the first chunk asks for the initial number of rows', () => {
 
 test('a chunk well under the target time at most doubles the next chunk', () => {
   const s = sizer();
-  s.record(100, 1000, 5, false);
+  s.record(100, 1000, 5);
   assert.equal(s.rows, 200);
-  s.record(200, 2000, 10, false);
+  s.record(200, 2000, 10);
   assert.equal(s.rows, 400);
 });
 
 test('growth stops where the chunk would reach the target time', () => {
   const s = sizer();
   // 100 rows in 80 ms: 100 ms buys 125 rows.
-  s.record(100, 1000, 80, false);
+  s.record(100, 1000, 80);
   assert.equal(s.rows, 125);
 });
 
 test('a slow chunk shrinks the next one at once to what fits the target time', () => {
   const s = sizer({ initialRows: 1000 });
   // 1000 rows in 500 ms: 100 ms buys 200 rows.
-  s.record(1000, 10_000, 500, false);
+  s.record(1000, 10_000, 500);
   assert.equal(s.rows, 200);
 });
 
 test('wide rows are capped by the byte limit whatever the query time', () => {
   const s = sizer();
   // 100 rows of 50 kB each in 1 ms: only 20 such rows fit in 1 MB.
-  s.record(100, 5_000_000, 1, false);
-  assert.equal(s.rows, 20);
-});
-
-test('a paced entity reads larger chunks of wide rows, and the full-speed cap returns at a whole duty cycle', () => {
-  const s = sizer();
-  // 50 kB rows: 80 fit in the paced 4 MB.
-  s.record(100, 5_000_000, 1, true);
-  assert.equal(s.rows, 80);
-  s.record(80, 4_000_000, 1, false);
+  s.record(100, 5_000_000, 1);
   assert.equal(s.rows, 20);
 });
 
 test('the chunk size stays within its bounds', () => {
   const small = sizer({ minRows: 10, initialRows: 10 });
-  small.record(10, 100, 10_000, false);
+  small.record(10, 100, 10_000);
   assert.equal(small.rows, 10);
   const large = sizer({ maxRows: 150 });
-  large.record(100, 100, 1, false);
+  large.record(100, 100, 1);
   assert.equal(large.rows, 150);
 });
 
