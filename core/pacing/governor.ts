@@ -394,14 +394,19 @@ function measure(g: Steering, reading: SiteReading, nowMs: number) {
   startEpoch(g, nowMs);
 }
 
-function setPace(g: Steering, nowMs: number, pace: number) {
+/** Moves the pace within its bounds and starts an epoch; returns what the move was, as the status says it. */
+function setPace(g: Steering, nowMs: number, pace: number): string {
   const next = Math.min(g.settings.maxPace, Math.max(g.tuning.minPace, pace));
-  if (next < g.m.pace) {
+  const previous = g.m.pace;
+  if (next < previous) {
     g.m.slowStart = false;
     g.m.lastCutMs = nowMs;
   }
   g.m.pace = next;
   startEpoch(g, nowMs);
+  // A cut asked for at the least pace changes nothing: the export still makes progress there.
+  if (pace < previous && next >= previous) return 'at the least pace';
+  return Math.abs(next / previous - 1) < 0.01 ? 'holding' : next < previous ? 'slowing down' : 'speeding up';
 }
 
 /**
@@ -415,9 +420,14 @@ function shareSpike(g: Steering, nowMs: number): boolean {
   if (recent <= Math.max(g.tuning.spikeRise, 4 * g.settings.budget)) return false;
   g.m.cpuSlowdown = g.m.cpuRead ? recent : null;
   g.m.slowdown = recent;
-  g.m.reason = `the export's ${g.m.cpuRead ? 'CPU' : "work beside the site's queries"} slows the site by ${percent(recent)}: backing off`;
-  setPace(g, nowMs, g.m.pace * Math.max(1 / 8, (g.tuning.aimAt * g.settings.budget) / recent));
+  const move = setPace(g, nowMs, g.m.pace * Math.max(1 / 8, (g.tuning.aimAt * g.settings.budget) / recent));
+  g.m.reason = `the export's ${g.m.cpuRead ? 'CPU' : "work beside the site's queries"} slows the site by ${percent(recent)}: ${backingOff(move)}`;
   return true;
+}
+
+/** A spike's cut as the status says it: backing off, unless the export already crawls at the least pace. */
+function backingOff(move: string): string {
+  return move === 'at the least pace' ? move : 'backing off';
 }
 
 function spike(g: Steering, nowMs: number): boolean {
@@ -434,8 +444,8 @@ function spike(g: Steering, nowMs: number): boolean {
   if (Math.log(recentMs / base) <= limit) return false;
   g.m.currentMs = recentMs;
   g.m.slowdown = recentMs / base - 1;
-  g.m.reason = `the site slowed by ${percent(recentMs / base - 1)} (probe ${ms(recentMs)} against ${ms(base)}): backing off`;
-  setPace(g, nowMs, g.m.pace / 2);
+  const move = setPace(g, nowMs, g.m.pace / 2);
+  g.m.reason = `the site slowed by ${percent(recentMs / base - 1)} (probe ${ms(recentMs)} against ${ms(base)}): ${backingOff(move)}`;
   return true;
 }
 
@@ -499,8 +509,8 @@ function endEpoch(g: Steering, nowMs: number) {
         ? `the export's work: ${work?.toFixed(2)} entities beside the site's ${meanActivity(g, nowMs, g.tuning.siteQueriesWindowMs)?.toFixed(2)} queries at once`
         : `probe ${ms(g.m.currentMs)} against ${ms(baseline(g) ?? 0)}`;
   const seen = `the site is ${percent(g.m.slowdown)} slower (${why}; budget ${percent(g.settings.budget)})`;
-  setPace(g, nowMs, g.m.pace * factor);
-  g.m.reason = g.m.pace >= g.settings.maxPace ? null : `${seen}: ${Math.abs(factor - 1) < 0.01 ? 'holding' : factor < 1 ? 'slowing down' : 'speeding up'}`;
+  const move = setPace(g, nowMs, g.m.pace * factor);
+  g.m.reason = g.m.pace >= g.settings.maxPace ? null : `${seen}: ${move}`;
 }
 
 function steer(g: Steering, reading: SiteReading, nowMs: number) {

@@ -140,6 +140,14 @@ describe('a site on the machine the export runs on, whose probes do not see the 
     assert.ok(steady.some((t) => /the export's CPU: its .* cores beside the site's .*, 0.00 idle/.test(t.decision.reason ?? '')));
   });
 
+  test('where even the least pace costs more than the budget, says it crawls at the least pace rather than that it backs off', () => {
+    // A pace of 0.01 takes 0.2 cores from a site that wants every core: the site is 11% slower.
+    const ticks = simulate(settings, onMachine({ demand: () => 2.5, coresPerPace: 20 }), 60_000);
+    const atLeast = between(ticks, 20_000, 60_000).filter((t) => t.decision.pace === GOVERNOR_TUNING.minPace && /slow/.test(t.decision.reason ?? ''));
+    assert.ok(atLeast.length > 0, 'the export reaches the least pace with a reason');
+    for (const { decision } of atLeast) assert.match(decision.reason ?? '', /: at the least pace$/);
+  });
+
   test('is held under the budget when the saturated site still shows a tenth of a core idle', () => {
     const { pace, felt } = settled(settings, onMachine({ demand: () => 2.5, idleShown: 0.1 }));
     assert.ok(felt <= BUDGET, `the site was ${(felt * 100).toFixed(1)}% slower on average`);
