@@ -16,6 +16,7 @@ import { warmingContext } from '../core/job/plan-entities.ts';
 import type { WarmTask } from '../core/job/task.ts';
 import type { OpenDb } from '../core/source.ts';
 import type { Db } from '../core/source.ts';
+import type { ProductDef } from '../core/entities/entity.ts';
 import { serverZone } from '../core/settings/schedule.ts';
 import { bundleConsole } from './console-bundle.ts';
 import { demoBanner } from './demo/demo-banner.ts';
@@ -96,9 +97,7 @@ export async function createService(runtime: Runtime): Promise<Service> {
   const host = runtime.createHost(config.nodeId);
   // The demo's engine lives in this process's memory, out of reach of worker threads.
   const def = productDef(product);
-  const ctx = warmingContext(def, config);
-  const warm = def.entities.map((entity): WarmTask => ({ product, entity: entity.name, ctx, lineBreak: config.lineBreak, databaseUrl: databaseUrl! }));
-  const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config, warm);
+  const runner = demo ? createInlineRunner(demo.openDb) : runtime.createRunner(config, warmTasks(def, config, databaseUrl!));
   const pacing = {
     plan: createPacingPlan({
       budget: config.impactBudget,
@@ -133,4 +132,10 @@ export async function createService(runtime: Runtime): Promise<Service> {
     await demo?.close();
   };
   return { config, app, kernel, banner, close };
+}
+
+/** Each entity's warm-up, read from the site's first rows as an export would read them. */
+function warmTasks(def: ProductDef, config: Config, databaseUrl: string): WarmTask[] {
+  const ctx = warmingContext(def, config);
+  return def.entities.map((entity) => ({ product: def.product, entity: entity.name, ctx, lineBreak: config.lineBreak, databaseUrl }));
 }

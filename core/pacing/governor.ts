@@ -394,8 +394,11 @@ function measure(g: Steering, reading: SiteReading, nowMs: number) {
   startEpoch(g, nowMs);
 }
 
-/** Moves the pace within its bounds and starts an epoch; returns what the move was, as the status says it. */
-function setPace(g: Steering, nowMs: number, pace: number): string {
+/** What a new pace did, as the status's reason ends. */
+type PaceMove = 'speeding up' | 'holding' | 'slowing down' | 'at the least pace';
+
+/** Moves the pace within its bounds and starts an epoch; returns what the move was. */
+function setPace(g: Steering, nowMs: number, pace: number): PaceMove {
   const next = Math.min(g.settings.maxPace, Math.max(g.tuning.minPace, pace));
   const previous = g.m.pace;
   if (next < previous) {
@@ -426,7 +429,7 @@ function shareSpike(g: Steering, nowMs: number): boolean {
 }
 
 /** A spike's cut as the status says it: backing off, unless the export already crawls at the least pace. */
-function backingOff(move: string): string {
+function backingOff(move: PaceMove): string {
   return move === 'at the least pace' ? move : 'backing off';
 }
 

@@ -12,15 +12,13 @@ import {
   readJournal,
   referenceExport,
   waitForCheckpoint,
+  CHECKPOINT_SHARE,
   type ResumeSite,
 } from '../helpers/resume-check.ts';
 import { startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
-// 20 times the fixture's bulk rows: at the share below the export takes seconds, in many chunks.
+// 20 times the fixture's bulk rows: at CHECKPOINT_SHARE the export takes seconds, in many chunks.
 const SCALE = 20;
-// A part-way checkpoint is journaled by the heartbeat, once a second: at 0.02 the export at this scale took
-// about 2.5 s, and once (a fresh clone's CI) completed before the heartbeat journaled one. A quarter of it.
-const SLOW_SHARE = '0.005';
 // How long a node that should not resume is watched: several of its auto-resume checks (every 5 s), the first at its start.
 const LEFT_ALONE_MS = 7_000;
 
@@ -40,7 +38,7 @@ const env = (extra: Record<string, string>) => ({ ...site!.env, NODE_ID: 'auto-n
 
 /** A slow server running job 1, with a checkpoint part-way through an entity saved. */
 async function interruptible(): Promise<RunningServer> {
-  const server = await startServer({ env: env({ SLUICE_FIXED_SHARE: SLOW_SHARE }) });
+  const server = await startServer({ env: env({ SLUICE_FIXED_SHARE: CHECKPOINT_SHARE }) });
   const started = await server.api(site!.exportPath, { method: 'POST' });
   assert.equal(started.status, 202, JSON.stringify(started.body));
   await waitForCheckpoint(server.home, 1);

@@ -18,18 +18,15 @@ import {
   referenceExport,
   resume,
   waitForCheckpoint,
+  CHECKPOINT_SHARE,
   type ResumeSite,
   type SiteKind,
 } from '../helpers/resume-check.ts';
 import { createTempHome, startServer, stopAllServers, type RunningServer } from '../helpers/server.ts';
 
 // Confluence at 20 times the fixture's bulk rows (about 2,600 pages, 2,600 comments, 3,200 events), Jira at 5
-// (about 900 issues, 4,000 fields and 4,000 changes): at the share below an export takes seconds, in many chunks.
+// (about 900 issues, 4,000 fields and 4,000 changes): at CHECKPOINT_SHARE an export takes seconds, in many chunks.
 const SCALES: Record<SiteKind, number> = { 'mariadb-confluence': 20, 'postgres-confluence': 20, 'mariadb-jira': 5, 'postgres-jira': 5 };
-// A fixed share of the machine slow enough that each entity writes for several seconds, in chunks a checkpoint
-// follows: the heartbeat journals one once a second, and at 0.02 the same Confluence site's export (auto-resume's)
-// once completed in 2.3 s before it did.
-const SLOW_SHARE = '0.005';
 const FAST = { SLUICE_IMPACT_BUDGET: '1' };
 
 interface Setup {
@@ -56,7 +53,7 @@ after(async () => {
 
 /** A slow server on a fresh home (or `home`), running job 1, with a checkpoint part-way through an entity saved. */
 async function interruptible({ site }: Setup, home?: string, nodeId = 'resume-node'): Promise<RunningServer> {
-  const server = await startServer({ home, env: { ...site.env, NODE_ID: nodeId, SLUICE_FIXED_SHARE: SLOW_SHARE } });
+  const server = await startServer({ home, env: { ...site.env, NODE_ID: nodeId, SLUICE_FIXED_SHARE: CHECKPOINT_SHARE } });
   const started = await server.api(site.exportPath, { method: 'POST' });
   assert.equal(started.status, 202, JSON.stringify(started.body));
   await waitForCheckpoint(server.home, started.body.jobId);
@@ -173,7 +170,7 @@ describe('two nodes on one shared home', { timeout: 400_000 }, () => {
     const s = await setup('mariadb-confluence');
     const home = await createTempHome();
     const a = await interruptible(s, home, 'node-a');
-    const b = await startServer({ home, env: { ...s.site.env, NODE_ID: 'node-b', SLUICE_FIXED_SHARE: SLOW_SHARE } });
+    const b = await startServer({ home, env: { ...s.site.env, NODE_ID: 'node-b', SLUICE_FIXED_SHARE: CHECKPOINT_SHARE } });
     let last = 1;
     for (const [what, other] of [
       ['both resume', '/export?resume=true'],

@@ -158,6 +158,13 @@ export async function readJournal(home: string, jobId: number): Promise<any> {
 }
 
 /**
+ * A fixed share slow enough that a test's export (the fixture at 20 times its bulk rows) is still running when
+ * the heartbeat, once a second, journals a checkpoint part-way: at 0.02 that export took about 2.5 s, and once
+ * (a fresh clone's CI) completed before a part-way checkpoint was journaled. A quarter of it.
+ */
+export const CHECKPOINT_SHARE = '0.005';
+
+/**
  * Waits until the journal holds a checkpoint part-way through an entity (not done, rows kept) for the job; with
  * `orEnd`, or until the job has ended (it may finish first), else that fails at once.
  */
