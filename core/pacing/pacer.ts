@@ -72,11 +72,7 @@ export interface PacerOptions {
   onChange?(view: PacingView): void;
 }
 
-// A reading every quarter second: the governor backs off a spike within about two of them. While the
-// export crawls, the monitor samples less often (the governor's samplingStretch) and the readings come as
-// much further apart: at the least pace, where the pace cannot fall, a reading a second instead of four
-// (each reads /proc, weighs it and tells the job). On the saturated two-core benchmark site the server's
-// main thread used 0.0125-0.0165 cores at the least pace against 0.0177-0.0192 with four (three runs each).
+// A reading every quarter second: the governor backs off a spike within about two of them.
 const TICK_MS = 250;
 // In a fixed share each running entity gets at least a tenth of a core: entities that share a thin
 // share finish one after another rather than all crawling together.
@@ -274,7 +270,7 @@ function steer(
     const decision = governor.observe(observed, nowMs);
     monitor?.stretch(decision.samplingStretch);
     decided(decision, reading);
-    timer = setTimeout(() => void tick(), (options.tickMs ?? TICK_MS) * decision.samplingStretch);
+    timer = setTimeout(() => void tick(), options.tickMs ?? TICK_MS);
   };
   return {
     start() {
